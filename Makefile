@@ -1,0 +1,39 @@
+# Passerelles — two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run install test quality bench messages screenshots
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set up everything and serve the demo on SQLite at http://127.0.0.1:8000
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+test: install
+	$(VENV)/bin/pytest -p no:cacheprovider
+
+## Lint, formatting and migrations in sync with the models
+quality: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run --noinput
+
+## Benchmarks (results to paste into docs/benchmarks.md)
+bench: install
+	$(PY) -m bench
+
+## Extract and compile the French/English message catalogues
+messages: install
+	cd passerelles && ../$(PY) ../manage.py makemessages -l en -l fr --no-obsolete && ../$(PY) ../manage.py compilemessages

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from passerelles.api.api import api
+
+urlpatterns = [
+    path("", include("passerelles.core.urls")),
+    path("annuaire/", include("passerelles.actors.urls")),
+    path("compte/", include("passerelles.users.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

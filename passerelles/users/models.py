@@ -1,0 +1,100 @@
+"""People: an e-mail-identified user with a network role, acting for organisations."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from passerelles.users.enums import MembershipRole, NetworkRole
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=NetworkRole.ADMIN)
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        # Log-in is case-insensitive on the e-mail address.
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+    full_name = models.CharField(_("nom complet"), max_length=150, blank=True)
+    role = models.CharField(
+        _("rôle dans le réseau"),
+        max_length=20,
+        choices=NetworkRole.choices,
+        default=NetworkRole.MEMBER,
+    )
+    preferred_language = models.CharField(
+        _("langue préférée"),
+        max_length=5,
+        choices=[("fr", "Français"), ("en", "English")],
+        default="fr",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    @property
+    def is_network_staff(self) -> bool:
+        """Network staff and admins moderate the directory."""
+        return self.is_active and (
+            self.role in (NetworkRole.STAFF, NetworkRole.ADMIN) or self.is_superuser
+        )
+
+    def save(self, *args, **kwargs):
+        # Staff and admins get the Django admin; the role is the single source of truth.
+        if self.role in (NetworkRole.STAFF, NetworkRole.ADMIN):
+            self.is_staff = True
+        if self.role == NetworkRole.ADMIN:
+            self.is_superuser = True
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "actors.Organisation", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.ADMIN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="%(app_label)s_%(class)s_unique_user_org"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation}"

@@ -1,0 +1,5 @@
+from django.http import HttpResponse
+
+
+def account(request):
+    return HttpResponse("account")
