@@ -1,0 +1,49 @@
+"""Browser tests: Playwright for Python driving Debian's chromium against pytest-django's
+live server. Skipped with a clear reason where /usr/bin/chromium is absent (a newcomer's
+machine); CI installs it."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("PASSERELLES_CHROMIUM", "/usr/bin/chromium"))
+
+# Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls
+# (creating fixtures, checking results) are synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # Map tiles come from the internet, which tests never touch: answer them with nothing.
+    context.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
