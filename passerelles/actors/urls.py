@@ -1,12 +1,18 @@
 from django.urls import path
 
-from passerelles.actors import views
+from passerelles.actors.views import directory, edit, map, moderation
 
 app_name = "actors"
 urlpatterns = [
-    path("", views.organisation_list, name="list"),
-    path("carte/", views.organisation_map, name="map"),
-    path("proposer/", views.propose, name="propose"),
-    path("moderation/", views.moderation, name="moderation"),
-    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("", directory.organisation_list, name="list"),
+    path("carte/", map.organisation_map, name="map"),
+    path("carte/donnees/", map.map_data, name="map-data"),
+    path("proposer/", edit.propose, name="propose"),
+    path("moderation/", moderation.queue, name="moderation"),
+    path("moderation/<int:pk>/", moderation.review, name="review"),
+    path("moderation/doublons/", moderation.duplicates, name="duplicates"),
+    path("<slug:slug>/", directory.organisation_detail, name="detail"),
+    path("<slug:slug>/modifier/", edit.edit, name="edit"),
+    path("<slug:slug>/corriger/", edit.suggest_correction, name="correct"),
+    path("<slug:slug>/historique/", edit.history, name="history"),
 ]

@@ -1,0 +1,30 @@
+"""Who may do what with organisations. Plain functions, one rule each, used by views, templates
+and the API alike so the rules cannot drift apart."""
+
+from passerelles.actors.enums import Status
+
+
+def can_view_organisation(user, organisation) -> bool:
+    """Published organisations are public; others are visible to staff and to their members."""
+    if organisation.status == Status.PUBLISHED:
+        return True
+    return can_edit_organisation(user, organisation)
+
+
+def can_edit_organisation(user, organisation) -> bool:
+    """Staff edit everything; a member edits the organisations they act for, directly."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_network_staff:
+        return True
+    return organisation.memberships.filter(user=user).exists()
+
+
+def can_moderate(user) -> bool:
+    """The moderation queue, merges and duplicate decisions belong to network staff."""
+    return user.is_authenticated and user.is_network_staff
+
+
+def can_propose(user) -> bool:
+    """Anyone, even without an account, may propose an organisation or a correction."""
+    return True
