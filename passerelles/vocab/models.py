@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BilingualName(models.Model):
-    name_fr = models.CharField(_("nom (français)"), max_length=500)
-    name_en = models.CharField(_("nom (anglais)"), max_length=500)
+    # Text, not varchar: some SDG target labels run past 500 characters.
+    name_fr = models.TextField(_("nom (français)"))
+    name_en = models.TextField(_("nom (anglais)"))
 
     class Meta:
         abstract = True

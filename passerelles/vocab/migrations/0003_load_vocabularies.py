@@ -10,5 +10,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("vocab", "0001_initial")]
+    dependencies = [("vocab", "0002_label_text")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
