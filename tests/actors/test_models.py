@@ -59,7 +59,10 @@ def test_database_refuses_a_malformed_rna_even_without_validation():
 
 def test_script_in_description_is_stripped_on_save():
     org = OrganisationFactory(
-        description='<p>Bonjour</p><script>alert("x")</script><a href="javascript:evil()" onclick="x()">lien</a>'
+        description=(
+            '<p>Bonjour</p><script>alert("x")</script>'
+            '<a href="javascript:evil()" onclick="x()">lien</a>'
+        )
     )
     org.refresh_from_db()
     assert "<script" not in org.description
