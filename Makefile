@@ -21,8 +21,10 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+# The settings module is forced: the DJANGO_SETTINGS_MODULE exported above for manage.py (dev)
+# would otherwise win over pyproject's test settings in pytest-django.
 test: install
-	$(VENV)/bin/pytest -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 ## Lint, formatting and migrations in sync with the models
 quality: install
@@ -37,3 +39,9 @@ bench: install
 ## Extract and compile the French/English message catalogues
 messages: install
 	cd passerelles && ../$(PY) ../manage.py makemessages -l en -l fr --no-obsolete && ../$(PY) ../manage.py compilemessages
+	@# Lists English entries still to translate (scripts/po.py todo / apply fill them in).
+	-@$(PY) scripts/po.py check
+
+## PNGs of pages at 390px and 1280px into screenshots/, against a running `make run`
+screenshots: install
+	$(PY) scripts/screenshots.py --base-url $(or $(BASE_URL),http://127.0.0.1:8000) $(PAGES)

@@ -138,7 +138,7 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -162,6 +162,8 @@ LEAFLET_CONFIG = {
 PASSERELLES_NETWORK_NAME = env.str(
     "PASSERELLES_NETWORK_NAME", default="Réseau régional Centre-Val de Loire"
 )
+# Where this deployment's source code is published (AGPL-3.0 §13); linked from every page.
+PASSERELLES_SOURCE_URL = env.str("PASSERELLES_SOURCE_URL", default="")
 # The region this network serves ("here"), as an INSEE region code (24 = Centre-Val de Loire).
 PASSERELLES_REGION_CODE = env.str("PASSERELLES_REGION_CODE", default="24")
 

@@ -28,3 +28,25 @@ def can_moderate(user) -> bool:
 def can_propose(user) -> bool:
     """Anyone, even without an account, may propose an organisation or a correction."""
     return True
+
+
+def can_suggest_correction(user, organisation) -> bool:
+    """Anyone may suggest a correction to a published organisation; pending or archived ones
+    are not public, so there is nothing to correct from outside."""
+    return organisation.status == Status.PUBLISHED
+
+
+def can_view_history(user, organisation) -> bool:
+    """The history of a public organisation is public (it shows what changed, not who in
+    person); otherwise the same people who may see the organisation."""
+    return can_view_organisation(user, organisation)
+
+
+def can_see_contributor_identity(user) -> bool:
+    """Only staff see who exactly made a change (e-mail); the public sees a role."""
+    return can_moderate(user)
+
+
+def can_use_admin(user) -> bool:
+    """Staff and admins reach the Django admin (is_staff follows the network role)."""
+    return user.is_authenticated and user.is_active and user.is_staff

@@ -69,12 +69,26 @@ class User(AbstractUser):
         )
 
     def save(self, *args, **kwargs):
-        # Staff and admins get the Django admin; the role is the single source of truth.
-        if self.role in (NetworkRole.STAFF, NetworkRole.ADMIN):
-            self.is_staff = True
+        # Staff and admins get the Django admin; the role is the single source of truth, so a
+        # demoted staff member loses the admin too (superusers keep it: they are admins).
+        self.is_staff = self.role in (NetworkRole.STAFF, NetworkRole.ADMIN) or self.is_superuser
         if self.role == NetworkRole.ADMIN:
             self.is_superuser = True
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        # Log-ins save last_login only: no need to look at groups then.
+        if update_fields is None or "role" in update_fields:
+            self._sync_staff_group()
+
+    def _sync_staff_group(self):
+        """Staff get their admin permissions through the "Équipe du réseau" group."""
+        from passerelles.users.groups import STAFF_GROUP_NAME, staff_group
+
+        if self.role == NetworkRole.STAFF:
+            if not self.groups.filter(name=STAFF_GROUP_NAME).exists():
+                self.groups.add(staff_group())
+        else:
+            self.groups.remove(*self.groups.filter(name=STAFF_GROUP_NAME))
 
 
 class Membership(models.Model):

@@ -1,0 +1,195 @@
+"""Build the demo dataset: organisations here (Centre-Val de Loire) and there (partner countries),
+demo accounts, a few proposals waiting for moderation and a few likely duplicates.
+
+Deterministic: the same seed gives the same organisations (names, places, numbers), because
+every random choice comes from one `random.Random(seed)` walking referentials read in a fixed
+order. Fast at scale: rows are prepared in Python and written with bulk_create (organisations and
+the many-to-many through tables), then the search index is rebuilt once."""
+
+import random
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from passerelles.actors.demo import names
+from passerelles.actors.demo.countries import PARTNER_COUNTRIES, PartnerCountry
+from passerelles.actors.demo.identifiers import Identifiers
+from passerelles.actors.demo.places import Places
+from passerelles.actors.demo.records import DemoRecords, family_counts
+from passerelles.actors.enums import Family, Status
+from passerelles.actors.models import Organisation, Proposal, ProposalKind
+from passerelles.users.enums import MembershipRole, NetworkRole
+from passerelles.users.models import Membership, User
+
+SOURCE = "demo"
+DEFAULT_SIZE = 520
+# Share of organisations abroad in the default dataset (120 of 520).
+ABROAD_SHARE = 120 / 520
+DEMO_PASSWORD = "passerelles-demo"
+DEMO_USERS = (
+    ("equipe@passerelles.example", "Équipe du réseau", NetworkRole.STAFF),
+    ("admin@passerelles.example", "Administration", NetworkRole.ADMIN),
+    ("membre@passerelles.example", "Aïssata Membre", NetworkRole.MEMBER),
+    ("partenaire@passerelles.example", "Issa Partenaire", NetworkRole.PARTNER_ABROAD),
+)
+BATCH = 2000
+
+Progress = Callable[[str, int, int], None]
+
+
+def build_demo(
+    size: int | None = None,
+    seed: int = 42,
+    progress: Progress | None = None,
+    *,
+    flush: bool = False,
+) -> dict:
+    """Create the demo dataset and return counts. `progress(step, done, total)` is called as
+    rows are prepared and written. Previous demo organisations (source "demo") are replaced;
+    with `flush`, every organisation goes first."""
+    size = DEFAULT_SIZE if size is None else int(size)
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    report = progress or (lambda step, done, total: None)
+    rng = random.Random(seed)
+    now = timezone.now()
+
+    with transaction.atomic():
+        removed = _clear(flush)
+        records = DemoRecords(
+            rng=rng,
+            places=Places.load(),
+            identifiers=Identifiers(rng),
+            taken_slugs=set(Organisation.objects.values_list("slug", flat=True)),
+            now=now,
+        )
+        abroad = round(size * ABROAD_SHARE) if size >= 10 else size // 4
+        here = size - abroad
+        orgs = []
+        links = {"themes": [], "sdgs": [], "countries": []}
+        counts = family_counts(here)
+        total = here + abroad
+        for family, count in counts:
+            for _ in range(count):
+                orgs.append(records.here(family, len(orgs)))
+                if len(orgs) % 500 == 0:
+                    report("prepare", len(orgs), total)
+        for _ in range(abroad):
+            orgs.append(records.abroad(len(orgs)))
+            if len(orgs) % 500 == 0:
+                report("prepare", len(orgs), total)
+        pending, duplicates = records.moderation_content(orgs)
+        report("prepare", total, total)
+
+        created = _write(orgs, records, links, report)
+        proposals = _proposals(orgs, pending, now)
+        users = _users(orgs)
+    indexed = _rebuild_index(report)
+    return {
+        "organisations": len(created),
+        "here": here,
+        "abroad": abroad,
+        "families": dict(counts) | {Family.ABROAD.value: abroad},
+        "ess": sum(o.is_ess for o in orgs),
+        "si": sum(o.is_si for o in orgs),
+        "pending": len(pending),
+        "duplicates": len(duplicates),
+        "proposals": proposals,
+        "users": users,
+        "removed": removed,
+        "indexed": indexed,
+        "countries_abroad": len({o.country_id for o in orgs if o.country_id != "FR"}),
+    }
+
+
+def _clear(flush: bool) -> int:
+    qs = Organisation.objects.all() if flush else Organisation.objects.filter(source=SOURCE)
+    count = qs.count()
+    if count:
+        qs.delete()
+    return count
+
+
+def _write(orgs: list[Organisation], records: "DemoRecords", links, report) -> list:
+    total = len(orgs)
+    created = []
+    for start in range(0, total, BATCH):
+        created += Organisation.objects.bulk_create(orgs[start : start + BATCH])
+        report("organisations", min(start + BATCH, total), total)
+    # SQLite and PostgreSQL both return primary keys from bulk inserts (RETURNING); fall back to
+    # reading them by source id for a backend that does not.
+    if any(o.pk is None for o in orgs):
+        ids = dict(
+            Organisation.objects.filter(source=SOURCE).values_list("source_id", "pk")
+        )
+        for o in orgs:
+            o.pk = ids[o.source_id]
+    Through = {
+        "themes": (Organisation.themes.through, "theme_id"),
+        "sdgs": (Organisation.sdgs.through, "sdggoal_id"),
+        "countries": (Organisation.countries_of_action.through, "country_id"),
+    }
+    for key, (model, column) in Through.items():
+        rows = [
+            model(organisation_id=o.pk, **{column: value})
+            for o in orgs
+            for value in records.links[key].get(o.source_id, ())
+        ]
+        for start in range(0, len(rows), BATCH * 5):
+            model.objects.bulk_create(rows[start : start + BATCH * 5])
+            report(f"links:{key}", min(start + BATCH * 5, len(rows)), len(rows))
+    return created
+
+
+def _proposals(orgs, pending: list[Organisation], now) -> int:
+    """Pending organisations are proposals of new organisations waiting for staff."""
+    messages = (
+        "Bonjour, nous aimerions rejoindre l'annuaire du réseau.",
+        "Notre association vient d'être créée, merci de la publier.",
+        "Fiche proposée lors de la journée régionale.",
+        "",
+    )
+    rows = [
+        Proposal(
+            kind=ProposalKind.CREATE,
+            organisation=o,
+            message=messages[i % len(messages)],
+            proposer_email=f"contact{i + 1}@exemple-asso.example",
+            created_at=now - timedelta(days=i + 1, hours=3 * i),
+        )
+        for i, o in enumerate(pending)
+    ]
+    Proposal.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _users(orgs: list[Organisation]) -> int:
+    """The accounts named in the README; re-running the demo resets their password."""
+    member_org = next(
+        o for o in orgs if o.family == Family.SI_ASSOCIATION and o.status == Status.PUBLISHED
+    ) if any(o.family == Family.SI_ASSOCIATION for o in orgs) else None
+    partner_org = next((o for o in orgs if o.family == Family.ABROAD), None)
+    for email, full_name, role in DEMO_USERS:
+        user = User.objects.filter(email=email).first() or User(email=email)
+        user.full_name, user.role, user.is_active = full_name, role, True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        org = {NetworkRole.MEMBER: member_org, NetworkRole.PARTNER_ABROAD: partner_org}.get(role)
+        if org is not None:
+            Membership.objects.get_or_create(
+                user=user, organisation=org, defaults={"role": MembershipRole.ADMIN}
+            )
+    return len(DEMO_USERS)
+
+
+def _rebuild_index(report) -> int | None:
+    try:
+        from passerelles.actors.search import rebuild_index
+    except ImportError:  # the search package is optional for the demo
+        return None
+    return rebuild_index(progress=lambda done, total: report("index", done, total))
+
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "PartnerCountry", "PARTNER_COUNTRIES", "build_demo"]

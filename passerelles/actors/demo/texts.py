@@ -1,0 +1,173 @@
+"""Missions, descriptions, offers and needs of demo organisations, composed from the theme pools
+(themes.py) so that two organisations rarely read the same. French data, not interface strings."""
+
+import random
+
+from passerelles.actors.demo.countries import PartnerCountry
+from passerelles.actors.demo.themes import THEMES
+
+# How a description introduces each family.
+FAMILY_PHRASES = {
+    "si_association": "une association de solidarité internationale",
+    "diaspora": "une organisation de solidarité issue des migrations",
+    "local_authority": "une collectivité engagée dans la coopération décentralisée",
+    "school": "un établissement d'enseignement ouvert sur le monde",
+    "university": "une équipe d'enseignement supérieur et de recherche",
+    "health": "un établissement de santé",
+    "ess_enterprise": "une entreprise de l'économie sociale et solidaire",
+    "peasant_org": "une organisation paysanne",
+    "company": "une entreprise",
+    "citizen_group": "un collectif citoyen",
+    "network": "un réseau d'acteurs",
+    "foundation": "une fondation",
+    "public_funder": "un financeur public",
+    "abroad": "une organisation de la société civile",
+}
+VERBS = (
+    "Agir pour",
+    "Soutenir",
+    "Promouvoir",
+    "Accompagner",
+    "Contribuer à",
+    "Développer",
+    "Défendre",
+)
+# Offers and needs every family may have, whatever its themes.
+FAMILY_OFFERS = {
+    "local_authority": ("accueil de délégations", "mise à disposition de salles", "appui aux"
+                        " projets des associations du territoire"),
+    "school": ("accueil de stagiaires", "projets pédagogiques avec des classes partenaires"),
+    "university": ("accueil de doctorants et de stagiaires", "études et évaluations de projets"),
+    "health": ("accueil de soignants en formation", "matériel médical réformé"),
+    "company": ("mécénat de compétences", "accueil de stagiaires", "dons de matériel"),
+    "foundation": ("cofinancement de projets", "accompagnement des porteurs de projet"),
+    "public_funder": ("appels à projets annuels", "cofinancement de projets de coopération"),
+    "network": ("formations pour les bénévoles", "mise en relation entre acteurs"),
+    "abroad": ("accueil de volontaires", "connaissance fine du territoire", "animation"
+               " de groupements villageois"),
+}
+GENERIC_NEEDS = (
+    "bénévoles pour l'animation de nos activités",
+    "mécénat de compétences en communication",
+    "un local de stockage",
+    "partenaires pour un projet européen",
+    "appui pour répondre aux appels à projets",
+    "un véhicule utilitaire",
+)
+PROJECT_FEATS = (
+    "la réhabilitation de {n} forages",
+    "l'équipement de {n} écoles",
+    "la formation de {n} jeunes",
+    "l'accompagnement de {n} groupements de femmes",
+    "la plantation de {n} arbres",
+    "l'accueil de {n} volontaires",
+    "la création de {n} emplois",
+    "{n} interventions dans les classes",
+)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _where(country: PartnerCountry | None, locality: str | None) -> str:
+    if locality and country:
+        return f" à {locality} ({country.name})"
+    if country:
+        return f" {country.in_}"
+    return ""
+
+
+def mission(rng: random.Random, themes: list[str], country, locality) -> str:
+    action = rng.choice(THEMES[themes[0]]["actions"])
+    return f"{rng.choice(VERBS)} {action}{_where(country, locality)}."
+
+
+def description(
+    rng: random.Random,
+    *,
+    name: str,
+    family: str,
+    themes: list[str],
+    place: str,
+    countries: list[PartnerCountry],
+    year: int | None,
+) -> str:
+    """Two or three short paragraphs, plain text separated by blank lines."""
+    actions = [rng.choice(THEMES[t]["actions"]) for t in themes[:2]]
+    # Local authorities and hospitals are not "created in" a year the way associations are.
+    created = f", créée en {year}" if year else ""
+    intro = f"{name} est {FAMILY_PHRASES[family]}{created}, à {place}."
+    if len(actions) == 2 and actions[0] != actions[1]:
+        body = f"Elle agit pour {actions[0]} et pour {actions[1]}"
+    else:
+        body = f"Elle agit pour {actions[0]}"
+    if countries:
+        body += ", " + ", ".join(c.in_ for c in countries[:-1])
+        body += (" et " if len(countries) > 1 else "") + countries[-1].in_
+    body += "."
+    paragraphs = [intro + " " + body]
+    if year and rng.random() < 0.7:
+        feat = rng.choice(PROJECT_FEATS).format(n=rng.choice((3, 5, 8, 12, 20, 35, 60, 150)))
+        people = rng.choice(("ses bénévoles", "son équipe", "ses membres", "ses adhérents"))
+        paragraphs.append(
+            f"Depuis {2026 - year} ans, {people} ont notamment permis {feat}, en lien étroit "
+            "avec les partenaires locaux."
+        )
+    if rng.random() < 0.5:
+        paragraphs.append(
+            rng.choice(
+                (
+                    "Nous travaillons dans la durée, avec des partenaires que nous connaissons "
+                    "bien, et nous rendons compte de nos actions chaque année.",
+                    "Nos projets sont construits avec les habitants et décidés ensemble.",
+                    "Nous participons au réseau régional et aux journées de la solidarité "
+                    "internationale.",
+                    "Nous accueillons volontiers de nouveaux bénévoles, quelles que soient "
+                    "leurs compétences.",
+                )
+            )
+        )
+    return "\n\n".join(paragraphs)
+
+
+def offers(rng: random.Random, family: str, themes: list[str]) -> str:
+    pool = [o for t in themes for o in THEMES[t]["offers"]] + list(FAMILY_OFFERS.get(family, ()))
+    picked = rng.sample(pool, k=min(len(pool), rng.randint(1, 3)))
+    return "\n".join(_cap(p) for p in picked)
+
+
+ABROAD_NEEDS = (
+    "partenaire en France pour un projet de {theme}",
+    "formation en gestion associative et comptabilité",
+    "appui technique pour {action}",
+    "échanges avec une structure française du même métier",
+    "cofinancement pour {action}",
+    "accueil d'une délégation en Centre-Val de Loire",
+)
+
+
+def abroad_needs(rng: random.Random, themes: list[str]) -> str:
+    picked = rng.sample(ABROAD_NEEDS, k=rng.randint(1, 2))
+    out = []
+    for need in picked:
+        theme = rng.choice(themes)
+        action = rng.choice(THEMES[theme]["actions"])
+        label = THEMES[theme]["label"]
+        out.append(_cap(need.format(theme=label, action=action)))
+    return "\n".join(out)
+
+
+def needs(rng: random.Random, themes: list[str], countries: list[PartnerCountry]) -> str:
+    pool = [n for t in themes for n in THEMES[t]["needs"]]
+    if not countries:
+        # Without a partner country the needs cannot name one: keep the local ones.
+        pool = [n for n in pool if "{" not in n]
+    pool += list(GENERIC_NEEDS[:2])
+    picked = rng.sample(pool, k=min(len(pool), rng.randint(1, 2)))
+    out = []
+    for need in picked:
+        country = rng.choice(countries) if countries else None
+        locality = rng.choice(country.localities) if country else ""
+        out.append(_cap(need.format(in_=country.in_ if country else "", locality=locality)))
+    return "\n".join(out)

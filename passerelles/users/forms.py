@@ -1,0 +1,57 @@
+"""Account forms: sign-up and log-in by e-mail."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from passerelles.users.models import User
+
+
+class SignupForm(BaseUserCreationForm):
+    """Full name, e-mail and the password twice. Everyone signs up as a member; staff grant
+    other roles and attach people to the organisations they act for."""
+
+    class Meta:
+        model = User
+        fields = ("full_name", "email")
+        labels = {"full_name": _("Nom complet"), "email": _("Adresse e-mail")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].required = True
+        self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["full_name"].widget.attrs.update(autocomplete="name")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        # The unique constraint is case-sensitive; log-in is not, so neither is sign-up.
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "Un compte existe déjà avec cette adresse. Connectez-vous ou réinitialisez "
+                    "votre mot de passe."
+                ),
+                code="duplicate_email",
+            )
+        return email
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Django's log-in form with an e-mail field (the backend matches it case-insensitively)."""
+
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Les majuscules comptent dans le mot "
+            "de passe."
+        ),
+    }

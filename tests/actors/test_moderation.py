@@ -1,0 +1,339 @@
+"""Moderation workflows: queue, review diff, approve, reject with a reason, merge, "not a
+duplicate", duplicates detection, history, and e-mails sent only once committed."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from passerelles.actors import services
+from passerelles.actors.duplicates import candidates_for, likely_pairs
+from passerelles.actors.enums import Status
+from passerelles.actors.models import ChangeRecord, NotDuplicate, Organisation, Proposal
+from passerelles.vocab.models import Theme
+from tests.actors.contribution_helpers import client_for, edit_data, org_form_data
+from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.users.factories import MembershipFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client():
+    staff = StaffFactory(email="equipe@example.org")
+    client = Client()
+    client.force_login(staff)
+    client.staff = staff
+    return client
+
+
+def _propose(client, **overrides):
+    data = org_form_data(contact_email="visiteur@example.org", **overrides)
+    assert client.post(reverse("actors:propose"), data).status_code == 302
+    return Proposal.objects.latest("pk")
+
+
+def test_queue_lists_pending_proposals_oldest_first_with_counts(staff_client):
+    old = Proposal.objects.create(
+        kind="create",
+        organisation=OrganisationFactory(name="Ancienne", status=Status.PENDING),
+        created_at=timezone.now() - timedelta(days=3),
+    )
+    new = Proposal.objects.create(kind="update", organisation=OrganisationFactory(name="Récente"))
+    Proposal.objects.create(kind="update", organisation=OrganisationFactory(), status="approved")
+    response = staff_client.get(reverse("actors:moderation"))
+    assert list(response.context["proposals"]) == [old, new]
+    assert response.context["counts"] == {"pending": 2, "creations": 1, "corrections": 1}
+
+
+def test_review_of_a_creation_shows_every_filled_field(client, staff_client):
+    proposal = _propose(client)
+    response = staff_client.get(reverse("actors:review", args=[proposal.pk]))
+    rows = {row["name"]: row for row in response.context["rows"]}
+    assert rows["name"]["old"] == "" and rows["name"]["new"] == "Terres Solidaires du Loir"
+    assert rows["commune"]["new"] == "Blois (41)"
+    assert "rna" in rows and "phone" not in rows
+
+
+def test_review_of_a_correction_shows_old_and_new_for_changed_fields_only(client, staff_client):
+    org = OrganisationFactory(name="Les Amis du Sahel", phone="")
+    theme = Theme.objects.first()
+    data = edit_data(org, phone="02 54 11 22 33", themes=[str(theme.pk)])
+    data["contact_email"] = "v@example.org"
+    client.post(reverse("actors:correct", args=[org.slug]), data)
+    proposal = Proposal.objects.get(kind="update")
+    response = staff_client.get(reverse("actors:review", args=[proposal.pk]))
+    rows = {row["name"]: (row["old"], row["new"]) for row in response.context["rows"]}
+    assert rows == {"phone": ("", "02 54 11 22 33"), "themes": ("", theme.name_fr)}
+    html = response.content.decode()
+    assert "<ins>02 54 11 22 33</ins>" in html
+
+
+def test_approving_a_creation_publishes_it_and_tells_the_proposer(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    proposal = _propose(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("actors:review", args=[proposal.pk]), {"action": "approve"}
+        )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    org = proposal.organisation
+    assert proposal.status == "approved" and proposal.reviewed_by == staff_client.staff
+    assert org.status == Status.PUBLISHED
+    record = org.history.first()
+    assert record.action == "approved" and record.changes["status"][1] == "publiée"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["visiteur@example.org"]
+    assert "acceptée" in mail.outbox[0].subject
+
+
+def test_no_email_leaves_when_the_transaction_is_rolled_back(client, staff_client):
+    proposal = _propose(client)
+    # Without running on-commit callbacks (the test's transaction never commits), nothing is sent.
+    staff_client.post(reverse("actors:review", args=[proposal.pk]), {"action": "approve"})
+    assert mail.outbox == []
+
+
+def test_approving_a_correction_applies_the_payload_with_history(client, staff_client):
+    org = OrganisationFactory(name="Les Amis du Sahel")
+    theme = Theme.objects.first()
+    data = edit_data(org, phone="02 54 11 22 33", themes=[str(theme.pk)], contact_email="v@x.org")
+    client.post(reverse("actors:correct", args=[org.slug]), data)
+    proposal = Proposal.objects.get(kind="update")
+    staff_client.post(reverse("actors:review", args=[proposal.pk]), {"action": "approve"})
+    org.refresh_from_db()
+    assert org.phone == "02 54 11 22 33"
+    assert list(org.themes.all()) == [theme]
+    record = ChangeRecord.objects.get(organisation=org)
+    assert record.user == staff_client.staff
+    assert set(record.changes) == {"phone", "themes"}
+
+
+def test_a_correction_that_no_longer_validates_is_not_applied(staff_client):
+    org = OrganisationFactory()
+    proposal = Proposal.objects.create(
+        kind="update", organisation=org, payload={"siret": "12345678901234"}
+    )
+    response = staff_client.get(reverse("actors:review", args=[proposal.pk]))
+    assert response.context["payload_errors"]
+    response = staff_client.post(
+        reverse("actors:review", args=[proposal.pk]), {"action": "approve"}, follow=True
+    )
+    assert "plus applicable" in response.content.decode()
+    proposal.refresh_from_db()
+    org.refresh_from_db()
+    assert proposal.status == "pending" and org.siret == ""
+
+
+def test_rejecting_needs_a_reason(client, staff_client):
+    proposal = _propose(client)
+    response = staff_client.post(
+        reverse("actors:review", args=[proposal.pk]), {"action": "reject", "reason": "  "}
+    )
+    assert response.status_code == 400
+    assert "motif" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "pending"
+
+
+def test_rejecting_archives_the_proposed_organisation_and_emails_the_reason(
+    client, staff_client, django_capture_on_commit_callbacks
+):
+    proposal = _propose(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("actors:review", args=[proposal.pk]),
+            {"action": "reject", "reason": "Cette structure n'a pas d'activité internationale."},
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected"
+    assert proposal.organisation.status == Status.ARCHIVED
+    assert "pas d'activité internationale" in mail.outbox[0].body
+    assert "n'a pas été retenue" in mail.outbox[0].subject
+
+
+def test_a_decided_proposal_cannot_be_decided_again(client, staff_client):
+    proposal = _propose(client)
+    url = reverse("actors:review", args=[proposal.pk])
+    staff_client.post(url, {"action": "approve"})
+    response = staff_client.post(url, {"action": "reject", "reason": "trop tard"}, follow=True)
+    assert "déjà été traitée" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status == "approved"
+
+
+def test_merging_fills_empty_fields_moves_people_and_archives_the_duplicate(
+    staff_client, django_capture_on_commit_callbacks
+):
+    theme_a, theme_b = Theme.objects.all()[:2]
+    target = OrganisationFactory(name="Maison des Solidarités", website="", themes=[theme_a])
+    dup = OrganisationFactory(
+        name="Maison des solidarites",
+        status=Status.PENDING,
+        website="https://mds.example.org",
+        rna="W412001234",
+        themes=[theme_b],
+    )
+    proposal = Proposal.objects.create(kind="create", organisation=dup, proposer_email="p@x.org")
+    correction = Proposal.objects.create(kind="update", organisation=dup, payload={"phone": "1"})
+    member = MembershipFactory(organisation=dup).user
+    MembershipFactory(organisation=target)
+
+    response = staff_client.get(reverse("actors:review", args=[proposal.pk]))
+    assert [p.second for p in response.context["candidates"]] == [target]
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            reverse("actors:review", args=[proposal.pk]), {"action": "merge", "target": target.pk}
+        )
+    target.refresh_from_db()
+    dup.refresh_from_db()
+    proposal.refresh_from_db()
+    correction.refresh_from_db()
+    assert target.website == "https://mds.example.org" and target.rna == "W412001234"
+    assert target.name == "Maison des Solidarités"  # filled fields are kept
+    assert set(target.themes.all()) == {theme_a, theme_b}
+    assert target.memberships.filter(user=member).exists()
+    assert correction.organisation == target
+    assert proposal.status == "merged" and proposal.merged_into == target
+    assert dup.status == Status.ARCHIVED
+    assert target.history.get().action == "merged"
+    assert dup.history.get().action == "merged"
+    assert "rejoint une fiche existante" in mail.outbox[0].subject
+
+
+def test_merge_by_slug_of_a_target_not_suggested(client, staff_client):
+    proposal = _propose(client, name="Collectif Loire-Niger")
+    target = OrganisationFactory(name="Un tout autre nom", commune_id="45234")
+    response = staff_client.post(
+        reverse("actors:review", args=[proposal.pk]),
+        {"action": "merge", "target_slug": target.slug},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.merged_into == target
+
+
+def test_merge_without_a_target_says_so(client, staff_client):
+    proposal = _propose(client)
+    response = staff_client.post(reverse("actors:review", args=[proposal.pk]), {"action": "merge"})
+    assert response.status_code == 400
+    assert "Choisissez la fiche existante" in response.content.decode()
+
+
+def test_not_a_duplicate_is_remembered_and_never_suggested_again(staff_client):
+    a = OrganisationFactory(name="Amitié Blois-Kaya", siren="732829320")
+    b = OrganisationFactory(name="Amitie Blois Kaya", siren="732829320", status=Status.PENDING)
+    proposal = Proposal.objects.create(kind="create", organisation=b)
+    assert [p.second for p in candidates_for(b)] == [a]
+    pairs, total = likely_pairs()
+    assert total == 1 and set(pairs[0].reasons) == {"siren", "name"}
+    staff_client.post(
+        reverse("actors:review", args=[proposal.pk]), {"action": "not_duplicate", "other": a.pk}
+    )
+    assert NotDuplicate.objects.get().first_id == min(a.pk, b.pk)
+    assert candidates_for(b) == []
+    assert likely_pairs() == ([], 0)
+    assert staff_client.get(reverse("actors:duplicates")).context["total"] == 0
+
+
+def test_duplicates_detection_by_siren_rna_and_name_in_the_same_place():
+    OrganisationFactory(name="A", siren="732829320")
+    OrganisationFactory(name="B", siren="732829320")
+    OrganisationFactory(name="C", rna="W412001234")
+    OrganisationFactory(name="D", rna="W412001234")
+    OrganisationFactory(name="L'Association des Amis du Togo", commune_id="41018")
+    OrganisationFactory(name="Amis du Togo", commune_id="41018")
+    OrganisationFactory(name="Amis du Togo", commune_id="45234")  # elsewhere: not a duplicate
+    AbroadOrganisationFactory(name="Union des groupements", locality="Ouagadougou")
+    AbroadOrganisationFactory(name="Union des Groupements", locality="ouagadougou")
+    OrganisationFactory(name="Archivée", siren="732829320", status=Status.ARCHIVED)
+    pairs, total = likely_pairs()
+    found = {(p.first.name, p.second.name): p.reasons for p in pairs}
+    assert total == 4
+    assert found[("A", "B")] == ["siren"]
+    assert found[("C", "D")] == ["rna"]
+    assert found[("L'Association des Amis du Togo", "Amis du Togo")] == ["name"]
+    assert ("Union des groupements", "Union des Groupements") in found
+
+
+def test_duplicates_page_runs_a_constant_number_of_queries(
+    staff_client, django_assert_max_num_queries
+):
+    for n in range(30):
+        OrganisationFactory(name=f"Doublon {n % 10}", siren="" if n % 3 else "732829320")
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("actors:duplicates"))
+    assert response.status_code == 200 and response.context["total"] > 10
+
+
+def test_merge_from_the_duplicates_page_keeps_the_chosen_record(staff_client):
+    a = OrganisationFactory(name="Amis du Togo", email="")
+    b = OrganisationFactory(name="Les amis du Togo", email="contact@togo.example.org")
+    staff_client.post(
+        reverse("actors:duplicates"),
+        {"action": "merge", "first": a.pk, "second": b.pk, "keep": "second"},
+    )
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.status == Status.ARCHIVED and b.status == Status.PUBLISHED
+
+
+def test_a_record_cannot_be_merged_into_itself():
+    org = OrganisationFactory()
+    with pytest.raises(services.ModerationError):
+        services.merge(org, org, StaffFactory())
+
+
+def test_members_edit_directly_with_history_and_place_follows_the_commune(client):
+    org = OrganisationFactory(commune_id="41018")
+    membership = MembershipFactory(organisation=org)
+    client.force_login(membership.user)
+    data = edit_data(org, commune="Orléans", postcode="45000")
+    response = client.post(reverse("actors:edit", args=[org.slug]), data)
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.commune_id == "45234" and org.department_id == "45"
+    assert org.lat == pytest.approx(47.9, abs=0.1)
+    assert org.history.get().changes["commune"] == ["Blois (41)", "Orléans (45)"]
+
+
+def test_an_edit_that_changes_nothing_writes_no_history(client):
+    org = OrganisationFactory()
+    client.force_login(MembershipFactory(organisation=org).user)
+    client.post(reverse("actors:edit", args=[org.slug]), edit_data(org))
+    assert not org.history.exists()
+
+
+def test_history_page_hides_emails_from_the_public_and_shows_them_to_staff(client, staff_client):
+    org = OrganisationFactory()
+    member = MembershipFactory(organisation=org, user=UserFactory(email="secret@example.org"))
+    member_client, _ = client_for("visitor", org)
+    member_client.force_login(member.user)
+    member_client.post(reverse("actors:edit", args=[org.slug]), edit_data(org, phone="0600"))
+    url = reverse("actors:history", args=[org.slug])
+    public = client.get(url).content.decode()
+    assert "secret@example.org" not in public and "un membre de l" in public
+    assert "0600" in public
+    assert "secret@example.org" in staff_client.get(url).content.decode()
+
+
+def test_proposing_writes_a_creation_record(client):
+    proposal = _propose(client)
+    record = proposal.organisation.history.get()
+    assert record.action == "created" and record.user is None
+    assert record.changes["name"] == ["", "Terres Solidaires du Loir"]
+
+
+def test_a_correction_without_change_is_not_sent(client):
+    org = OrganisationFactory()
+    data = edit_data(org, contact_email="v@example.org")
+    response = client.post(reverse("actors:correct", args=[org.slug]), data)
+    assert "aucune correction envoyée" in str(list(get_messages(response.wsgi_request))[0])
+    assert not Proposal.objects.exists()
+    assert Organisation.objects.count() == 1

@@ -1,0 +1,76 @@
+"""A visitor proposes an organisation through the form; a staff member logs in, opens the
+moderation queue, sees the difference and approves; the organisation is then public."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from passerelles.actors.enums import Status
+from passerelles.actors.models import Organisation
+from passerelles.geo.models import Commune
+from tests.users.factories import PASSWORD, StaffFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NAME = "Jardins Partagés Loire-Kayes"
+
+
+@pytest.fixture
+def referentials():
+    """Transactional tests empty the database after each run (data migrations included):
+    reload the referentials the form needs when an earlier test wiped them."""
+    if not Commune.objects.exists():
+        from django.apps import apps
+
+        from passerelles.geo.loaders import load_countries, load_france
+        from passerelles.vocab.loaders import load_vocabularies
+
+        get = apps.get_model
+        load_countries(get("geo", "Country"))
+        load_france(get("geo", "Region"), get("geo", "Department"), get("geo", "Commune"))
+        load_vocabularies()
+
+
+def test_a_visitor_proposes_and_staff_approve(page, referentials):
+    base = page.base_url
+    StaffFactory(email="equipe@reseau.example.org")
+
+    # A visitor fills in the form, with labels a screen reader would announce.
+    page.goto(f"{base}/annuaire/proposer/")
+    page.get_by_label(re.compile(r"^Nom\b")).fill(NAME)
+    page.get_by_label("Famille d'acteurs").select_option("si_association")
+    page.get_by_label("Solidarité internationale", exact=True).check()
+    page.get_by_label("Mission en une phrase").fill("Des jardins partagés entre Blois et Kayes.")
+    page.get_by_label("Code postal").fill("41000")
+    page.get_by_label(re.compile(r"^Commune\b")).fill("Blois")
+    page.get_by_label("Votre adresse e-mail").fill("visiteur@example.org")
+    page.get_by_role("button", name="Envoyer la proposition").click()
+    expect(page.get_by_role("heading", name="Merci pour votre proposition")).to_be_visible()
+    assert Organisation.objects.get(name=NAME).status == Status.PENDING
+
+    # A staff member logs in (any case in the e-mail) and opens the queue from the menu.
+    page.goto(f"{base}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill("Equipe@Reseau.example.org")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Modération").click()
+    expect(page.get_by_role("heading", name="File de modération")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=NAME)
+    row.get_by_role("link", name=re.compile("Examiner")).click()
+
+    # The difference, field by field: a creation shows every filled field as new.
+    diff = page.locator("table.diff-table")
+    expect(diff.locator("tr[data-field='name'] .diff-new")).to_have_text(NAME)
+    expect(diff.locator("tr[data-field='commune'] .diff-new")).to_have_text("Blois (41)")
+    page.get_by_role("button", name="Accepter et publier").click()
+    expect(page.get_by_text("Proposition acceptée et publiée.")).to_be_visible()
+    expect(page.get_by_text("Aucune proposition en attente")).to_be_visible()
+
+    # The organisation is public now.
+    org = Organisation.objects.get(name=NAME)
+    assert org.status == Status.PUBLISHED
+    response = page.goto(f"{base}/annuaire/{org.slug}/")
+    assert response.status == 200
+    page.goto(f"{base}/annuaire/{org.slug}/historique/")
+    expect(page.get_by_text("publiée").first).to_be_visible()
