@@ -1,6 +1,8 @@
 """Local development and the demo (`make run`): HTTP on localhost, e-mails to the console."""
 
+import os
 import secrets
+import tempfile
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import VAR_DIR, env
@@ -11,11 +13,20 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 def _dev_secret_key() -> str:
     # Generated once on first run and kept under var/, so sessions survive restarts and no
-    # secret is ever committed.
+    # secret is ever committed. Written to a private temporary file first, then published with
+    # link(), which fails if the key exists: two processes starting at once (runserver and its
+    # reloader) agree on one key, and the key is never readable by others, even briefly.
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fd, tmp = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(50))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()
 
 

@@ -184,6 +184,14 @@ class OrganisationForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["family"].choices = [("", "—")] + list(self.fields["family"].choices)[1:]
+        code = self.instance.legal_form
+        if code and code not in dict(self.fields["legal_form"].choices):
+            # Imported records carry any INSEE code, not only the common ones we list: keep it
+            # selectable so editing another field does not fail on this one.
+            self.fields["legal_form"].choices = [
+                *self.fields["legal_form"].choices,
+                (code, _("Code INSEE %(code)s") % {"code": code}),
+            ]
         if self.instance.pk and self.instance.commune_id:
             commune = self.instance.commune
             self.initial["commune"] = f"{commune.name} ({commune.insee_code})"
@@ -299,6 +307,17 @@ class OrganisationForm(forms.ModelForm):
         elif country is not None and not cleaned.get("commune") and "commune" not in self.errors:
             self.add_error("commune", _("Indiquez la commune du siège en France."))
         return cleaned
+
+    def _update_errors(self, errors):
+        # One message per field: the model's generic rule ("indicate the commune") must not
+        # repeat what the form already said more precisely ("unknown commune: …").
+        if hasattr(errors, "error_dict"):
+            for name in list(errors.error_dict):
+                if name in self.errors:
+                    del errors.error_dict[name]
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
 
     # -- saving ---------------------------------------------------------------------------
 

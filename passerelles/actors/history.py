@@ -3,7 +3,7 @@ with {field: [old, new]} (display strings). Every edit, approval, merge and stat
 through `record_change`, so the history page tells the whole story of a record."""
 
 from django.db.models.fields.files import FieldFile
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 
 from passerelles.actors.models import ChangeAction, ChangeRecord, Organisation, sanitise_html
 
@@ -61,7 +61,7 @@ def _display(org: Organisation, name: str, m2m: dict | None) -> str:
     if field.choices:
         return str(getattr(org, f"get_{name}_display")()) if value else ""
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return gettext("oui") if value else gettext("non")
     if isinstance(value, FieldFile):
         return value.name or ""
     if value is None:

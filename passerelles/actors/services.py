@@ -119,7 +119,10 @@ def proposed_changes(proposal: Proposal) -> tuple[dict, list]:
     from passerelles.actors.history import diff
 
     if proposal.kind == ProposalKind.CREATE:
-        return diff({}, snapshot(proposal.organisation)), []
+        # The pending status is the proposal itself, not proposed content.
+        changes = diff({}, snapshot(proposal.organisation))
+        changes.pop("status", None)
+        return changes, []
     form = correction_form(proposal)
     before = snapshot(proposal.organisation)
     if not form.is_valid():

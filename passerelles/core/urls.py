@@ -3,4 +3,7 @@ from django.urls import path
 from passerelles.core import views
 
 app_name = "core"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("guide-du-theme/", views.theme_guide, name="theme-guide"),
+]

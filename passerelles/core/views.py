@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
 
 from passerelles.actors.enums import Side, Status
@@ -23,3 +25,10 @@ def home(request):
     )
     latest = published.select_related("commune", "country").order_by("-created_at", "-pk")[:6]
     return render(request, "core/home.html", {"stats": stats, "themes": themes, "latest": latest})
+
+
+def theme_guide(request):
+    """Every component of the theme on one page, for developers: only with DEBUG on."""
+    if not settings.DEBUG:
+        raise Http404
+    return render(request, "core/theme_guide.html")

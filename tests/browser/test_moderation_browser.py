@@ -38,13 +38,13 @@ def test_a_visitor_proposes_and_staff_approve(page, referentials):
 
     # A visitor fills in the form, with labels a screen reader would announce.
     page.goto(f"{base}/annuaire/proposer/")
-    page.get_by_label(re.compile(r"^Nom\b")).fill(NAME)
+    page.get_by_role("textbox", name="Nom", exact=True).fill(NAME)
     page.get_by_label("Famille d'acteurs").select_option("si_association")
     page.get_by_label("Solidarité internationale", exact=True).check()
     page.get_by_label("Mission en une phrase").fill("Des jardins partagés entre Blois et Kayes.")
     page.get_by_label("Code postal").fill("41000")
-    page.get_by_label(re.compile(r"^Commune\b")).fill("Blois")
-    page.get_by_label("Votre adresse e-mail").fill("visiteur@example.org")
+    page.get_by_role("textbox", name="Commune", exact=True).fill("Blois")
+    page.get_by_role("textbox", name="Votre adresse e-mail").fill("visiteur@example.org")
     page.get_by_role("button", name="Envoyer la proposition").click()
     expect(page.get_by_role("heading", name="Merci pour votre proposition")).to_be_visible()
     assert Organisation.objects.get(name=NAME).status == Status.PENDING
@@ -60,9 +60,9 @@ def test_a_visitor_proposes_and_staff_approve(page, referentials):
     row.get_by_role("link", name=re.compile("Examiner")).click()
 
     # The difference, field by field: a creation shows every filled field as new.
-    diff = page.locator("table.diff-table")
-    expect(diff.locator("tr[data-field='name'] .diff-new")).to_have_text(NAME)
-    expect(diff.locator("tr[data-field='commune'] .diff-new")).to_have_text("Blois (41)")
+    diff = page.locator("dl.diff")
+    expect(diff.locator("dd[data-field='name'] .diff-new")).to_contain_text(NAME)
+    expect(diff.locator("dd[data-field='commune'] .diff-new")).to_contain_text("Blois (41)")
     page.get_by_role("button", name="Accepter et publier").click()
     expect(page.get_by_text("Proposition acceptée et publiée.")).to_be_visible()
     expect(page.get_by_text("Aucune proposition en attente")).to_be_visible()

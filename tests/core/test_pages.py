@@ -6,6 +6,7 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.core.exceptions import PermissionDenied
 from django.template.loader import get_template
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import permission_denied
@@ -39,6 +40,7 @@ def test_home_shows_counts_themes_and_latest_organisations(client, django_assert
     html = response.content.decode()
     assert "Qui fait quoi, où ?" in html
     assert response.context["stats"] == {"total": 2, "here": 1, "there": 1, "countries": 1}
+    assert "acteur ici" in html and "acteurs ici" not in html  # "1 acteurs" would be wrong
     assert "Terres Solidaires du Loir" in html
     assert "Union des groupements de Koudougou" in html
     assert "Brouillon caché" not in html
@@ -116,3 +118,19 @@ def test_messages_start_with_a_word_not_only_a_colour(rf):
         {"messages": [Message(constants.ERROR, "Rien n'est enregistré.")]}, request
     )
     assert '<span class="message-label">Erreur :</span> Rien n&#x27;est enregistré.' in html
+
+
+def test_theme_guide_is_for_developers_only(client, settings):
+    url = reverse("core:theme-guide")
+    assert client.get(url).status_code == 404
+    settings.DEBUG = True
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'class="diff-marker">avant' in response.content.decode()
+
+
+def test_stale_form_gets_a_readable_csrf_page():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("set_language"), {"language": "en"})
+    assert response.status_code == 403
+    assert "Ce formulaire a expiré" in response.content.decode()

@@ -13,8 +13,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from passerelles.actors.demo import names
-from passerelles.actors.demo.countries import PARTNER_COUNTRIES, PartnerCountry
+from passerelles.actors.demo.countries import PARTNER_COUNTRIES
 from passerelles.actors.demo.identifiers import Identifiers
 from passerelles.actors.demo.places import Places
 from passerelles.actors.demo.records import DemoRecords, family_counts
@@ -76,8 +75,11 @@ def build_demo(
                 orgs.append(records.here(family, len(orgs)))
                 if len(orgs) % 500 == 0:
                     report("prepare", len(orgs), total)
-        for _ in range(abroad):
-            orgs.append(records.abroad(len(orgs)))
+        for i in range(abroad):
+            # The first ones go round every partner country, so none is missing on the map.
+            tour = i < len(PARTNER_COUNTRIES) and abroad >= 2 * len(PARTNER_COUNTRIES)
+            first_of = PARTNER_COUNTRIES[i] if tour else None
+            orgs.append(records.abroad(len(orgs), first_of))
             if len(orgs) % 500 == 0:
                 report("prepare", len(orgs), total)
         pending, duplicates = records.moderation_content(orgs)
@@ -121,9 +123,7 @@ def _write(orgs: list[Organisation], records: "DemoRecords", links, report) -> l
     # SQLite and PostgreSQL both return primary keys from bulk inserts (RETURNING); fall back to
     # reading them by source id for a backend that does not.
     if any(o.pk is None for o in orgs):
-        ids = dict(
-            Organisation.objects.filter(source=SOURCE).values_list("source_id", "pk")
-        )
+        ids = dict(Organisation.objects.filter(source=SOURCE).values_list("source_id", "pk"))
         for o in orgs:
             o.pk = ids[o.source_id]
     Through = {
@@ -167,9 +167,11 @@ def _proposals(orgs, pending: list[Organisation], now) -> int:
 
 def _users(orgs: list[Organisation]) -> int:
     """The accounts named in the README; re-running the demo resets their password."""
-    member_org = next(
-        o for o in orgs if o.family == Family.SI_ASSOCIATION and o.status == Status.PUBLISHED
-    ) if any(o.family == Family.SI_ASSOCIATION for o in orgs) else None
+    member_org = (
+        next(o for o in orgs if o.family == Family.SI_ASSOCIATION and o.status == Status.PUBLISHED)
+        if any(o.family == Family.SI_ASSOCIATION for o in orgs)
+        else None
+    )
     partner_org = next((o for o in orgs if o.family == Family.ABROAD), None)
     for email, full_name, role in DEMO_USERS:
         user = User.objects.filter(email=email).first() or User(email=email)
@@ -190,6 +192,3 @@ def _rebuild_index(report) -> int | None:
     except ImportError:  # the search package is optional for the demo
         return None
     return rebuild_index(progress=lambda done, total: report("index", done, total))
-
-
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "PartnerCountry", "PARTNER_COUNTRIES", "build_demo"]

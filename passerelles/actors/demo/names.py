@@ -55,8 +55,9 @@ def si_association(rng, place, country: PartnerCountry, locality: str):
 
 def diaspora(rng, place, country: PartnerCountry, locality: str):
     pattern = rng.choice(pools.DIASPORA_KINDS)
-    return _fill(pattern, rng, place, people=country.people, locality=locality,
-                 country=country.name), "9220"
+    return _fill(
+        pattern, rng, place, people=country.people, locality=locality, country=country.name
+    ), "9220"
 
 
 def school(rng, place, *_):

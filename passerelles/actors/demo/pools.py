@@ -14,12 +14,12 @@ REGION_NAME = "Centre-Val de Loire"
 
 # Big towns weigh more than their population alone (prefectures concentrate associations).
 TOWN_BOOST = {
-    "45234": 9.0,  # Orléans
-    "37261": 9.0,  # Tours
-    "41018": 6.0,  # Blois
-    "18033": 5.0,  # Bourges
-    "28085": 5.0,  # Chartres
-    "36044": 4.0,  # Châteauroux
+    "45234": 14.0,  # Orléans
+    "37261": 14.0,  # Tours
+    "41018": 10.0,  # Blois
+    "18033": 8.0,  # Bourges
+    "28085": 8.0,  # Chartres
+    "36044": 8.0,  # Châteauroux
     "28134": 2.0,  # Dreux
     "18279": 2.0,  # Vierzon
     "45208": 2.0,  # Montargis

@@ -2,6 +2,7 @@
 (themes.py) so that two organisations rarely read the same. French data, not interface strings."""
 
 import random
+import re
 
 from passerelles.actors.demo.countries import PartnerCountry
 from passerelles.actors.demo.themes import THEMES
@@ -23,6 +24,11 @@ FAMILY_PHRASES = {
     "public_funder": "un financeur public",
     "abroad": "une organisation de la société civile",
 }
+# A local authority or an organisation abroad that is not into international solidarity.
+NON_SI_PHRASES = {
+    "local_authority": "une collectivité territoriale",
+    "abroad": "une organisation locale",
+}
 VERBS = (
     "Agir pour",
     "Soutenir",
@@ -34,8 +40,11 @@ VERBS = (
 )
 # Offers and needs every family may have, whatever its themes.
 FAMILY_OFFERS = {
-    "local_authority": ("accueil de délégations", "mise à disposition de salles", "appui aux"
-                        " projets des associations du territoire"),
+    "local_authority": (
+        "accueil de délégations",
+        "mise à disposition de salles",
+        "appui aux projets des associations du territoire",
+    ),
     "school": ("accueil de stagiaires", "projets pédagogiques avec des classes partenaires"),
     "university": ("accueil de doctorants et de stagiaires", "études et évaluations de projets"),
     "health": ("accueil de soignants en formation", "matériel médical réformé"),
@@ -43,8 +52,11 @@ FAMILY_OFFERS = {
     "foundation": ("cofinancement de projets", "accompagnement des porteurs de projet"),
     "public_funder": ("appels à projets annuels", "cofinancement de projets de coopération"),
     "network": ("formations pour les bénévoles", "mise en relation entre acteurs"),
-    "abroad": ("accueil de volontaires", "connaissance fine du territoire", "animation"
-               " de groupements villageois"),
+    "abroad": (
+        "accueil de volontaires",
+        "connaissance fine du territoire",
+        "animation de groupements villageois",
+    ),
 }
 GENERIC_NEEDS = (
     "bénévoles pour l'animation de nos activités",
@@ -66,6 +78,23 @@ PROJECT_FEATS = (
 )
 
 
+# French contractions around place names: "de Orléans" → "d'Orléans", "de Le Blanc" → "du
+# Blanc", "à Les Cayes" → "aux Cayes". Before H, elision depends on the word: leave it.
+_CONTRACTIONS = (
+    (re.compile(r"\bde ([AEIOUYÉÈÊÂÎÔaeiouyéèêâîô])"), r"d'\1"),
+    (re.compile(r"\bde Le "), "du "),
+    (re.compile(r"\bde Les "), "des "),
+    (re.compile(r"\bà Le "), "au "),
+    (re.compile(r"\bà Les "), "aux "),
+)
+
+
+def contract(text: str) -> str:
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -80,7 +109,7 @@ def _where(country: PartnerCountry | None, locality: str | None) -> str:
 
 def mission(rng: random.Random, themes: list[str], country, locality) -> str:
     action = rng.choice(THEMES[themes[0]]["actions"])
-    return f"{rng.choice(VERBS)} {action}{_where(country, locality)}."
+    return contract(f"{rng.choice(VERBS)} {action}{_where(country, locality)}.")
 
 
 def description(
@@ -88,6 +117,7 @@ def description(
     *,
     name: str,
     family: str,
+    is_si: bool,
     themes: list[str],
     place: str,
     countries: list[PartnerCountry],
@@ -97,7 +127,10 @@ def description(
     actions = [rng.choice(THEMES[t]["actions"]) for t in themes[:2]]
     # Local authorities and hospitals are not "created in" a year the way associations are.
     created = f", créée en {year}" if year else ""
-    intro = f"{name} est {FAMILY_PHRASES[family]}{created}, à {place}."
+    phrase = FAMILY_PHRASES[family]
+    if not is_si and family in NON_SI_PHRASES:
+        phrase = NON_SI_PHRASES[family]
+    intro = f"{name} est {phrase}{created}, à {place}."
     if len(actions) == 2 and actions[0] != actions[1]:
         body = f"Elle agit pour {actions[0]} et pour {actions[1]}"
     else:
@@ -109,9 +142,12 @@ def description(
     paragraphs = [intro + " " + body]
     if year and rng.random() < 0.7:
         feat = rng.choice(PROJECT_FEATS).format(n=rng.choice((3, 5, 8, 12, 20, 35, 60, 150)))
-        people = rng.choice(("ses bénévoles", "son équipe", "ses membres", "ses adhérents"))
+        people = rng.choice(
+            ("ses bénévoles ont", "son équipe a", "ses membres ont", "ses adhérents ont")
+        )
+        years = max(2, 2026 - year)
         paragraphs.append(
-            f"Depuis {2026 - year} ans, {people} ont notamment permis {feat}, en lien étroit "
+            f"Depuis {years} ans, {people} notamment permis {feat}, en lien étroit "
             "avec les partenaires locaux."
         )
     if rng.random() < 0.5:
@@ -128,7 +164,7 @@ def description(
                 )
             )
         )
-    return "\n\n".join(paragraphs)
+    return contract("\n\n".join(paragraphs))
 
 
 def offers(rng: random.Random, family: str, themes: list[str]) -> str:
@@ -155,7 +191,7 @@ def abroad_needs(rng: random.Random, themes: list[str]) -> str:
         action = rng.choice(THEMES[theme]["actions"])
         label = THEMES[theme]["label"]
         out.append(_cap(need.format(theme=label, action=action)))
-    return "\n".join(out)
+    return contract("\n".join(out))
 
 
 def needs(rng: random.Random, themes: list[str], countries: list[PartnerCountry]) -> str:
@@ -170,4 +206,4 @@ def needs(rng: random.Random, themes: list[str], countries: list[PartnerCountry]
         country = rng.choice(countries) if countries else None
         locality = rng.choice(country.localities) if country else ""
         out.append(_cap(need.format(in_=country.in_ if country else "", locality=locality)))
-    return "\n".join(out)
+    return contract("\n".join(out))

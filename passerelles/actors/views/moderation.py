@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,6 +18,16 @@ from passerelles.actors.duplicates import candidates_for, likely_pairs
 from passerelles.actors.forms import MergeForm, RejectForm
 from passerelles.actors.history import field_label
 from passerelles.actors.models import Organisation, Proposal, ProposalKind, ProposalStatus
+
+
+QUEUE_PAGE = 100
+
+
+def _organisation_or_404(pk):
+    # Ids come from hidden form fields: anything but a number is a bad request, not a crash.
+    if not str(pk or "").isdigit():
+        raise Http404
+    return get_object_or_404(Organisation, pk=pk)
 
 
 def staff_required(view):
@@ -51,7 +62,8 @@ def queue(request):
     return render(
         request,
         "actors/moderation/queue.html",
-        {"proposals": pending, "counts": counts, "recent": recent},
+        # The oldest first, a page's worth: the counts say how many wait in all.
+        {"proposals": pending[:QUEUE_PAGE], "counts": counts, "recent": recent},
     )
 
 
@@ -81,7 +93,7 @@ def _decide(request, proposal, candidates):
             )
             return True, reject_form, merge_form
         if action == "not_duplicate":
-            other = get_object_or_404(Organisation, pk=request.POST.get("other"))
+            other = _organisation_or_404(request.POST.get("other"))
             services.mark_not_duplicate(proposal.organisation, other, request.user)
             messages.success(
                 request,
@@ -142,8 +154,8 @@ def review(request, pk):
 @require_http_methods(["GET", "POST"])
 def duplicates(request):
     if request.method == "POST":
-        ids = [request.POST.get("first"), request.POST.get("second")]
-        first, second = (get_object_or_404(Organisation, pk=pk) for pk in ids)
+        first = _organisation_or_404(request.POST.get("first"))
+        second = _organisation_or_404(request.POST.get("second"))
         action = request.POST.get("action")
         try:
             if action == "not_duplicate":
