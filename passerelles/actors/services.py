@@ -248,6 +248,14 @@ def merge(duplicate: Organisation, target: Organisation, user, proposal: Proposa
         target.lat, target.lon = duplicate.lat, duplicate.lon
     target.is_ess = target.is_ess or duplicate.is_ess
     target.is_si = target.is_si or duplicate.is_si
+    granted = []
+    if duplicate.status == Status.PUBLISHED and target.status == Status.PENDING:
+        # Keeping the pending record of a pair must not take the organisation out of the
+        # directory: the kept record inherits the publication, which grants its proposal.
+        target.status = Status.PUBLISHED
+        granted = list(
+            target.proposals.filter(status=ProposalStatus.PENDING, kind=ProposalKind.CREATE)
+        )
     target.save()
     for name in ("themes", "sdgs", "countries_of_action"):
         getattr(target, name).add(*getattr(duplicate, name).all())
@@ -286,6 +294,9 @@ def merge(duplicate: Organisation, target: Organisation, user, proposal: Proposa
         comment=_("Fusionnée dans « %(name)s » (n° %(pk)s)")
         % {"name": target.name, "pk": target.pk},
     )
+    for other in granted:
+        _close(other, ProposalStatus.APPROVED, user)
+        _notify_proposer(other, "approved")
     for other in closing:
         other = Proposal.objects.get(pk=other.pk)
         _close(other, ProposalStatus.MERGED, user, merged_into=target)

@@ -76,20 +76,33 @@ class GeocodeResult:
 
 
 class _CountryIndex:
-    """One country's places by matching key, official names and alternate names apart."""
+    """One country's places by matching key, official names and alternate names apart. The
+    alternate names are indexed on the first miss only: most lookups hit an official name,
+    and big countries (India, Brazil) have hundreds of thousands of alternate names."""
 
     def __init__(self, entries: list[tuple[Place, list[str]]]):
+        self._entries = entries
         self.names: dict[str, list[Place]] = {}
-        self.alternates: dict[str, list[Place]] = {}
-        for place, alternate_names in entries:
+        for place, _alternate_names in entries:
             official = place_key(place.name)
             if official:
                 self.names.setdefault(official, []).append(place)
-            for key in {place_key(a) for a in alternate_names if a and not _CODE_LIKE.match(a)}:
-                # Names in non-Latin scripts fold to an empty key: nobody types them in a
-                # French form, and the official name already covers the place.
-                if key and key != official:
-                    self.alternates.setdefault(key, []).append(place)
+        self._alternates: dict[str, list[Place]] | None = None
+
+    @property
+    def alternates(self) -> dict[str, list[Place]]:
+        if self._alternates is None:
+            table: dict[str, list[Place]] = {}
+            for place, alternate_names in self._entries:
+                official = place_key(place.name)
+                keys = {place_key(a) for a in alternate_names if not _CODE_LIKE.match(a)}
+                for key in keys:
+                    # Names in non-Latin scripts were dropped when reading; repeating the
+                    # official name adds nothing.
+                    if key and key != official:
+                        table.setdefault(key, []).append(place)
+            self._alternates = table
+        return self._alternates
 
 
 _lock = Lock()
@@ -142,7 +155,8 @@ def geocode_abroad(locality: str, country_code: str) -> GeocodeResult:
     if not key or len(country) != 2:
         return not_found
     index = _country_index(country)
-    for matched_on, table in (("name", index.names), ("alternate_name", index.alternates)):
+    for matched_on in ("name", "alternate_name"):
+        table = index.names if matched_on == "name" else index.alternates
         places = table.get(key)
         if places:
             best = _best(places)

@@ -196,6 +196,15 @@ def test_the_form_groups_fields_in_titled_sections():
 
 def test_an_imported_legal_form_outside_our_list_does_not_block_editing():
     org = OrganisationFactory(legal_form="9150")
-    data = {k: v for k, v in org_form_data(name=org.name, legal_form="9150").items()}
+    data = org_form_data(name=org.name, legal_form="9150")
     form = OrganisationForm(data=data, instance=org)
     assert form.is_valid(), form.errors
+
+
+def test_homonym_communes_ask_for_the_postcode(client):
+    response = _propose(client, commune="Villiers", postcode="")
+    message = _errors(response, "commune")
+    assert "Plusieurs communes" in message and "code postal" in message
+    assert not Proposal.objects.exists()
+    assert _propose(client, commune="Villiers", postcode="36290").status_code == 302
+    assert Organisation.objects.get().commune.department_id == "36"

@@ -415,3 +415,18 @@ def _request_for(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+def test_keeping_the_pending_record_of_a_pair_keeps_the_organisation_published(staff_client):
+    published = OrganisationFactory(name="Amis du Togo", phone="02 00 00 00 00")
+    pending = OrganisationFactory(name="Les amis du Togo", status=Status.PENDING)
+    proposal = Proposal.objects.create(kind="create", organisation=pending)
+    staff_client.post(
+        reverse("actors:duplicates"),
+        {"action": "merge", "first": published.pk, "second": pending.pk, "keep": "second"},
+    )
+    pending.refresh_from_db()
+    proposal.refresh_from_db()
+    assert pending.status == Status.PUBLISHED and pending.phone == "02 00 00 00 00"
+    assert proposal.status == "approved"
+    assert Organisation.objects.get(pk=published.pk).status == Status.ARCHIVED

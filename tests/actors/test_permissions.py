@@ -247,3 +247,10 @@ def test_permission_functions_agree_with_the_views(role, org):
     assert perms.can_moderate(user) == (role in STAFF_ROLES)
     assert perms.can_use_admin(user) == (role in STAFF_ROLES)
     assert perms.can_see_contributor_identity(user) == (role in STAFF_ROLES)
+
+
+def test_a_non_member_is_told_why_and_offered_a_correction(org):
+    client, _ = client_for("other_member", org)
+    response = client.get(reverse("actors:edit", args=[org.slug]))
+    assert response.status_code == 403
+    assert reverse("actors:correct", args=[org.slug]) in response.content.decode()

@@ -144,3 +144,25 @@ def test_the_migration_created_the_staff_group_with_permissions():
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"change_organisation", "change_proposal", "change_theme", "view_commune"} <= codenames
     assert "delete_user" not in codenames and "change_group" not in codenames
+
+
+def test_staff_create_an_account_in_the_admin_without_the_admin_role(client):
+    staff = StaffFactory()
+    client.force_login(staff)
+    data = {
+        "email": "Nouvelle@Example.org",
+        "full_name": "Nouvelle Personne",
+        "role": "member",
+        "usable_password": "true",
+        "password1": "un-long-mot-de-passe-42",
+        "password2": "un-long-mot-de-passe-42",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:users_user_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(email__iexact="nouvelle@example.org").role == "member"
+    data["email"], data["role"] = "autre@example.org", "admin"
+    response = client.post(reverse("admin:users_user_add"), data)
+    assert response.status_code == 200  # refused: staff cannot make administrators
+    assert not User.objects.filter(email="autre@example.org").exists()

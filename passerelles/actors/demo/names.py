@@ -5,6 +5,7 @@ import random
 
 from passerelles.actors.demo import pools
 from passerelles.actors.demo.countries import PartnerCountry
+from passerelles.actors.demo.texts import contract
 
 
 def the(country: PartnerCountry) -> str:
@@ -107,17 +108,15 @@ def public_funder(rng, place, *_):
     return _fill(rng.choice(pools.FUNDER_KINDS), rng, place), "7389"
 
 
-def local_authority(rng, place, *_):
-    """Communes; departments, the region and agglomerations are placed first by the builder."""
-    if (place.get("population") or 0) >= 10_000:
-        return f"Ville de {place['name']}", "7210"
-    kind = rng.randrange(6)
-    if kind == 0:
-        return f"Centre communal d'action sociale de {place['name']}", "7361"
-    if kind == 1:
-        pays = rng.choice(pools.DEPARTMENTS[place["department"]][1])
-        return f"Communauté de communes {pays} – {place['name']}", "7346"
-    return f"Commune de {place['name']}", "7210"
+def local_authority(rng, place, *_, first: bool = True):
+    """The commune itself the first time a commune comes up, then one of its public bodies.
+    Departments, the region and agglomerations are placed first by the builder."""
+    if first:
+        if (place.get("population") or 0) >= 10_000:
+            return f"Ville de {place['name']}", "7210"
+        return f"Commune de {place['name']}", "7210"
+    pattern, form = rng.choice(pools.MUNICIPAL_BODIES)
+    return _fill(pattern, rng, place), form
 
 
 HERE = {
@@ -163,6 +162,24 @@ LOCAL_KINDS = {
     "pt": ("Associação comunitária de {l}", "Cooperativa popular de {l}"),
     "ar": ("Association Amal de {l}", "Coopérative féminine Tawassol de {l}"),
 }
+ABROAD_MOTTOS = (
+    "Espoir",
+    "Avenir",
+    "Solidarité",
+    "Entente",
+    "Unité",
+    "Renouveau",
+    "Lumière",
+    "Progrès",
+    "Dignité",
+    "Paix",
+    "Partage",
+    "Confiance",
+    "Travail",
+    "Baobab",
+    "Horizon",
+    "Nouvelle Vision",
+)
 LOCAL_WORDS = ("Los Andes", "Nueva Esperanza", "El Progreso", "Santa Rosa", "Pachamama")
 PRODUCTS = {
     "BF": ("karité", "sésame", "mangue", "coton biologique"),
@@ -200,7 +217,15 @@ def abroad(rng: random.Random, country: PartnerCountry, locality: str):
     if local and rng.random() < 0.25:
         pattern = rng.choice(local)
         name = pattern.format(l=locality, x=rng.choice(LOCAL_WORDS))
+        # Spanish, Portuguese or Malagasy names keep their own grammar: no French contraction.
         return name, "ooperativ" in name or "Groupement" in name, True
     pattern, is_ess, is_si = rng.choice(ABROAD_KINDS)
     product = rng.choice(PRODUCTS.get(country.code, ("riz",)))
-    return pattern.format(l=locality, k=product), is_ess, is_si
+    name = pattern.format(l=locality, k=product)
+    if rng.random() < 0.4:
+        # A motto inserted before the place, as many groups have: "Groupement des femmes
+        # Espoir de Koudougou".
+        head, sep, tail = name.rpartition(" de ")
+        if sep:
+            name = f"{head} {rng.choice(ABROAD_MOTTOS)} de {tail}"
+    return contract(name), is_ess, is_si

@@ -251,6 +251,11 @@ NETWORK_KINDS = (
     "Coordination des organisations de migrants {d}",
     "Réseau des ressourceries {r}",
     "Fédération des structures d'insertion {d}",
+    "Maison des associations de {c}",
+    "Collectif inter-associatif de {c}",
+    "Réseau des associations de solidarité de {c}",
+    "Pôle de l'économie sociale et solidaire du {p}",
+    "Conseil de développement du {p}",
 )
 FOUNDATION_KINDS = (
     "Fondation {g} {s}",
@@ -269,6 +274,19 @@ FUNDER_KINDS = (
     "Fonds {p} pour l'eau",
     "Direction régionale de l'économie sociale {r}",
     "Fonds d'initiatives jeunesse {d}",
+    "Fonds de participation des habitants de {c}",
+    "Fonds local d'initiatives solidaires de {c}",
+)
+# Public bodies of a commune beyond the commune itself (legal form codes from the INSEE list).
+MUNICIPAL_BODIES = (
+    ("Centre communal d'action sociale de {c}", "7361"),
+    ("Caisse des écoles de {c}", "7362"),
+    ("Syndicat intercommunal des eaux de {c}", "7353"),
+    ("Médiathèque intercommunale de {c}", "7373"),
+    ("Syndicat mixte du {p} – {c}", "7354"),
+    ("Régie de l'eau et de l'assainissement de {c}", "7379"),
+    ("Communauté de communes {p} – {c}", "7346"),
+    ("Conseil municipal des jeunes de {c}", "7210"),
 )
 SCHOOL_KINDS = (
     ("Lycée {patron}", "7331"),

@@ -121,7 +121,9 @@ def family_counts(here: int) -> list[tuple[str, int]]:
 
 def acronym_of(name: str) -> str:
     words = [w for w in name.replace("'", " ").replace("-", " ").split() if w]
-    letters = [w[0].upper() for w in words if w.lower() not in _ACRONYM_SKIP and w[0].isalpha()]
+    letters = [
+        fold(w[0]).upper() for w in words if w.lower() not in _ACRONYM_SKIP and w[0].isalpha()
+    ]
     return "".join(letters) if 3 <= len(letters) <= 6 else ""
 
 
@@ -161,6 +163,11 @@ class DemoRecords:
             if insee in by_code:
                 form = "7344" if "Métropole" in name else "7348"
                 queue.append((by_code[insee], name, form))
+        # The six prefectures' towns, which every regional network counts among its members.
+        for code in DEPARTMENTS:
+            town = seat(code)
+            queue.append((town, texts.contract(f"Ville de {town['name']}"), "7210"))
+            self.used_communes.add(town["insee_code"])
         return queue
 
     def _unique(self, name: str, place_key: str) -> str:
@@ -189,13 +196,20 @@ class DemoRecords:
         if family == Family.LOCAL_AUTHORITY and self.authority_queue:
             place, name, form = self.authority_queue.pop(0)
             return place, self._unique(name, place["insee_code"]), form
-        for _attempt in range(8):
+        attempts = 8
+        for attempt in range(attempts):
             place = self.places.commune(rng)
-            if family in URBAN and (place["population"] or 0) < 5000 and rng.random() < 0.8:
+            last = attempt == attempts - 1
+            small = (place["population"] or 0) < 5000
+            if not last and family in URBAN and small and rng.random() < 0.8:
                 continue
-            if family == Family.LOCAL_AUTHORITY and place["insee_code"] in self.used_communes:
+            used = place["insee_code"] in self.used_communes
+            if not last and family == Family.LOCAL_AUTHORITY and used:
                 continue
-            name, form = names.HERE[family](rng, place, country, locality)
+            if family == Family.LOCAL_AUTHORITY:
+                name, form = names.local_authority(rng, place, first=not used)
+            else:
+                name, form = names.HERE[family](rng, place, country, locality)
             name = texts.contract(name)
             if (normalise_name(name), place["insee_code"]) not in self.seen:
                 break
@@ -271,7 +285,9 @@ class DemoRecords:
         if is_si and "ecsi" not in themes and rng.random() < 0.15:
             themes.append("ecsi")
         sdgs = self._sdgs(themes)
-        acronym = acronym_of(name) if family in ACRONYM_FAMILIES and rng.random() < 0.4 else ""
+        # "Boutique équitable de Salbris" is not known as "BES": no acronym for names of a place.
+        wants_acronym = family in ACRONYM_FAMILIES and place["name"] not in name
+        acronym = acronym_of(name) if wants_acronym and rng.random() < 0.4 else ""
         siren = self.ids.siren() if rng.random() < p_siren else ""
         association = form in ("9220", "9221", "9230") or (
             not form and family in (Family.SI_ASSOCIATION, Family.DIASPORA, Family.NETWORK)
@@ -328,7 +344,6 @@ class DemoRecords:
             country = first_of or self.places.country(rng)
             locality, lat, lon = self.places.locality(rng, country)
             name, is_ess, is_si = names.abroad(rng, country, locality)
-            name = texts.contract(name)
             place_key = f"{country.code}:{fold(locality)}"
             if (normalise_name(name), place_key) not in self.seen:
                 break
@@ -398,7 +413,16 @@ class DemoRecords:
         if len(with_siren) < 3:
             return pending, []
         originals = rng.sample(with_siren, 3)
-        free = [i for i in here if orgs[i].status == Status.PUBLISHED and i not in originals]
+        # Slots given up for duplicates or archived: ordinary records of the big families,
+        # never the region, a department or a prefecture's town.
+        common = (Family.SI_ASSOCIATION, Family.ESS_ENTERPRISE, Family.CITIZEN_GROUP)
+        free = [
+            i
+            for i in here
+            if orgs[i].status == Status.PUBLISHED
+            and orgs[i].family in common
+            and i not in originals
+        ]
         replaced = rng.sample(free, 3)
         duplicates = []
         variants = (

@@ -45,7 +45,12 @@ def edit(request, slug):
     if not perms.can_edit_organisation(request.user, org):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
+        # Logged in but not acting for it: say why, and offer the path that is open to them.
+        context = {
+            "organisation": org,
+            "can_correct": perms.can_suggest_correction(request.user, org),
+        }
+        return render(request, "actors/edit_forbidden.html", context, status=403)
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=org)
     if request.method == "POST" and form.is_valid():
         org = services.edit_organisation(form, request.user)

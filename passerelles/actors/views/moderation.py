@@ -19,7 +19,6 @@ from passerelles.actors.forms import MergeForm, RejectForm
 from passerelles.actors.history import field_label
 from passerelles.actors.models import Organisation, Proposal, ProposalKind, ProposalStatus
 
-
 QUEUE_PAGE = 100
 
 

@@ -1,0 +1,330 @@
+"""The directory's filters, shared by the list, the map and the API, so the three always agree
+on what "ESS organisations of Loir-et-Cher acting in Senegal" means.
+
+`DirectoryFilter(data)` validates a query string (French messages), `results()` applies it to
+the published organisations, and `facets()` counts, for each filter, how many results each of
+its values would give. Each facet ignores its own filter (picking a second family widens the
+list, so the family counts must not be narrowed by the first pick) but honours all the others:
+the usual faceted-search behaviour. Counts are one grouped query per facet, never one per value.
+
+Multi-valued filters on many-to-many relations (themes, SDGs, countries of action) are written
+as `pk IN (subquery)` rather than joins: no row multiplication, no DISTINCT, and the grouped
+counts stay exact."""
+
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.db.models import Count, F, Q, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from passerelles.actors.enums import Family, Side
+from passerelles.actors.models import Organisation
+from passerelles.actors.search import search
+from passerelles.geo.models import Country, Department
+from passerelles.vocab.models import SdgGoal, Theme
+
+# Yes/no filters: only "yes" narrows; absent means "either".
+YES_VALUES = ("1", "true", "oui", "on")
+NO_VALUES = ("0", "false", "non", "off")
+# The facets the list shows, in this order; each name is also a query-string key.
+FACETS = ("side", "family", "ess", "si", "department", "country", "theme", "sdg")
+
+ThemeLink = Organisation.themes.through
+SdgLink = Organisation.sdgs.through
+CountryLink = Organisation.countries_of_action.through
+
+
+class YesNoField(forms.Field):
+    """"1"/"true"/"oui" → True, "0"/"false"/"non" → False, absent → None."""
+
+    default_error_messages = {
+        "invalid": _("« %(value)s » n'est pas une valeur admise : indiquez 1 (oui) ou 0 (non).")
+    }
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in YES_VALUES:
+            return True
+        if text in NO_VALUES:
+            return False
+        raise forms.ValidationError(
+            self.error_messages["invalid"], code="invalid", params={"value": value}
+        )
+
+
+class ChoicesField(forms.MultipleChoiceField):
+    """Several values of one filter (checkboxes), with a message naming the unknown one."""
+
+    def __init__(self, *, unknown, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs["error_messages"] = {"invalid_choice": unknown}
+        super().__init__(**kwargs)
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Rechercher"),
+        required=False,
+        max_length=200,
+        error_messages={"max_length": _("La recherche est limitée à 200 caractères.")},
+    )
+    side = forms.ChoiceField(
+        label=_("Ici ou là-bas"),
+        required=False,
+        choices=[("", _("Ici et là-bas")), *Side.choices],
+        error_messages={
+            "invalid_choice": _("« %(value)s » : indiquez here (ici) ou there (là-bas).")
+        },
+    )
+    family = ChoicesField(
+        label=_("Famille d'acteurs"),
+        choices=Family.choices,
+        unknown=_("Famille d'acteurs inconnue : « %(value)s »."),
+    )
+    ess = YesNoField(label=_("Économie sociale et solidaire (ESS)"), required=False)
+    si = YesNoField(label=_("Solidarité internationale"), required=False)
+    department = ChoicesField(
+        label=_("Département"), unknown=_("Département inconnu : « %(value)s ».")
+    )
+    country = ChoicesField(
+        label=_("Pays d'action"),
+        unknown=_("Pays inconnu : « %(value)s » (code ISO à deux lettres, ex. SN)."),
+    )
+    theme = ChoicesField(label=_("Thème"), unknown=_("Thème inconnu : « %(value)s »."))
+    sdg = ChoicesField(
+        label=_("Objectif de développement durable (ODD)"),
+        unknown=_("ODD inconnu : « %(value)s » (numéro de 1 à 17)."),
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Choices come from the referentials; each list is one small query.
+        region = settings.PASSERELLES_REGION_CODE
+        present = Organisation.objects.published().exclude(department=None).values("department")
+        self.departments = list(
+            Department.objects.filter(Q(region_id=region) | Q(code__in=present)).values_list(
+                "code", "name", "region_id"
+            )
+        )
+        self.fields["department"].choices = [(c, f"{n} ({c})") for c, n, _r in self.departments]
+        self.region_departments = {c for c, _n, r in self.departments if r == region}
+        self.countries = list(Country.objects.values_list("code", "name_fr", "name_en"))
+        self.fields["country"].choices = [(c, fr) for c, fr, _en in self.countries]
+        self.themes = list(Theme.objects.active().values_list("slug", "name_fr", "name_en"))
+        self.fields["theme"].choices = [(s, fr) for s, fr, _en in self.themes]
+        self.sdgs = list(SdgGoal.objects.values_list("code", "name_fr", "name_en"))
+        self.fields["sdg"].choices = [(str(c), fr) for c, fr, _en in self.sdgs]
+
+
+def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
+    """Apply every filter of `data` (cleaned) except `skip`. Values within one filter are
+    alternatives (OR); different filters all apply (AND)."""
+    if skip != "side" and data.get("side"):
+        qs = qs.filter(side=data["side"])
+    if skip != "family" and data.get("family"):
+        qs = qs.filter(family__in=data["family"])
+    if skip != "ess" and data.get("ess") is not None:
+        qs = qs.filter(is_ess=data["ess"])
+    if skip != "si" and data.get("si") is not None:
+        qs = qs.filter(is_si=data["si"])
+    if skip != "department" and data.get("department"):
+        qs = qs.filter(department_id__in=data["department"])
+    if skip != "country" and data.get("country"):
+        # Acting in a country: declared country of action, or seated there (partners abroad).
+        acting = CountryLink.objects.filter(country_id__in=data["country"])
+        qs = qs.filter(
+            Q(country_id__in=data["country"]) | Q(pk__in=acting.values("organisation_id"))
+        )
+    if skip != "theme" and data.get("theme"):
+        linked = ThemeLink.objects.filter(theme__slug__in=data["theme"])
+        qs = qs.filter(pk__in=linked.values("organisation_id"))
+    if skip != "sdg" and data.get("sdg"):
+        linked = SdgLink.objects.filter(sdggoal_id__in=[int(c) for c in data["sdg"]])
+        qs = qs.filter(pk__in=linked.values("organisation_id"))
+    return qs
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    # "radio" (one value or none), "checkbox" (several), "select" (long lists).
+    widget: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetOption]:
+        return [o for o in self.options if o.selected]
+
+
+class DirectoryFilter:
+    """A validated set of filters over the published organisations."""
+
+    def __init__(self, data, base: QuerySet | None = None):
+        self.form = DirectoryFilterForm(data or None)
+        self.form.is_valid()
+        # Invalid fields are left out of cleaned_data: the valid ones still apply, and the
+        # page shows what was wrong, rather than an empty list.
+        self.data = {k: v for k, v in self.form.cleaned_data.items() if v not in ("", [], None)}
+        self.query = self.data.get("q", "").strip()
+        base = Organisation.objects.published() if base is None else base
+        # Search once: search() may ask the index whether all words match; facet querysets
+        # reuse the matched set instead of searching again.
+        self.matched = search(base, self.query) if self.query else base
+
+    @property
+    def errors(self) -> list[str]:
+        return [str(e) for errors in self.form.errors.values() for e in errors]
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.data)
+
+    def results(self) -> QuerySet:
+        """The filtered organisations, by rank when searching, by name otherwise."""
+        return _apply(self.matched, self.data)
+
+    def _without(self, name: str) -> QuerySet:
+        # order_by(): a rank ordering would otherwise end up in the GROUP BY.
+        return _apply(self.matched, self.data, skip=name).order_by()
+
+    def _grouped(self, name: str, column: str) -> dict:
+        rows = self._without(name).values(column).annotate(n=Count("pk")).values_list(column, "n")
+        return dict(rows)
+
+    def _linked(self, name: str, link, column: str) -> dict:
+        ids = self._without(name).values("pk")
+        rows = (
+            link.objects.filter(organisation_id__in=ids)
+            .values(column)
+            .annotate(n=Count("organisation_id"))
+            .values_list(column, "n")
+        )
+        return dict(rows)
+
+    def _country_counts(self) -> dict:
+        """Organisations acting in each country: seated there, or declaring it, counted once."""
+        qs = self._without("country")
+        ids = qs.values("pk")
+        seated = dict(
+            qs.exclude(country_id="FR")
+            .values("country_id")
+            .annotate(n=Count("pk"))
+            .values_list("country_id", "n")
+        )
+        declared = self._linked("country", CountryLink, "country_id")
+        # Seated in a country and declaring it too: subtract, or it would count twice.
+        both = dict(
+            CountryLink.objects.filter(
+                organisation_id__in=ids, organisation__country_id=F("country_id")
+            )
+            .values("country_id")
+            .annotate(n=Count("organisation_id"))
+            .values_list("country_id", "n")
+        )
+        codes = set(seated) | set(declared)
+        return {c: seated.get(c, 0) + declared.get(c, 0) - both.get(c, 0) for c in codes}
+
+    def facets(self, *, english: bool = False) -> list[Facet]:
+        form, data = self.form, self.data
+        chosen = {name: set(map(str, data.get(name) or [])) for name in FACETS}
+        facets = []
+
+        counts = self._grouped("side", "side")
+        options = [
+            FacetOption(value, label, counts.get(value, 0), data.get("side") == value)
+            for value, label in Side.choices
+        ]
+        facets.append(Facet("side", _("Ici ou là-bas"), "radio", options))
+
+        counts = self._grouped("family", "family")
+        options = [
+            FacetOption(value, label, counts.get(value, 0), value in chosen["family"])
+            for value, label in Family.choices
+            if counts.get(value) or value in chosen["family"]
+        ]
+        facets.append(Facet("family", _("Famille d'acteurs"), "checkbox", options))
+
+        for name, column, label, yes in (
+            ("ess", "is_ess", _("Économie sociale et solidaire"), _("ESS")),
+            ("si", "is_si", _("Solidarité internationale"), _("Solidarité internationale")),
+        ):
+            counts = self._grouped(name, column)
+            option = FacetOption("1", yes, counts.get(True, 0), data.get(name) is True)
+            facets.append(Facet(name, label, "checkbox", [option]))
+
+        counts = self._grouped("department", "department_id")
+        options = [
+            FacetOption(code, f"{name} ({code})", counts.get(code, 0), code in chosen["department"])
+            for code, name, _region in form.departments
+            if code in form.region_departments or counts.get(code) or code in chosen["department"]
+        ]
+        facets.append(Facet("department", _("Département"), "select", options))
+
+        counts = self._country_counts()
+        options = [
+            FacetOption(code, en if english else fr, counts.get(code, 0), code in chosen["country"])
+            for code, fr, en in form.countries
+            if counts.get(code) or code in chosen["country"]
+        ]
+        options.sort(key=lambda o: o.label)
+        facets.append(Facet("country", _("Pays d'action"), "select", options))
+
+        counts = self._linked_by_slug()
+        options = [
+            FacetOption(slug, en if english and en else fr, counts.get(slug, 0), slug in chosen["theme"])
+            for slug, fr, en in form.themes
+            if counts.get(slug) or slug in chosen["theme"]
+        ]
+        facets.append(Facet("theme", _("Thème"), "checkbox", options))
+
+        counts = self._linked("sdg", SdgLink, "sdggoal_id")
+        options = [
+            FacetOption(
+                str(code),
+                f"{code}. {en if english and en else fr}",
+                counts.get(code, 0),
+                str(code) in chosen["sdg"],
+            )
+            for code, fr, en in form.sdgs
+            if counts.get(code) or str(code) in chosen["sdg"]
+        ]
+        facets.append(Facet("sdg", _("Objectifs de développement durable"), "select", options))
+        return facets
+
+    def _linked_by_slug(self) -> dict:
+        ids = self._without("theme").values("pk")
+        rows = (
+            ThemeLink.objects.filter(organisation_id__in=ids)
+            .values("theme__slug")
+            .annotate(n=Count("organisation_id"))
+            .values_list("theme__slug", "n")
+        )
+        return dict(rows)
+
+    def querystring(self, **changes) -> str:
+        """The current filters as a query string (without page), e.g. for the map link."""
+        qd = QueryDict(mutable=True)
+        for name in ("q", *FACETS):
+            value = changes.get(name, self.data.get(name))
+            if value in (None, "", []):
+                continue
+            if isinstance(value, bool):
+                qd[name] = "1" if value else "0"
+            elif isinstance(value, list):
+                qd.setlist(name, [str(v) for v in value])
+            else:
+                qd[name] = str(value)
+        return qd.urlencode()
