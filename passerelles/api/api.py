@@ -1,6 +1,14 @@
-"""The public API, version 1 (django-ninja). The OpenAPI document is at /api/v1/openapi.json."""
+"""The public API, version 1 (django-ninja). The OpenAPI document is at /api/v1/openapi.json.
 
+Errors always answer `{"detail": "<a sentence in the user's language>"}`: a person reading a
+failed request in a browser or a log should understand it without the OpenAPI document."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from passerelles.api.organisations import router as organisations_router
 
 api = NinjaAPI(
     title="Passerelles API",
@@ -8,3 +16,45 @@ api = NinjaAPI(
     description="Annuaire des acteurs de la coopération internationale et de l'ESS, ici et là-bas.",
     urls_namespace="api-1.0.0",
 )
+api.add_router("/", organisations_router)
+
+
+def _describe(error: dict) -> str:
+    """One pydantic error as a French sentence naming the parameter."""
+    name = ".".join(str(part) for part in error.get("loc", ())[1:]) or _("requête")
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    given = error.get("input")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        reason = _("doit être un nombre entier")
+    elif kind == "greater_than_equal":
+        reason = _("doit être supérieur ou égal à %(limit)s") % {"limit": ctx.get("ge")}
+    elif kind == "less_than_equal":
+        reason = _("doit être inférieur ou égal à %(limit)s") % {"limit": ctx.get("le")}
+    elif kind == "enum":
+        reason = _("doit être l'une des valeurs : %(values)s") % {
+            "values": str(ctx.get("expected", "")).replace(" or ", _(" ou "))
+        }
+    elif kind in ("bool_parsing", "bool_type"):
+        reason = _("doit valoir true ou false")
+    elif kind == "missing":
+        reason = _("est obligatoire")
+    else:
+        reason = _("a une valeur invalide")
+    if given is not None and kind != "missing":
+        return _("Le paramètre « %(name)s » %(reason)s (reçu : « %(given)s »).") % {
+            "name": name,
+            "reason": reason,
+            "given": given,
+        }
+    return _("Le paramètre « %(name)s » %(reason)s.") % {"name": name, "reason": reason}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    detail = " ".join(_describe(error) for error in exc.errors)
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Ressource introuvable.")}, status=404)

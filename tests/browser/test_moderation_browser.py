@@ -67,10 +67,11 @@ def test_a_visitor_proposes_and_staff_approve(page, referentials):
     expect(page.get_by_text("Proposition acceptée et publiée.")).to_be_visible()
     expect(page.get_by_text("Aucune proposition en attente")).to_be_visible()
 
-    # The organisation is public now.
+    # The organisation is public now: the directory's search finds it and leads to its page.
     org = Organisation.objects.get(name=NAME)
     assert org.status == Status.PUBLISHED
-    response = page.goto(f"{base}/annuaire/{org.slug}/")
-    assert response.status == 200
-    page.goto(f"{base}/annuaire/{org.slug}/historique/")
+    page.goto(f"{base}/annuaire/?q=jardins+partages+kayes")
+    page.get_by_role("link", name=NAME).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
+    page.get_by_role("link", name="Historique des modifications").click()
     expect(page.get_by_text("publiée").first).to_be_visible()

@@ -3,8 +3,9 @@ demo accounts, a few proposals waiting for moderation and a few likely duplicate
 
 Deterministic: the same seed gives the same organisations (names, places, numbers), because
 every random choice comes from one `random.Random(seed)` walking referentials read in a fixed
-order. Fast at scale: rows are prepared in Python and written with bulk_create (organisations and
-the many-to-many through tables), then the search index is rebuilt once."""
+order. Fast at scale: rows are prepared in Python and written in bulk (bulk_create for
+organisations, executemany for the many-to-many through tables), then the search index is
+rebuilt once, after the write transaction."""
 
 import random
 from collections.abc import Callable
@@ -56,10 +57,13 @@ def build_demo(
     now = timezone.now()
 
     with transaction.atomic():
-        removed = _clear(flush)
+        removed = _clear(flush, report)
+        report("places", 0, 1)
+        places = Places.load()  # communes of the region, and the gazetteer (a few seconds)
+        report("places", 1, 1)
         records = DemoRecords(
             rng=rng,
-            places=Places.load(),
+            places=places,
             identifiers=Identifiers(rng),
             taken_slugs=set(Organisation.objects.values_list("slug", flat=True)),
             now=now,
@@ -67,7 +71,6 @@ def build_demo(
         abroad = round(size * ABROAD_SHARE) if size >= 10 else size // 4
         here = size - abroad
         orgs = []
-        links = {"themes": [], "sdgs": [], "countries": []}
         counts = family_counts(here)
         total = here + abroad
         for family, count in counts:
@@ -85,7 +88,7 @@ def build_demo(
         pending, duplicates = records.moderation_content(orgs)
         report("prepare", total, total)
 
-        created = _write(orgs, records, links, report)
+        created = _write(orgs, records, report)
         proposals = _proposals(orgs, pending, now)
         users = _users(orgs)
     indexed = _rebuild_index(report)
@@ -106,15 +109,20 @@ def build_demo(
     }
 
 
-def _clear(flush: bool) -> int:
+def _clear(flush: bool, report) -> int:
+    """Remove the previous demo (or every organisation with `flush`). An ordinary delete, so
+    every cascade and signal runs as for any deletion: slow for 100,000 rows (about a minute),
+    but benchmarks start from an empty database."""
     qs = Organisation.objects.all() if flush else Organisation.objects.filter(source=SOURCE)
     count = qs.count()
     if count:
+        report("clear", 0, count)
         qs.delete()
+        report("clear", count, count)
     return count
 
 
-def _write(orgs: list[Organisation], records: "DemoRecords", links, report) -> list:
+def _write(orgs: list[Organisation], records: DemoRecords, report) -> list:
     total = len(orgs)
     created = []
     for start in range(0, total, BATCH):
@@ -173,12 +181,9 @@ def _proposals(orgs, pending: list[Organisation], now) -> int:
 
 def _users(orgs: list[Organisation]) -> int:
     """The accounts named in the README; re-running the demo resets their password."""
-    member_org = (
-        next(o for o in orgs if o.family == Family.SI_ASSOCIATION and o.status == Status.PUBLISHED)
-        if any(o.family == Family.SI_ASSOCIATION for o in orgs)
-        else None
-    )
-    partner_org = next((o for o in orgs if o.family == Family.ABROAD), None)
+    published = [o for o in orgs if o.status == Status.PUBLISHED]
+    member_org = next((o for o in published if o.family == Family.SI_ASSOCIATION), None)
+    partner_org = next((o for o in published if o.family == Family.ABROAD), None)
     for email, full_name, role in DEMO_USERS:
         user = User.objects.filter(email=email).first() or User(email=email)
         user.full_name, user.role, user.is_active = full_name, role, True

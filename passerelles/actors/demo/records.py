@@ -3,6 +3,7 @@ as unsaved Organisation instances ready for bulk_create (so everything save() wo
 slug, side, department, point, is set here)."""
 
 import random
+import re
 from datetime import datetime, timedelta
 
 from django.utils.text import slugify
@@ -277,9 +278,12 @@ class DemoRecords:
         locality = self.places.locality(rng, country)[0]
         place, name, form = self._here_name(family, country, locality)
         if is_ess_by_law(form) and not is_ess:
-            # The legal form would make it ESS by law (associations, cooperatives, foundations):
-            # leave it unknown, as many records in real directories do, to keep the mix.
-            form = ""
+            if form.startswith("9"):
+                # An association or a foundation is ESS by law: leave its legal form unknown,
+                # as many records in real directories do, to keep the mix of the dataset.
+                form = ""
+            else:
+                is_ess = True  # a cooperative or a mutual named as such is ESS, full stop
         is_ess = is_ess or is_ess_by_law(form)
         themes = self._themes(family)
         if is_si and "ecsi" not in themes and rng.random() < 0.15:
@@ -320,7 +324,7 @@ class DemoRecords:
             ),
             offers=texts.offers(rng, family, themes),
             needs=texts.needs(rng, themes, countries),
-            languages=["fr"] + sorted({c.language for c in countries} - {"fr"})[:1],
+            languages=["fr"] + [c.language for c in countries[:1] if c.language != "fr"],
             size=rng.choice(SIZES.get(Family(family), (Size.NONE, Size.SMALL, Size.MEDIUM))),
             side=Side.HERE,
             address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
@@ -348,7 +352,8 @@ class DemoRecords:
             if (normalise_name(name), place_key) not in self.seen:
                 break
         name = self._unique(name, place_key)
-        hint = next((t for word, t in ABROAD_THEME_HINTS if word in name), None)
+        # At a word start: "eau" is in "Réseau" too.
+        hint = next((t for word, t in ABROAD_THEME_HINTS if re.search(rf"\b{word}", name)), None)
         themes = self._themes(Family.ABROAD, first=hint)
         sdgs = self._sdgs(themes)
         where = f"{locality} ({country.name})"
@@ -359,7 +364,7 @@ class DemoRecords:
             family=Family.ABROAD,
             is_ess=is_ess,
             is_si=is_si,
-            mission=texts.mission(rng, themes, None, None)[:-1] + f" à {where}.",
+            mission=texts.contract(texts.mission(rng, themes, None, None)[:-1] + f" à {where}."),
             description=texts.description(
                 rng,
                 name=name,

@@ -1,6 +1,7 @@
 """Missions, descriptions, offers and needs of demo organisations, composed from the theme pools
 (themes.py) so that two organisations rarely read the same. French data, not interface strings."""
 
+import html
 import random
 import re
 
@@ -38,6 +39,16 @@ VERBS = (
     "Développer",
     "Défendre",
 )
+# Who did the work, by family (the verb agrees).
+PEOPLE = {
+    "association": ("ses bénévoles ont", "ses membres ont", "ses adhérents ont", "son équipe a"),
+    "company": ("son équipe a", "ses salarié·es ont"),
+    "ess_enterprise": ("ses coopérateurs ont", "son équipe a", "ses salarié·es ont"),
+    "university": ("ses chercheurs et ses étudiants ont", "son équipe a"),
+    "school": ("ses élèves et ses enseignants ont", "son équipe a"),
+    "foundation": ("ses donateurs ont", "son équipe a"),
+    "public_funder": ("ses financements ont", "son équipe a"),
+}
 # Offers and needs every family may have, whatever its themes.
 FAMILY_OFFERS = {
     "local_authority": (
@@ -123,7 +134,7 @@ def description(
     countries: list[PartnerCountry],
     year: int | None,
 ) -> str:
-    """Two or three short paragraphs, plain text separated by blank lines."""
+    """Two or three short paragraphs of HTML."""
     actions = [rng.choice(THEMES[t]["actions"]) for t in themes[:2]]
     # Local authorities and hospitals are not "created in" a year the way associations are.
     created = f", créée en {year}" if year else ""
@@ -142,9 +153,7 @@ def description(
     paragraphs = [intro + " " + body]
     if year and rng.random() < 0.7:
         feat = rng.choice(PROJECT_FEATS).format(n=rng.choice((3, 5, 8, 12, 20, 35, 60, 150)))
-        people = rng.choice(
-            ("ses bénévoles ont", "son équipe a", "ses membres ont", "ses adhérents ont")
-        )
+        people = rng.choice(PEOPLE.get(family, PEOPLE["association"]))
         years = max(2, 2026 - year)
         paragraphs.append(
             f"Depuis {years} ans, {people} notamment permis {feat}, en lien étroit "
@@ -164,7 +173,9 @@ def description(
                 )
             )
         )
-    return contract("\n\n".join(paragraphs))
+    # Descriptions are rich text (sanitised HTML shown as is): one <p> per paragraph, the text
+    # escaped ("Bonnet & Associés") the way sanitise_html leaves it, quotes as they are.
+    return "".join(f"<p>{html.escape(contract(p), quote=False)}</p>" for p in paragraphs)
 
 
 def offers(rng: random.Random, family: str, themes: list[str]) -> str:

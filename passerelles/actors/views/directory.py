@@ -48,9 +48,9 @@ def _page_links(page) -> list:
 
 def organisation_detail(request, slug):
     organisation = get_object_or_404(
-        Organisation.objects.select_related(
-            "commune", "department", "country"
-        ).prefetch_related("themes", "sdgs", "countries_of_action"),
+        Organisation.objects.select_related("commune", "department", "country").prefetch_related(
+            "themes", "sdgs", "countries_of_action"
+        ),
         slug=slug,
     )
     # Unpublished organisations are not public: a 404 hides even that they exist.

@@ -6,7 +6,6 @@ which clusters on the server: the database groups the organisations of the visib
 grid whose cells shrink as the zoom grows, so a view costs one grouped query and a payload of a
 few kilobytes whether 500 or 100,000 organisations match (see docs/benchmarks.md)."""
 
-import json
 import math
 
 from django.conf import settings
@@ -72,7 +71,7 @@ def organisation_map(request):
         "directory": directory,
         "facets": directory.facets(english=_english()),
         "querystring": querystring,
-        "map_config": json.dumps(map_config),
+        "map_config": map_config,
         "total": directory.results().count(),
     }
     return render(request, "actors/map.html", context)
@@ -84,7 +83,7 @@ def _map_data_url(querystring: str) -> str:
 
 
 def _bbox(text: str):
-    """"west,south,east,north" in degrees, or None when absent or malformed."""
+    """ "west,south,east,north" in degrees, or None when absent or malformed."""
     try:
         west, south, east, north = (float(v) for v in text.split(","))
     except (AttributeError, ValueError):
@@ -155,7 +154,9 @@ def map_data(request):
     if request.GET.get("bbox"):
         bbox = _bbox(request.GET["bbox"])
         if bbox is None:
-            message = _("La zone doit s'écrire ouest,sud,est,nord en degrés, ex. 0.5,46.3,3.2,48.9.")
+            message = _(
+                "La zone doit s'écrire ouest,sud,est,nord en degrés, ex. 0.5,46.3,3.2,48.9."
+            )
             return JsonResponse({"detail": message}, status=400)
     results = directory.results()
     data = clusters(results, zoom, bbox)

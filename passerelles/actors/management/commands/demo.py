@@ -12,6 +12,8 @@ from passerelles.actors.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 from passerelles.actors.models import Organisation
 
 STEP_LABELS = {
+    "clear": "Suppression de la démo précédente",
+    "places": "Communes et localités",
     "prepare": "Préparation des organisations",
     "organisations": "Écriture des organisations",
     "links:themes": "Thèmes",

@@ -1,0 +1,300 @@
+"""The public directory: filters with counts, search, pagination, the detail page and who may
+see an unpublished organisation."""
+
+import pytest
+from django.urls import reverse
+
+from passerelles.actors.enums import Family, Status
+from passerelles.actors.filters import DirectoryFilter
+from passerelles.vocab.models import SdgGoal, Theme
+from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.users.factories import (
+    AdminFactory,
+    MembershipFactory,
+    PartnerAbroadFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("actors:list")
+
+
+@pytest.fixture
+def themes():
+    return {t.slug: t for t in Theme.objects.filter(slug__in=["sante", "agriculture"])}
+
+
+@pytest.fixture
+def orgs(themes):
+    return {
+        "health": OrganisationFactory(
+            name="Santé Sud Loir",
+            family=Family.HEALTH,
+            is_ess=False,
+            themes=[themes["sante"]],
+            countries_of_action=["SN"],
+        ),
+        "ess": OrganisationFactory(
+            name="Coopérative des Graines",
+            family=Family.ESS_ENTERPRISE,
+            is_ess=True,
+            is_si=False,
+            commune_id="37261",  # Tours
+            themes=[themes["agriculture"]],
+            sdgs=[SdgGoal.objects.get(code=2)],
+        ),
+        "both": OrganisationFactory(
+            name="Agrisud Berry",
+            is_ess=True,
+            commune_id="18033",  # Bourges
+            description="Agroécologie au Sénégal et formation des paysans.",
+            themes=[themes["agriculture"], themes["sante"]],
+        ),
+        "abroad": AbroadOrganisationFactory(name="Union des groupements de Koudougou"),
+        "draft": OrganisationFactory(name="Brouillon caché", status=Status.DRAFT),
+    }
+
+
+def facet(facets, name):
+    return {o.value: o for o in next(f for f in facets if f.name == name).options}
+
+
+def test_list_shows_published_only(client, orgs):
+    html = client.get(LIST).content.decode()
+    assert "Santé Sud Loir" in html
+    assert "Union des groupements de Koudougou" in html
+    assert "Brouillon caché" not in html
+    assert "4 organisations" in html
+
+
+def test_filters_and_badges_as_text(client, orgs):
+    html = client.get(LIST, {"ess": "1"}).content.decode()
+    assert "Coopérative des Graines" in html and "Agrisud Berry" in html
+    assert "Santé Sud Loir" not in html
+    # The ESS badge is a word, not a colour.
+    assert '<li class="badge badge-success">ESS</li>' in html
+
+
+def test_family_department_theme_country_sdg_filters(orgs):
+    def names(**data):
+        return set(DirectoryFilter(data).results().values_list("name", flat=True))
+
+    assert names(family=["health"]) == {"Santé Sud Loir"}
+    assert names(family=["health", "ess_enterprise"]) == {
+        "Santé Sud Loir",
+        "Coopérative des Graines",
+    }
+    assert names(department=["37"]) == {"Coopérative des Graines"}
+    assert names(theme=["agriculture"]) == {"Coopérative des Graines", "Agrisud Berry"}
+    # Acting in a country: declared (Santé Sud Loir) or seated there (Koudougou).
+    assert names(country=["SN"]) == {"Santé Sud Loir"}
+    assert names(country=["BF"]) == {"Union des groupements de Koudougou"}
+    assert names(sdg=["2"]) == {"Coopérative des Graines"}
+    assert names(side="there") == {"Union des groupements de Koudougou"}
+    assert names(si="0") == {"Coopérative des Graines"}
+    assert names(theme=["agriculture"], ess="1", department=["18"]) == {"Agrisud Berry"}
+
+
+def test_facet_counts_exclude_their_own_filter(orgs):
+    facets = DirectoryFilter({"family": ["health"], "theme": ["agriculture"]}).facets()
+    # The family counts ignore the family filter but honour the theme filter.
+    families = facet(facets, "family")
+    assert families["ess_enterprise"].count == 1
+    assert families["si_association"].count == 1
+    assert families["health"].count == 0 and families["health"].selected
+    # The theme counts honour the family filter only.
+    themes = facet(facets, "theme")
+    assert themes["sante"].count == 1
+    assert "agriculture" in themes and themes["agriculture"].selected
+
+
+def test_facet_counts_unfiltered(orgs):
+    facets = DirectoryFilter({}).facets()
+    assert facet(facets, "side")["here"].count == 3
+    assert facet(facets, "side")["there"].count == 1
+    assert facet(facets, "ess")["1"].count == 2
+    assert facet(facets, "si")["1"].count == 3
+    departments = facet(facets, "department")
+    assert departments["41"].count == 1 and departments["37"].count == 1
+    # Every department of the region is offered, even with no organisation yet.
+    assert departments["28"].count == 0
+    countries = facet(facets, "country")
+    assert countries["SN"].count == 1 and countries["BF"].count == 1
+    assert "FR" not in countries  # "here" is the side facet's job
+    assert facet(facets, "theme")["agriculture"].count == 2
+    assert facet(facets, "sdg")["2"].count == 1
+
+
+def test_country_facet_counts_an_organisation_once(orgs):
+    orgs["abroad"].countries_of_action.set(["BF", "ML"])
+    countries = facet(DirectoryFilter({}).facets(), "country")
+    assert countries["BF"].count == 1
+    assert countries["ML"].count == 1
+
+
+def test_counts_shown_in_page(client, orgs):
+    html = client.get(LIST).content.decode()
+    assert 'name="family" value="health"' in html
+    assert '<span class="facet-count">(1)</span>' in html
+    assert "Loir-et-Cher (41) (1)" in html
+
+
+def test_search_uses_full_text_and_ranks(client, orgs):
+    response = client.get(LIST, {"q": "agroécologique"})
+    names = [o.name for o in response.context["organisations"]]
+    # French word forms meet; the agriculture theme's synonyms bring its organisations too.
+    assert "Agrisud Berry" in names
+    assert "Santé Sud Loir" not in names
+    assert "« agroécologique » dans l'annuaire" in response.content.decode()
+
+
+def test_search_combines_with_filters_and_facets(orgs):
+    directory = DirectoryFilter({"q": "agroécologie", "ess": "1"})
+    assert {o.name for o in directory.results()} == {"Agrisud Berry", "Coopérative des Graines"}
+    assert all(hasattr(o, "search_rank") for o in directory.results())
+    assert facet(directory.facets(), "ess")["1"].count == 2
+
+
+def test_invalid_values_give_french_messages_and_keep_valid_filters(client, orgs):
+    response = client.get(LIST, {"family": "bogus", "ess": "peut-être", "department": "37"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Famille d&#x27;acteurs inconnue : « bogus »." in html
+    assert "« peut-être » n&#x27;est pas une valeur admise" in html
+    assert "Coopérative des Graines" in html
+    assert "Santé Sud Loir" not in html
+
+
+def test_unknown_department_and_country_are_errors(orgs):
+    directory = DirectoryFilter({"department": ["99x"], "country": ["ZZ"], "sdg": ["18"]})
+    messages = " ".join(directory.errors)
+    assert "Département inconnu : « 99x »." in messages
+    assert "Pays inconnu : « ZZ »" in messages
+    assert "ODD inconnu : « 18 »" in messages
+
+
+def test_no_result_message_with_suggestions(client, orgs):
+    html = client.get(LIST, {"q": "zzzqqqxxx"}).content.decode()
+    assert "Aucun résultat." in html
+    assert "vérifiez l'orthographe" in html
+    assert reverse("actors:propose") in html
+
+
+def test_pagination_keeps_filters(client):
+    OrganisationFactory.create_batch(45, family=Family.SCHOOL, is_ess=True)
+    OrganisationFactory.create_batch(3, family=Family.COMPANY)
+    response = client.get(LIST, {"family": "school", "ess": "1"})
+    html = response.content.decode()
+    assert "45 organisations" in html
+    assert len(response.context["organisations"]) == 20
+    assert "?family=school&amp;ess=1&amp;page=2" in html
+    assert "?family=school&amp;ess=1&amp;page=3" in html
+    page3 = client.get(LIST, {"family": "school", "ess": "1", "page": "3"})
+    assert len(page3.context["organisations"]) == 5
+    # A page number out of range or garbled shows a page, not an error.
+    assert client.get(LIST, {"page": "abc"}).status_code == 200
+    assert client.get(LIST, {"page": "999"}).status_code == 200
+
+
+def test_map_link_keeps_filters(client, orgs):
+    html = client.get(LIST, {"theme": "sante", "ess": "1"}).content.decode()
+    assert f'href="{reverse("actors:map")}?ess=1&amp;theme=sante"' in html
+
+
+def test_htmx_request_gets_the_partial(client, orgs):
+    response = client.get(LIST, {"ess": "1"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith("{%") is False
+    assert '<div id="directory">' in html
+    assert "<html" not in html
+
+
+def test_list_query_count_is_constant(client, django_assert_max_num_queries, themes):
+    OrganisationFactory.create_batch(30, themes=list(themes.values()), countries_of_action=["ML"])
+    AbroadOrganisationFactory.create_batch(5)
+    with django_assert_max_num_queries(20):
+        response = client.get(LIST)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(21):
+        client.get(LIST, {"q": "association", "theme": "sante", "country": "ML"})
+
+
+def test_detail_shows_public_fields(client, orgs):
+    org = orgs["both"]
+    org.mission = "Semer l'avenir"
+    org.offers = "Formations en maraîchage"
+    org.needs = "Un partenaire au Togo"
+    org.website = "https://agrisud.example"
+    org.email = "contact@agrisud.example"
+    org.description = "<p>Texte <strong>riche</strong></p><script>alert(1)</script>"
+    org.save()
+    org.countries_of_action.set(["SN"])
+    html = client.get(org.get_absolute_url()).content.decode()
+    for text in (
+        "Semer l&#x27;avenir",
+        "Formations en maraîchage",
+        "Un partenaire au Togo",
+        "https://agrisud.example",
+        "contact@agrisud.example",
+        "Sénégal",
+        "Santé",
+        "<strong>riche</strong>",
+        "Proposer une correction",
+        reverse("actors:correct", args=[org.slug]),
+        reverse("actors:history", args=[org.slug]),
+    ):
+        assert text in html, text
+    assert "<script>alert" not in html
+    assert reverse("actors:edit", args=[org.slug]) not in html
+
+
+def test_detail_query_count(client, orgs, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        assert client.get(orgs["both"].get_absolute_url()).status_code == 200
+
+
+def test_detail_edit_link_for_members_and_staff(client, orgs):
+    org = orgs["both"]
+    member = MembershipFactory(organisation=org).user
+    client.force_login(member)
+    html = client.get(org.get_absolute_url()).content.decode()
+    assert reverse("actors:edit", args=[org.slug]) in html
+    assert "Proposer une correction" not in html
+    client.force_login(StaffFactory())
+    assert (
+        reverse("actors:edit", args=[org.slug])
+        in client.get(org.get_absolute_url()).content.decode()
+    )
+
+
+def test_unknown_slug_is_404(client):
+    assert client.get(reverse("actors:detail", args=["nobody"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role, status",
+    [
+        ("anonymous", 404),
+        ("member", 404),
+        ("partner", 404),
+        ("own_member", 200),
+        ("staff", 200),
+        ("admin", 200),
+    ],
+)
+def test_unpublished_detail_per_role(client, role, status):
+    org = OrganisationFactory(status=Status.PENDING)
+    users = {
+        "member": UserFactory,
+        "partner": PartnerAbroadFactory,
+        "staff": StaffFactory,
+        "admin": AdminFactory,
+        "own_member": lambda: MembershipFactory(organisation=org).user,
+    }
+    if role in users:
+        client.force_login(users[role]())
+    response = client.get(org.get_absolute_url())
+    assert response.status_code == status
+    if status == 200:
+        assert "Non publiée" in response.content.decode()

@@ -1,0 +1,91 @@
+"""The directory and the map in a real browser: search and open a result, markers that follow
+a filter."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from passerelles.actors.enums import Family
+from passerelles.geo.models import Commune
+from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def referentials():
+    """Transactional tests empty the database after each run (data migrations included):
+    reload the referentials when an earlier test wiped them."""
+    if not Commune.objects.exists():
+        from django.apps import apps
+
+        from passerelles.geo.loaders import load_countries, load_france
+        from passerelles.vocab.loaders import load_vocabularies
+
+        get = apps.get_model
+        load_countries(get("geo", "Country"))
+        load_france(get("geo", "Region"), get("geo", "Department"), get("geo", "Commune"))
+        load_vocabularies()
+
+
+@pytest.fixture
+def orgs(referentials):
+    OrganisationFactory(
+        name="Terres Vivantes",
+        description="Nous accompagnons la transition vers l'agroécologie en Touraine.",
+        commune_id="37261",
+    )
+    OrganisationFactory(name="Lycée du Val", family=Family.SCHOOL, commune_id="45234")
+    OrganisationFactory(name="Collège des Sables", family=Family.SCHOOL, commune_id="18033")
+    OrganisationFactory(name="Santé Solidaire", family=Family.HEALTH, commune_id="28085")
+    AbroadOrganisationFactory(name="Union de Koudougou")
+
+
+def test_search_the_directory_and_open_a_result(page, orgs):
+    page.goto(page.base_url + reverse("actors:list"))
+    expect(page.get_by_role("heading", name="5 organisations")).to_be_visible()
+    page.get_by_label("Rechercher un acteur, un savoir-faire, un pays").fill("agroécologique")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    expect(page.get_by_role("heading", name="1 organisation", exact=True)).to_be_visible()
+    # htmx pushed the search into the address: the result is shareable.
+    expect(page).to_have_url(re.compile(r"q=agro%C3%A9cologique"))
+    page.get_by_role("link", name="Terres Vivantes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Terres Vivantes")
+    expect(page.get_by_role("link", name="Proposer une correction")).to_be_visible()
+
+
+def test_filter_checkbox_updates_results_and_counts(page, orgs):
+    page.goto(page.base_url + reverse("actors:list"))
+    page.get_by_label(re.compile("^Établissement scolaire")).check()
+    expect(page.get_by_role("heading", name="2 organisations")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"family=school"))
+    expect(page.get_by_role("link", name="Santé Solidaire")).to_have_count(0)
+
+
+def test_map_shows_markers_and_follows_a_filter(page, orgs):
+    page.goto(page.base_url + reverse("actors:map"))
+    the_map = page.locator("[data-passerelles-map]")
+    markers = page.locator(".leaflet-marker-icon")
+    # The initial view (the region) shows the four organisations here.
+    expect(page.locator("#map-status")).to_contain_text("4 organisations sur la carte (sur 5)")
+    assert markers.count() >= 1
+    before = the_map.get_attribute("data-shown")
+
+    page.get_by_label(re.compile("^Établissement scolaire")).check()
+    expect(page.locator("#map-status")).to_contain_text("2 organisations sur la carte (sur 2)")
+    assert the_map.get_attribute("data-shown") != before
+    expect(page).to_have_url(re.compile(r"family=school"))
+    # The link to the list (the text alternative) follows the filter too.
+    expect(page.locator("#map-list-link")).to_have_attribute("href", re.compile("family=school"))
+
+
+def test_map_point_popup_loads_name_and_link(page, referentials):
+    OrganisationFactory(name="Seule à Chartres", commune_id="28085")
+    page.goto(page.base_url + reverse("actors:map") + "?focus=0")
+    expect(page.locator("#map-status")).to_contain_text("1 organisations sur la carte")
+    page.locator(".map-point").first.click()
+    link = page.get_by_role("link", name="Voir la fiche")
+    expect(link).to_be_visible()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Seule à Chartres")
