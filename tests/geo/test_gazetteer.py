@@ -50,9 +50,17 @@ def test_the_most_populous_of_homonyms_wins():
     assert result.found and result.lat == pytest.approx(34.43, abs=0.05)
     libya = geocode_abroad("Tripoli", "LY")
     assert libya.population > result.population
-    # Two places named Cusco in Peru: the city, not the village.
-    cusco = geocode_abroad("Cusco", "PE")
-    assert cusco.candidates >= 2 and cusco.population > 300_000
+    # Three towns called Belém in Brazil: the biggest one, at the mouth of the Amazon.
+    belem = geocode_abroad("Belém", "BR")
+    assert belem.candidates >= 3 and belem.population > 1_000_000
+    assert belem.point == pytest.approx((-1.46, -48.50), abs=0.1)
+    # A town wins over a village of the same name (Cusco the city, not the hamlet).
+    assert geocode_abroad("Cusco", "PE").population > 300_000
+
+
+def test_villages_are_found_too():
+    podor = geocode_abroad("Podor", "SN")
+    assert podor.found and podor.population < 15_000
 
 
 @pytest.mark.parametrize(

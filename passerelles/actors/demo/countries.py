@@ -52,7 +52,7 @@ PARTNER_COUNTRIES = (
             "Ziguinchor",
             "Kaolack",
             "Tambacounda",
-            "Podor",
+            "Mbour",
             "Matam",
             "Kolda",
             "Louga",

@@ -24,7 +24,10 @@ STEP_LABELS = {
 
 
 class Command(BaseCommand):
-    help = _("Charge le jeu de données de démonstration (organisations, comptes, modération).")
+    @property
+    def help(self):
+        # A property, so the description follows the active language (argparse wants a str).
+        return _("Charge le jeu de données de démonstration (organisations, comptes, modération).")
 
     def add_arguments(self, parser):
         parser.add_argument(

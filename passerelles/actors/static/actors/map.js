@@ -22,6 +22,28 @@
   L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
   var layer = L.layerGroup().addTo(map);
 
+  // Two buttons to jump between the region (here) and the world (there), since partners
+  // abroad are out of the first view.
+  var Views = L.Control.extend({
+    options: { position: "topright" },
+    onAdd: function () {
+      var box = L.DomUtil.create("div", "leaflet-bar map-views");
+      [[cfg.labels.region, cfg.region, cfg.regionZoom], [cfg.labels.world, [10, 0], 2]]
+        .forEach(function (view) {
+          var button = L.DomUtil.create("button", "", box);
+          button.type = "button";
+          button.textContent = view[0];
+          L.DomEvent.on(button, "click", function (e) {
+            L.DomEvent.stop(e);
+            map.setView(view[1], view[2]);
+          });
+        });
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    },
+  });
+  map.addControl(new Views());
+
   function clusterIcon(count) {
     // Size grows with the log of the count, so a big town does not hide its neighbours.
     var size = Math.round(30 + 8 * Math.log10(count));
