@@ -78,12 +78,15 @@ def test_map_shows_markers_and_follows_a_filter(page, orgs):
     # The initial view (the region) shows the four organisations here.
     expect(page.locator("#map-status")).to_contain_text("4 organisations sur la carte (sur 5)")
     assert markers.count() >= 1
+    expect(page.locator("label:has(#f-side-here) .facet-count")).to_have_text("(4)")
     before = the_map.get_attribute("data-shown")
 
     page.get_by_role("checkbox", name=re.compile("Établissement scolaire")).check()
     expect(page.locator("#map-status")).to_contain_text("2 organisations sur la carte (sur 2)")
     assert the_map.get_attribute("data-shown") != before
     expect(page).to_have_url(re.compile(r"family=school"))
+    # The other facets' counts follow: two schools here.
+    expect(page.locator("label:has(#f-side-here) .facet-count")).to_have_text("(2)")
     # The link to the list (the text alternative) follows the filter too.
     expect(page.locator("#map-list-link")).to_have_attribute("href", re.compile("family=school"))
 

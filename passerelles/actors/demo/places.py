@@ -64,6 +64,10 @@ class Places:
         x = rng.random() * self.cumulative[-1]
         return self.communes[bisect.bisect_right(self.cumulative, x)]
 
+    def any_commune(self, rng: random.Random) -> dict:
+        """A commune drawn uniformly: every commune, however small, has its town hall."""
+        return self.communes[rng.randrange(len(self.communes))]
+
     def main_town(self, department: str) -> dict:
         return max(self.by_department[department], key=lambda c: c["population"] or 0)
 

@@ -199,7 +199,8 @@ class DemoRecords:
             return place, self._unique(name, place["insee_code"]), form
         attempts = 8
         for attempt in range(attempts):
-            place = self.places.commune(rng)
+            authority = family == Family.LOCAL_AUTHORITY
+            place = self.places.any_commune(rng) if authority else self.places.commune(rng)
             last = attempt == attempts - 1
             small = (place["population"] or 0) < 5000
             if not last and family in URBAN and small and rng.random() < 0.8:

@@ -65,6 +65,7 @@ def organisation_map(request):
             "cluster": _("%(count)s organisations : zoomer"),
             "here": _("%(count)s organisations à cet endroit"),
             "open": _("Voir la fiche"),
+            "point": _("Une organisation : afficher son nom"),
             "region": _("Région"),
             "world": _("Monde"),
             "loading": _("Chargement…"),

@@ -66,7 +66,8 @@
           var title = document.createElement("strong");
           title.textContent = org.name;
           box.appendChild(title);
-          var place = [org.commune, org.locality].filter(Boolean).join(", ");
+          var place = [org.commune || org.locality, org.country !== "FR" ? org.country : ""]
+            .filter(Boolean).join(", ");
           if (place) { box.appendChild(document.createElement("br")); box.appendChild(document.createTextNode(place)); }
           box.appendChild(document.createElement("br"));
           var link = document.createElement("a");
@@ -88,7 +89,10 @@
         alt: format(cfg.labels.cluster, { count: c[2] }),
         riseOnHover: true,
       });
-      marker.on("click keypress", function () { map.setView([c[0], c[1]], Math.min(map.getZoom() + 2, cfg.maxZoom)); });
+      function zoomIn() { map.setView([c[0], c[1]], Math.min(map.getZoom() + 2, cfg.maxZoom)); }
+      marker.on("click", zoomIn);
+      // Markers are focusable; Enter on a cluster zooms in, as a click does.
+      marker.on("keypress", function (e) { if (e.originalEvent.key === "Enter") zoomIn(); });
       layer.addLayer(marker);
     });
     // Organisations sharing one point (a town hall) are fanned out on a small ring.
@@ -102,7 +106,8 @@
         var xy = map.latLngToLayerPoint(latlng).add([radius * Math.cos(angle), radius * Math.sin(angle)]);
         latlng = map.layerPointToLatLng(xy);
       }
-      var marker = L.marker(latlng, { icon: pointIcon, riseOnHover: true, alt: "", title: "" });
+      // Keyboard users reach each marker (Tab, then Enter opens the popup with its name).
+      var marker = L.marker(latlng, { icon: pointIcon, riseOnHover: true, title: cfg.labels.point });
       popupFor(marker, p[0]);
       layer.addLayer(marker);
     });
@@ -140,6 +145,35 @@
       history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
       if (listLink) listLink.href = listLink.href.split("?")[0] + "?" + qs;
       load();
+      refreshCounts(qs);
+    }
+    // The facet counts depend on the other filters: read them from the page the server would
+    // render for the new address, and copy them in place (the controls themselves stay, so
+    // focus and what the keyboard user was doing are kept).
+    function refreshCounts(qs) {
+      fetch(location.pathname + (qs ? "?" + qs : ""))
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          var doc = new DOMParser().parseFromString(html, "text/html");
+          form.querySelectorAll("input[id]").forEach(function (input) {
+            var fresh = doc.getElementById(input.id);
+            var count = input.parentNode.querySelector(".facet-count");
+            var freshCount = fresh && fresh.parentNode.querySelector(".facet-count");
+            if (count) count.textContent = freshCount ? freshCount.textContent : "(0)";
+          });
+          form.querySelectorAll("select[id] option[value]").forEach(function (option) {
+            if (!option.value) return;
+            var fresh = doc.querySelector("#" + option.parentNode.id + ' option[value="' + option.value + '"]');
+            if (fresh) option.textContent = fresh.textContent;
+          });
+          var summary = document.querySelector(".map-alternative");
+          var freshSummary = doc.querySelector(".map-alternative");
+          if (summary && freshSummary) {
+            summary.innerHTML = freshSummary.innerHTML;
+            listLink = document.getElementById("map-list-link");
+          }
+        })
+        .catch(function () { /* counts stay as they were; the markers are what matters */ });
     }
     form.addEventListener("change", apply);
     form.addEventListener("submit", apply);
