@@ -13,7 +13,7 @@ import importlib
 
 from bench.common import DATABASES, SIZES
 
-MODULES = ("bench.search",)
+MODULES = ("bench.search", "bench.map")
 
 
 def parse_args(argv=None) -> argparse.Namespace:

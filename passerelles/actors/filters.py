@@ -190,6 +190,7 @@ class DirectoryFilter:
         # Search once: search() may ask the index whether all words match; facet querysets
         # reuse the matched set instead of searching again.
         self.matched = search(base, self.query) if self.query else base
+        self._shared = None
 
     @property
     def errors(self) -> list[str]:
@@ -208,8 +209,13 @@ class DirectoryFilter:
         return _apply(self.matched, self.data, skip=name).order_by()
 
     # Columns of the organisation table that facets count by, and the filter each belongs to.
-    COLUMNS = {"side": "side", "family": "family", "ess": "is_ess", "si": "is_si"}
-    COLUMNS |= {"department": "department_id"}
+    COLUMNS = {
+        "side": "side",
+        "family": "family",
+        "ess": "is_ess",
+        "si": "is_si",
+        "department": "department_id",
+    }
 
     def _grouped(self, name: str, column: str) -> dict:
         if name not in self.data:
@@ -221,7 +227,7 @@ class DirectoryFilter:
         return dict(rows)
 
     def _shared_counts(self) -> dict:
-        if not hasattr(self, "_shared"):
+        if self._shared is None:
             columns = [c for n, c in self.COLUMNS.items() if n not in self.data]
             self._shared = {c: {} for c in columns}
             rows = self.results().order_by().values(*columns).annotate(n=Count("pk"))

@@ -170,9 +170,7 @@ def test_blank_query_returns_queryset_unchanged(orgs):
 
 
 def test_caller_filters_are_kept_and_composable(orgs):
-    hidden = OrganisationFactory(
-        name="Santé Cachée", description="Soins.", status=Status.PENDING
-    )
+    hidden = OrganisationFactory(name="Santé Cachée", description="Soins.", status=Status.PENDING)
     published = Organisation.objects.published()
     assert hidden.name not in names("santé", published)
     assert hidden.name in names("santé")

@@ -60,7 +60,6 @@ drop = _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP})
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("actors", "0002_initial"),
     ]

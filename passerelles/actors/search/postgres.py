@@ -79,4 +79,8 @@ def write(cursor, docs: list[Document]) -> None:
 
 
 def optimize(cursor) -> None:
+    # Fresh statistics after a bulk load: without them the planner takes status = 'published'
+    # for a rare value, starts from the organisations and tests the tsquery row by row (10×
+    # slower than starting from the GIN index).
     cursor.execute(f"ANALYZE {TABLE}")
+    cursor.execute("ANALYZE actors_organisation")

@@ -127,7 +127,7 @@
     if (controller) controller.abort();
     controller = new AbortController();
     status.textContent = cfg.labels.loading;
-    fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } })
+    return fetch(url, { signal: controller.signal, headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(render)
       .catch(function (e) { if (e.name !== "AbortError") status.textContent = cfg.labels.error; });
@@ -144,8 +144,8 @@
       dataUrl = cfg.data.split("?")[0] + (qs ? "?" + qs : "");
       history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
       if (listLink) listLink.href = listLink.href.split("?")[0] + "?" + qs;
-      load();
-      refreshCounts(qs);
+      // One request after the other: the markers first, then the counts (lighter on the server).
+      load().then(function () { refreshCounts(qs); });
     }
     // The facet counts depend on the other filters: read them from the page the server would
     // render for the new address, and copy them in place (the controls themselves stay, so
