@@ -113,6 +113,9 @@ STATIC_URL = "/static/"
 # lat/lon floats). See docs/decisions.md.
 STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns at start-up when STATIC_ROOT is missing (before the first collectstatic);
+# an empty folder is the honest state of a fresh checkout.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

@@ -4,57 +4,13 @@ a filter."""
 import re
 
 import pytest
-from django.conf import settings
-from django.db import connections
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from passerelles.actors.enums import Family
-from passerelles.geo.models import Commune
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 
-# available_apps (every app) makes the flush after each test TRUNCATE … CASCADE: on PostgreSQL
-# the search table, unmanaged and so left out of Django's flush list, has a foreign key to
-# organisations, and a plain TRUNCATE refuses to empty a referenced table.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, available_apps=settings.INSTALLED_APPS),
-]
-
-
-def load_referentials():
-    from django.apps import apps
-
-    from passerelles.geo.loaders import load_countries, load_france
-    from passerelles.vocab.loaders import load_vocabularies
-
-    get = apps.get_model
-    load_countries(get("geo", "Country"))
-    load_france(get("geo", "Region"), get("geo", "Department"), get("geo", "Commune"))
-    load_vocabularies()
-
-
-@pytest.fixture
-def referentials():
-    """Transactional tests empty the database after each run (data migrations included):
-    reload the referentials when an earlier test wiped them."""
-    if not Commune.objects.exists():
-        load_referentials()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leave_the_database_as_found(django_db_setup, django_db_blocker):
-    """After this module's last flush, put back what later, non-transactional tests expect
-    from the migrations: referentials, content types and permissions (available_apps turns
-    off the post_migrate signal that would recreate the latter)."""
-    yield
-    from django.core.management.sql import emit_post_migrate_signal
-
-    with django_db_blocker.unblock():
-        load_referentials()
-        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
-    # Leave no session open: PostgreSQL refuses to drop a test database still in use.
-    connections.close_all()
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

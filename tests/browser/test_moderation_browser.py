@@ -8,28 +8,11 @@ from playwright.sync_api import expect
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
-from passerelles.geo.models import Commune
 from tests.users.factories import PASSWORD, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NAME = "Jardins Partagés Loire-Kayes"
-
-
-@pytest.fixture
-def referentials():
-    """Transactional tests empty the database after each run (data migrations included):
-    reload the referentials the form needs when an earlier test wiped them."""
-    if not Commune.objects.exists():
-        from django.apps import apps
-
-        from passerelles.geo.loaders import load_countries, load_france
-        from passerelles.vocab.loaders import load_vocabularies
-
-        get = apps.get_model
-        load_countries(get("geo", "Country"))
-        load_france(get("geo", "Region"), get("geo", "Department"), get("geo", "Commune"))
-        load_vocabularies()
 
 
 def test_a_visitor_proposes_and_staff_approve(page, referentials):
