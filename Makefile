@@ -31,6 +31,7 @@ quality: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run --noinput
+	$(PY) scripts/po.py check
 
 ## Benchmarks (results to paste into docs/benchmarks.md)
 bench: install
