@@ -99,3 +99,16 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def worker_main(worker, argv=None) -> None:
+    """Entry point of a benchmark's worker process: `--worker VENDOR SIZE [--fresh]`, prints
+    the worker's result as JSON for the parent (run_worker) to read."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--worker", nargs=2, metavar=("VENDOR", "SIZE"), required=True)
+    parser.add_argument("--fresh", action="store_true")
+    args = parser.parse_args(argv)
+    vendor, size = args.worker[0], int(args.worker[1])
+    print(json.dumps(worker(vendor, size, args.fresh)))

@@ -7,12 +7,11 @@ the most compact unclustered payload ([id, lat, lon] for every organisation) is 
 it is what a client-side clustering library would need. Target: at most 300 KB compressed for
 20,000 organisations at the initial view."""
 
-import argparse
 import gzip
 import json
 import time
 
-from bench.common import percentile, run_worker, setup_django
+from bench.common import percentile, run_worker, setup_django, worker_main
 
 PASSES = 20
 # (label, zoom, bbox): the initial view as map.js requests it at 1280 px (region, zoom 7, box
@@ -134,12 +133,7 @@ def run(options) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--worker", nargs=2, metavar=("VENDOR", "SIZE"), required=True)
-    parser.add_argument("--fresh", action="store_true")
-    args = parser.parse_args(argv)
-    vendor, size = args.worker[0], int(args.worker[1])
-    print(json.dumps(worker(vendor, size, args.fresh)))
+    worker_main(worker, argv)
 
 
 if __name__ == "__main__":

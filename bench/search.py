@@ -9,13 +9,11 @@
 
 Each query of bench/queries_fr.txt runs once to warm caches, then PASSES more times, measured."""
 
-import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
-from bench.common import percentile, run_worker, setup_django
+from bench.common import percentile, run_worker, setup_django, worker_main
 
 QUERIES = Path(__file__).with_name("queries_fr.txt")
 PASSES = 2
@@ -225,12 +223,7 @@ def markdown_table(rows: list[dict]) -> str:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--worker", nargs=2, metavar=("VENDOR", "SIZE"), required=True)
-    parser.add_argument("--fresh", action="store_true")
-    args = parser.parse_args(argv)
-    vendor, size = args.worker[0], int(args.worker[1])
-    print(json.dumps(worker(vendor, size, args.fresh)))
+    worker_main(worker, argv)
 
 
 if __name__ == "__main__":

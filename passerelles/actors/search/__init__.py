@@ -18,6 +18,7 @@ also matches as a prefix, a theme's synonyms find the organisations of that them
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
@@ -34,7 +35,9 @@ def backend(conn) -> ModuleType:
         return sqlite
     if vendor == "postgresql":
         return postgres
-    raise NotImplementedError(f"No search back end for {vendor}")
+    # Only SQLite and PostgreSQL are supported (see docs/decisions.md); say so at the first
+    # search rather than fail obscurely inside a query.
+    raise ImproperlyConfigured(f"Passerelles search supports SQLite and PostgreSQL, not {vendor}.")
 
 
 def search(queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
