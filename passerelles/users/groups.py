@@ -35,3 +35,12 @@ def staff_group() -> Group:
     if created:
         group.permissions.set(Permission.objects.filter(staff_permissions_query()))
     return group
+
+
+def sync_staff_group(**kwargs) -> None:
+    """post_migrate: give the group the permissions of models added since it was created.
+
+    Apps and models arrive over time (projects, events…); without this, staff would lose admin
+    access to every model born after the group, until someone ticked boxes by hand."""
+    group, _created = Group.objects.get_or_create(name=STAFF_GROUP_NAME)
+    group.permissions.set(Permission.objects.filter(staff_permissions_query()))

@@ -166,3 +166,23 @@ def test_staff_create_an_account_in_the_admin_without_the_admin_role(client):
     response = client.post(reverse("admin:users_user_add"), data)
     assert response.status_code == 200  # refused: staff cannot make administrators
     assert not User.objects.filter(email="autre@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_staff_group_gets_permissions_of_models_added_after_it():
+    """A model born after the group (a later app's migration) reaches staff on the next
+    migrate, without anyone ticking permissions by hand."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+
+    from passerelles.users.groups import STAFF_GROUP_NAME, staff_group
+
+    group = staff_group()
+    change_org = Permission.objects.get(codename="change_organisation")
+    group.permissions.remove(change_org)  # as if the model had arrived after the group
+    ContentType.objects.clear_cache()
+    call_command("migrate", verbosity=0)
+    assert group.permissions.filter(pk=change_org.pk).exists()
+    assert not group.permissions.filter(codename="change_group").exists()
+    assert group.name == STAFF_GROUP_NAME
