@@ -14,6 +14,7 @@ from passerelles.actors.enums import Family, Side
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
 
+MAX_PAGE = 100_000
 PAGE_SIZE = 50
 
 router = Router(tags=["organisations"])
@@ -31,7 +32,10 @@ class OrganisationFilters(Schema):
     side: Side | None = Field(None, description="here (ici) ou there (là-bas).")
     ess: bool | None = Field(None, description="Économie sociale et solidaire.")
     si: bool | None = Field(None, description="Solidarité internationale.")
-    page: int = Field(1, ge=1, description=f"Page de {PAGE_SIZE} résultats, à partir de 1.")
+    # Bounded: a page number past 64-bit offsets would overflow the database's OFFSET.
+    page: int = Field(
+        1, ge=1, le=MAX_PAGE, description=f"Page de {PAGE_SIZE} résultats, à partir de 1."
+    )
 
 
 class OrganisationOut(Schema):

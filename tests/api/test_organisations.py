@@ -95,6 +95,7 @@ def test_pagination(client):
         ({"family": "unknown"}, "« family »"),
         ({"page": "0"}, "supérieur ou égal à 1"),
         ({"page": "abc"}, "nombre entier"),
+        ({"page": "999999999999999999999"}, "inférieur ou égal à 100000"),
         ({"department": "99x"}, "Département inconnu : « 99x »."),
         ({"country": "ZZ"}, "Pays inconnu : « ZZ »"),
         ({"theme": "nope"}, "Thème inconnu : « nope »."),
