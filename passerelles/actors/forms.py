@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.legal_forms import legal_form_choices
 from passerelles.actors.models import Organisation
+from passerelles.core.forms import BoundedModelMultipleChoiceField
 from passerelles.geo import gazetteer
 from passerelles.geo.models import Commune, Country
 from passerelles.vocab.models import SdgGoal, Theme
@@ -116,19 +117,19 @@ class OrganisationForm(forms.ModelForm):
             "(ex. Blois ou 41018). Le code postal aide à distinguer les homonymes."
         ),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = BoundedModelMultipleChoiceField(
         label=_("Thèmes"),
         queryset=Theme.objects.active(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sdgs = forms.ModelMultipleChoiceField(
+    sdgs = BoundedModelMultipleChoiceField(
         label=_("Objectifs de développement durable (ODD)"),
         queryset=SdgGoal.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    countries_of_action = forms.ModelMultipleChoiceField(
+    countries_of_action = BoundedModelMultipleChoiceField(
         label=_("Pays d'action"),
         queryset=Country.objects.all(),
         required=False,

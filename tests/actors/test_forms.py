@@ -67,6 +67,9 @@ def test_a_valid_proposal_creates_a_pending_organisation_and_its_proposal(client
         ("commune", "Atlantis", "Commune inconnue"),
         ("family", "pirates", "Sélectionnez un choix valide"),
         ("website", "pas une adresse", "URL"),
+        # Past 64 bits: the database would overflow if the key reached it.
+        ("themes", "99999999999999999999", "Sélectionnez un choix valide"),
+        ("sdgs", "99999999999999999999", "Sélectionnez un choix valide"),
     ],
 )
 def test_invalid_values_are_refused_with_a_clear_message(client, field, value, expected):
