@@ -8,6 +8,13 @@ from passerelles.api.api import api
 urlpatterns = [
     path("", include("passerelles.core.urls")),
     path("annuaire/", include("passerelles.actors.urls")),
+    path("projets/", include("passerelles.projects.urls")),
+    path("atlas/", include("passerelles.projects.urls_atlas")),
+    path("donnees/", include("passerelles.opendata.urls")),
+    # bridges mounts its own prefixes: partenaires/, enjeux/, appels/
+    path("", include("passerelles.bridges.urls")),
+    path("espaces/", include("passerelles.cooperation.urls")),
+    path("evenements/", include("passerelles.events.urls")),
     path("compte/", include("passerelles.users.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -32,6 +32,11 @@ INSTALLED_APPS = [
     "passerelles.vocab",
     "passerelles.users",
     "passerelles.actors",
+    "passerelles.projects",
+    "passerelles.opendata",
+    "passerelles.bridges",
+    "passerelles.cooperation",
+    "passerelles.events",
     "passerelles.api",
 ]
 
@@ -44,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # API calls may authenticate with a personal token instead of the session (see the module).
+    "passerelles.api.middleware.TokenAuthMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

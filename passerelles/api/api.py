@@ -8,7 +8,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from passerelles.api.bridges import router as bridges_router
+from passerelles.api.cooperation import router as cooperation_router
+from passerelles.api.events import router as events_router
+from passerelles.api.opendata import router as opendata_router
 from passerelles.api.organisations import router as organisations_router
+from passerelles.api.projects import router as projects_router
 
 api = NinjaAPI(
     title="Passerelles API",
@@ -17,6 +22,11 @@ api = NinjaAPI(
     urls_namespace="api-1.0.0",
 )
 api.add_router("/", organisations_router)
+api.add_router("/", projects_router)
+api.add_router("/", opendata_router)
+api.add_router("/", bridges_router)
+api.add_router("/", cooperation_router)
+api.add_router("/", events_router)
 
 
 def _describe(error: dict) -> str:

@@ -16,6 +16,12 @@ STAFF_PERMISSIONS = {
     "vocab": ("add", "change", "delete", "view"),
     "users": ("add", "change", "view"),
     "geo": ("view",),
+    "projects": ("add", "change", "delete", "view"),
+    "opendata": ("add", "change", "delete", "view"),
+    "bridges": ("add", "change", "delete", "view"),
+    "events": ("add", "change", "delete", "view"),
+    # Co-construction spaces belong to their members: staff read them, never act in them.
+    "cooperation": ("view",),
 }
 EXTRA_CODENAMES = [("users", "delete_membership")]
 

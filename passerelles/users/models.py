@@ -112,3 +112,62 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.organisation}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal API token: `Authorization: Bearer <key>` acts as its user, with exactly the
+    user's rights. Only a SHA-256 digest of the key is stored; the key is shown once."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom du jeton"), max_length=80)
+    prefix = models.CharField(_("début du jeton"), max_length=PREFIX_LENGTH)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("jeton d'API")
+        verbose_name_plural = _("jetons d'API")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+        """Create a token for `user`; returns it and the clear key (never stored)."""
+        import secrets
+
+        key = "pas_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name[:80], prefix=key[: cls.PREFIX_LENGTH], digest=cls.hash(key)
+        )
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str):
+        """The active token for `key`, with its user, or None."""
+        if not key or len(key) > 200:
+            return None
+        return (
+            cls.objects.active()
+            .select_related("user")
+            .filter(digest=cls.hash(key), user__is_active=True)
+            .first()
+        )

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from passerelles.actors.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 from passerelles.actors.models import Organisation
+from passerelles.core.demo import build_extensions
 
 STEP_LABELS = {
     "clear": "Suppression de la démo précédente",
@@ -77,6 +78,7 @@ class Command(BaseCommand):
                 bar.update(tasks[step], completed=done, total=total or 1)
 
             report = build_demo(size=size, seed=seed, progress=progress, flush=flush)
+            extensions = build_extensions(seed=seed, size=size, progress=progress)
         elapsed = time.monotonic() - started
         self.stdout.write(
             _(
@@ -95,6 +97,10 @@ class Command(BaseCommand):
                 "seconds": elapsed,
             }
         )
+        for counts in extensions.values():
+            # Each app words its own line (translated there); see passerelles/core/demo.py.
+            if counts.get("summary"):
+                self.stdout.write(str(counts["summary"]))
         accounts = ", ".join(email for email, _name, _role in DEMO_USERS)
         self.stdout.write(
             _("Comptes de démonstration (mot de passe « %(password)s ») : %(accounts)s")

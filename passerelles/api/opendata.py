@@ -1,0 +1,5 @@
+"""API v1: opendata endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["opendata"])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BridgesConfig(AppConfig):
+    name = "passerelles.bridges"
+    verbose_name = _("Passerelles entre acteurs")

@@ -1,0 +1,316 @@
+"""Projects linking organisations here and there (DESIGN §3).
+
+A project has participations (organisation + role), places here (commune or department) and
+there (country + locality, geocoded offline), funding lines, vocabularies (themes, SDG targets,
+DAC sectors), a publication status shared with organisations, provenance and a change history.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from passerelles.actors.enums import Status
+from passerelles.actors.models import ChangeAction, sanitise_html
+from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def involving(self, organisation):
+        return self.filter(participations__organisation=organisation).distinct()
+
+    def in_country(self, country_code: str):
+        """Projects with a place there in this country (ISO 3166 alpha-2)."""
+        return self.filter(places__side=PlaceSide.THERE, places__country_id=country_code).distinct()
+
+    def in_department(self, code: str):
+        # A place here is a commune or a whole department; a commune's department counts too.
+        return self.filter(
+            Q(places__department_id=code) | Q(places__commune__department_id=code)
+        ).distinct()
+
+    def editable_by(self, user):
+        """Staff edit every project; a member edits the projects led by, or involving as a
+        partner, an organisation they act for."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_network_staff:
+            return self
+        return self.filter(participations__organisation__memberships__user=user).distinct()
+
+    def visible_to(self, user):
+        """Published projects are public; others are seen by staff and by their participants'
+        members."""
+        if user.is_authenticated and user.is_network_staff:
+            return self
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(
+            Q(status=Status.PUBLISHED) | Q(participations__organisation__memberships__user=user)
+        ).distinct()
+
+
+class Project(models.Model):
+    title = models.CharField(_("titre"), max_length=250)
+    slug = models.SlugField(_("identifiant d'adresse"), max_length=260, unique=True)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    summary = models.CharField(_("résumé en une phrase"), max_length=400, blank=True)
+    description = models.TextField(_("présentation"), blank=True)
+    project_status = models.CharField(
+        _("avancement"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.IDEA
+    )
+    start_date = models.DateField(_("début"), null=True, blank=True)
+    end_date = models.DateField(_("fin"), null=True, blank=True)
+    themes = models.ManyToManyField(
+        "vocab.Theme", verbose_name=_("thématiques"), blank=True, related_name="projects"
+    )
+    sdg_targets = models.ManyToManyField(
+        "vocab.SdgTarget", verbose_name=_("cibles ODD"), blank=True, related_name="projects"
+    )
+    dac_sectors = models.ManyToManyField(
+        "vocab.DacSector", verbose_name=_("secteurs CAD"), blank=True, related_name="projects"
+    )
+    iati_identifier = models.CharField(_("identifiant IATI"), max_length=150, blank=True)
+    website = models.URLField(_("site web"), blank=True)
+
+    status = models.CharField(
+        _("publication"), max_length=12, choices=Status.choices, default=Status.PUBLISHED
+    )
+    source = models.CharField(_("source"), max_length=30, blank=True)
+    source_id = models.CharField(_("identifiant dans la source"), max_length=150, blank=True)
+    imported_at = models.DateTimeField(_("importé le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("projet")
+        verbose_name_plural = _("projets")
+        indexes = [models.Index(fields=["status", "project_status"], name="projects_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iati_identifier"],
+                condition=~Q(iati_identifier=""),
+                name="%(app_label)s_%(class)s_unique_iati_identifier",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
+                name="%(app_label)s_%(class)s_unique_source_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="%(app_label)s_%(class)s_dates_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description = sanitise_html(self.description)
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("La fin du projet précède son début.")})
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.acronym or self.title)[:240] or "projet"
+        slug, n = base, 2
+        while Project.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def leads(self):
+        return [p.organisation for p in self.participations.all() if p.role == "lead"]
+
+
+class Participation(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        verbose_name=_("organisation"),
+        # Organisations are archived rather than deleted; a deletion (the demo replaced, a
+        # merge's loser) takes its participations along, and the history keeps the record.
+        on_delete=models.CASCADE,
+        related_name="participations",
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices)
+    note = models.CharField(_("précision"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["project", "role", "pk"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"],
+                name="%(app_label)s_%(class)s_unique_role",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.get_role_display()}"
+
+
+class ProjectPlace(models.Model):
+    """A place of the project: here a commune or a whole department; there a country and,
+    when known, a locality geocoded offline (lat/lon stay empty when it was not found)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="places")
+    side = models.CharField(_("ici ou là-bas"), max_length=5, choices=PlaceSide.choices)
+    commune = models.ForeignKey(
+        "geo.Commune", verbose_name=_("commune"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        "geo.Department",
+        verbose_name=_("département"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    country = models.ForeignKey(
+        "geo.Country", verbose_name=_("pays"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    locality = models.CharField(_("localité"), max_length=120, blank=True)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "side", "pk"]
+        verbose_name = _("lieu du projet")
+        verbose_name_plural = _("lieux du projet")
+        constraints = [
+            # Here: a commune or a department, never a foreign country. There: a country.
+            models.CheckConstraint(
+                condition=(
+                    Q(side="here")
+                    & (Q(commune__isnull=False) | Q(department__isnull=False))
+                    & (Q(country__isnull=True) | Q(country="FR"))
+                )
+                | (Q(side="there") & Q(country__isnull=False) & Q(commune__isnull=True)),
+                name="%(app_label)s_%(class)s_side_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True) | (Q(lat__gte=-90) & Q(lat__lte=90)),
+                name="%(app_label)s_%(class)s_lat_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(lon__isnull=True) | (Q(lon__gte=-180) & Q(lon__lte=180)),
+                name="%(app_label)s_%(class)s_lon_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        if self.commune_id:
+            self.department_id = self.commune.department_id
+            if self.lat is None and self.commune.lat is not None:
+                self.lat, self.lon = self.commune.lat, self.commune.lon
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        if self.side == PlaceSide.HERE:
+            if self.commune_id:
+                return f"{self.commune.name} ({self.commune.department_id})"
+            return str(self.department) if self.department_id else ""
+        parts = [self.locality, self.country.name if self.country_id else ""]
+        return ", ".join(p for p in parts if p)
+
+
+class FundingLine(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="funding_lines")
+    funder = models.ForeignKey(
+        "actors.Organisation",
+        verbose_name=_("financeur (annuaire)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="funding_lines",
+    )
+    # A funder outside the directory (a ministry, the EU) is named in words; a funder from the
+    # directory has its name copied here on save, so the line survives the funder's deletion.
+    funder_name = models.CharField(_("financeur"), max_length=200, blank=True)
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    instrument = models.CharField(
+        _("instrument"), max_length=12, choices=Instrument.choices, default=Instrument.GRANT
+    )
+
+    class Meta:
+        ordering = ["project", "year", "pk"]
+        verbose_name = _("ligne de financement")
+        verbose_name_plural = _("lignes de financement")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="%(app_label)s_%(class)s_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(funder__isnull=False) | ~Q(funder_name=""),
+                name="%(app_label)s_%(class)s_funder_named",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.funder_label} — {self.amount} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        if self.funder_id and not self.funder_name:
+            self.funder_name = str(self.funder)[:200]
+        super().save(*args, **kwargs)
+
+    @property
+    def funder_label(self) -> str:
+        return str(self.funder) if self.funder_id else self.funder_name
+
+
+class ProjectChangeRecord(models.Model):
+    """Append-only history of a project, like actors.ChangeRecord: `changes` maps a field
+    name to [old, new] display strings."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="history")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=12, choices=ChangeAction.choices)
+    changes = models.JSONField(_("changements"), default=dict)
+    comment = models.CharField(_("commentaire"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("modification de projet")
+        verbose_name_plural = _("historique des projets")
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.project} — {self.at:%Y-%m-%d %H:%M}"
