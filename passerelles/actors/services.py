@@ -283,9 +283,14 @@ def merge(duplicate: Organisation, target: Organisation, user, proposal: Proposa
         % {"name": duplicate.name, "pk": duplicate.pk},
     )
 
+    _move_participations(duplicate, target)
+
     dup_before = snapshot(duplicate)
     duplicate.status = Status.ARCHIVED
+    duplicate.merged_into = target
     duplicate.save()
+    # Records merged into the duplicate earlier now lead straight to the kept one.
+    Organisation.objects.filter(merged_into=duplicate).update(merged_into=target)
     record_change(
         duplicate,
         dup_before,
@@ -302,6 +307,21 @@ def merge(duplicate: Organisation, target: Organisation, user, proposal: Proposa
         _close(other, ProposalStatus.MERGED, user, merged_into=target)
         _notify_proposer(other, "merged", target=target)
     return target
+
+
+def _move_participations(duplicate: Organisation, target: Organisation) -> None:
+    """The kept record takes over the duplicate's project participations and funding lines;
+    a role the target already holds in the same project is not doubled."""
+    from passerelles.projects.models import FundingLine, Participation
+
+    held = set(Participation.objects.filter(organisation=target).values_list("project_id", "role"))
+    for participation in Participation.objects.filter(organisation=duplicate):
+        if (participation.project_id, participation.role) in held:
+            participation.delete()
+        else:
+            participation.organisation = target
+            participation.save(update_fields=["organisation"])
+    FundingLine.objects.filter(funder=duplicate).update(funder=target)
 
 
 @transaction.atomic

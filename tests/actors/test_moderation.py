@@ -284,6 +284,38 @@ def test_merge_from_the_duplicates_page_keeps_the_chosen_record(staff_client):
     assert a.status == Status.ARCHIVED and b.status == Status.PUBLISHED
 
 
+def test_a_merged_record_address_leads_to_the_kept_one_and_projects_follow(client):
+    from tests.projects.factories import FundingLineFactory, ParticipationFactory, ProjectFactory
+
+    kept = OrganisationFactory(name="Amis du Togo")
+    duplicate = OrganisationFactory(name="Les amis du Togo")
+    older = OrganisationFactory(name="Amis Togo")
+    services.merge(older, duplicate, StaffFactory())
+    shared, own = ProjectFactory(), ProjectFactory()
+    ParticipationFactory(project=shared, organisation=kept, role="lead")
+    ParticipationFactory(project=shared, organisation=duplicate, role="lead")
+    ParticipationFactory(project=own, organisation=duplicate, role="partner_here")
+    line = FundingLineFactory(project=own, funder=duplicate)
+
+    services.merge(duplicate, kept, StaffFactory())
+
+    response = client.get(reverse("actors:detail", args=[duplicate.slug]))
+    assert response.status_code == 301 and response["Location"] == kept.get_absolute_url()
+    # A record merged earlier into the duplicate now leads straight to the kept one.
+    response = client.get(reverse("actors:detail", args=[older.slug]))
+    assert response["Location"] == kept.get_absolute_url()
+    # The kept record holds the projects, without a doubled role in the shared one.
+    assert list(shared.participations.values_list("organisation_id", "role")) == [(kept.pk, "lead")]
+    assert own.participations.get().organisation_id == kept.pk
+    line.refresh_from_db()
+    assert line.funder_id == kept.pk
+
+
+def test_an_archived_record_that_was_not_merged_stays_hidden(client):
+    org = OrganisationFactory(status=Status.ARCHIVED)
+    assert client.get(reverse("actors:detail", args=[org.slug])).status_code == 404
+
+
 def test_a_record_cannot_be_merged_into_itself():
     org = OrganisationFactory()
     with pytest.raises(services.ModerationError):

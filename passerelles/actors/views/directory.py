@@ -5,10 +5,11 @@ htmx, when present, swaps only the results (the `_results.html` partial) and pus
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 
 from passerelles.actors import perms
+from passerelles.actors.enums import Status
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
 
@@ -53,6 +54,9 @@ def organisation_detail(request, slug):
         ),
         slug=slug,
     )
+    # A merged duplicate's address (bookmarks, links from elsewhere) leads to the kept record.
+    if organisation.merged_into_id and organisation.status == Status.ARCHIVED:
+        return redirect(organisation.merged_into, permanent=True)
     # Unpublished organisations are not public: a 404 hides even that they exist.
     if not perms.can_view_organisation(request.user, organisation):
         raise Http404
