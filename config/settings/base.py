@@ -183,3 +183,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# The public address of the site (e.g. https://passerelles.example.org), used to write absolute
+# links in e-mails sent outside a request (notifications, reminders). Empty: links stay
+# relative, which is fine in development with the console e-mail back end.
+PASSERELLES_SITE_URL = env.str("PASSERELLES_SITE_URL", default="").rstrip("/")
