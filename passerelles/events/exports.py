@@ -1,0 +1,152 @@
+"""Exports: attendance lists (CSV, XLSX) and iCalendar files (an event with its sessions, a
+personal agenda of meetings).
+
+Spreadsheet cells that start with =, +, - or @ are prefixed with a quote: a name typed as
+"=HYPERLINK(…)" must stay text when staff open the file, not become a formula."""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+from openpyxl import Workbook
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def attendance_header() -> list[str]:
+    return [
+        _("Nom"),
+        _("E-mail"),
+        _("Organisation"),
+        _("Statut"),
+        _("Inscrit·e le"),
+        _("Arrivée"),
+        _("Ateliers"),
+        _("Besoins d'accessibilité"),
+    ]
+
+
+def attendance_rows(registrations):
+    """One row per registration; `registrations` comes with organisation and sessions loaded."""
+    for registration in registrations:
+        checked = registration.checked_in_at
+        yield [
+            registration.name,
+            registration.email,
+            registration.organisation_label or _("à titre citoyen"),
+            registration.get_status_display(),
+            timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(checked).strftime("%Y-%m-%d %H:%M") if checked else "",
+            " ; ".join(session.title for session in registration.sessions.all()),
+            registration.accessibility_needs,
+        ]
+
+
+def attendance_csv(registrations) -> bytes:
+    buffer = io.StringIO()
+    # A BOM and semicolons: what French spreadsheet software opens correctly by default.
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(attendance_header())
+    for row in attendance_rows(registrations):
+        writer.writerow([safe_cell(value) for value in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def attendance_xlsx(registrations, title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Présences")[:31])
+    sheet.append([title])
+    sheet.append(attendance_header())
+    for row in attendance_rows(registrations):
+        sheet.append([safe_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Passerelles//events//FR")
+    calendar.add("version", "2.0")
+    return calendar
+
+
+def _vevent(uid, summary, start, end, *, location="", description="", url="") -> CalendarEvent:
+    vevent = CalendarEvent()
+    vevent.add("uid", uid)
+    vevent.add("dtstamp", timezone.now())
+    vevent.add("dtstart", start)
+    vevent.add("dtend", end)
+    vevent.add("summary", summary)
+    if location:
+        vevent.add("location", location)
+    if description:
+        vevent.add("description", description)
+    if url:
+        vevent.add("url", url)
+    return vevent
+
+
+def event_calendar(event, *, event_url: str, domain: str, sessions=None) -> bytes:
+    """The event itself, then each of its sessions (or only `sessions` when given)."""
+    calendar = _calendar()
+    calendar.add("x-wr-calname", event.title)
+    if sessions is None:
+        calendar.add_component(
+            _vevent(
+                f"event-{event.pk}@{domain}",
+                event.title,
+                event.starts_at,
+                event.ends_at,
+                location=event.place_label,
+                description=event.summary,
+                url=event_url,
+            )
+        )
+        sessions = event.sessions.all()
+    for session in sessions:
+        location = ", ".join(p for p in (session.room, event.place_label) if p)
+        calendar.add_component(
+            _vevent(
+                f"session-{session.pk}@{domain}",
+                f"{session.title} — {event.title}",
+                session.starts_at,
+                session.ends_at,
+                location=location,
+                description=session.description,
+                url=event_url,
+            )
+        )
+    return calendar.to_ical()
+
+
+def agenda_calendar(registration, meetings, *, agenda_url: str, domain: str) -> bytes:
+    """A participant's meetings, one event each, with the table and the other person."""
+    event = registration.event
+    calendar = _calendar()
+    calendar.add("x-wr-calname", _("Mes rencontres — %(event)s") % {"event": event.title})
+    for meeting in meetings:
+        other = meeting.other(registration)
+        who = other.name + (f" ({other.organisation_label})" if other.organisation_label else "")
+        calendar.add_component(
+            _vevent(
+                f"meeting-{meeting.pk}-{registration.pk}@{domain}",
+                _("Rencontre avec %(who)s") % {"who": who},
+                meeting.slot.starts_at,
+                meeting.slot.ends_at,
+                location=f"{meeting.table.label}, {event.place_label}",
+                description=_("Table : %(table)s") % {"table": meeting.table.label},
+                url=agenda_url,
+            )
+        )
+    return calendar.to_ical()
