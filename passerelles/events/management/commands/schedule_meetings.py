@@ -4,6 +4,7 @@ objective beside the upper bound and first come, first served)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.table import Table
 
@@ -11,11 +12,12 @@ from passerelles.events.models import Event
 from passerelles.events.scheduling import SchedulingError, run
 
 PHASES = {
-    "greedy": "Premier arrivé, premier servi",
-    "bound": "Borne supérieure et choix des paires",
-    "fairness": "Au moins une rencontre pour chacun·e",
-    "slots": "Placement dans les créneaux",
-    "done": "Terminé",
+    "greedy": gettext_lazy("Premier arrivé, premier servi"),
+    "bound": gettext_lazy("Borne supérieure et choix des paires"),
+    "fairness": gettext_lazy("Au moins une rencontre pour chacun·e"),
+    "slots": gettext_lazy("Placement dans les créneaux"),
+    "gaps": gettext_lazy("Moins de trous dans les journées"),
+    "done": gettext_lazy("Terminé"),
 }
 
 
@@ -51,7 +53,7 @@ class Command(BaseCommand):
         with console.status(_("Calcul en cours…"), spinner="dots") as status:
 
             def on_progress(info: dict):
-                label = PHASES.get(info.get("phase"), info.get("phase", ""))
+                label = str(PHASES.get(info.get("phase"), info.get("phase", "")))
                 figures = []
                 if info.get("objective") is not None:
                     figures.append(_("score %(value)s") % {"value": info["objective"]})
