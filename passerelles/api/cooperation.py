@@ -1,5 +1,501 @@
-"""API v1: cooperation endpoints."""
+"""API v1: co-construction spaces, with the same permission rules as the pages
+(passerelles.cooperation.perms) and the same French messages (services.CooperationError)."""
 
-from ninja import Router
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from passerelles.cooperation import indicators, perms, services
+from passerelles.cooperation.enums import Answer, ContributionKind
+from passerelles.cooperation.models import ConsentRound, CooperationSpace, SpaceMember
 
 router = Router(tags=["cooperation"])
+
+
+class CollegeOut(Schema):
+    id: int
+    name: str
+    required: bool
+    quorum_kind: str
+    quorum: int
+
+
+class MemberOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    college_id: int
+    side: str
+    role: str
+    status: str
+
+
+class VersionOut(Schema):
+    number: int
+    text: str
+    objectives: list[str]
+    parent: int | None
+    note: str
+    created_at: datetime
+
+
+class SpaceOut(Schema):
+    slug: str
+    project: str
+    min_there_percent: int
+    decision_rule: str
+    composition_ok: bool | None = None
+    composition_problems: list[str] = []
+    adopted_version: VersionOut | None = None
+    adopted_at: datetime | None = None
+    review_date: date | None = None
+    colleges: list[CollegeOut] = []
+    members: list[MemberOut] = []
+    url: str
+
+
+class VersionIn(Schema):
+    text: str
+    objectives: list[str] = Field(min_length=1)
+    note: str = ""
+    member_id: int | None = Field(None, description="L'organisation au nom de laquelle agir.")
+
+
+class AmendmentIn(Schema):
+    text: str
+    objectives: list[str] = Field(min_length=1)
+    rationale: str = ""
+    member_id: int | None = None
+
+
+class RoundIn(Schema):
+    version: int = Field(description="Numéro de la version soumise au consentement.")
+    closes_on: date | None = None
+
+
+class CollegeTally(Schema):
+    college: str
+    members: int
+    answered: int
+    needed: int
+    reached: bool
+
+
+class RoundOut(Schema):
+    id: int
+    version: int
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    outcome: str
+    colleges: list[CollegeTally]
+    objections: int
+    passes_if_closed_now: bool
+
+
+class AnswerIn(Schema):
+    answer: Answer
+    reason: str = ""
+    member_id: int | None = None
+
+
+class AnswerOut(Schema):
+    id: int
+    member_id: int
+    organisation: str
+    answer: str
+    reason: str
+    created_at: datetime
+
+
+class ActionIn(Schema):
+    objective: int = Field(ge=0, description="Rang de l'objectif (à partir de 0).")
+    title: str
+    description: str = ""
+    lead_member_id: int
+    due_on: date | None = None
+    member_id: int | None = None
+
+
+class ActionOut(Schema):
+    id: int
+    title: str
+    objective: str
+    lead: str
+    led_from_there: bool
+    status: str
+
+
+class ContributionIn(Schema):
+    giver_member_id: int
+    receiver_member_id: int
+    kind: ContributionKind
+    value_eur: Decimal = Field(ge=0)
+    description: str
+    learned: str = ""
+    member_id: int | None = None
+
+
+class ContributionOut(Schema):
+    id: int
+    giver: str
+    receiver: str
+    kind: str
+    value_eur: Decimal
+    direction: str
+    description: str
+    learned: str
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _space(slug) -> CooperationSpace:
+    return get_object_or_404(
+        CooperationSpace.objects.select_related("project", "adopted_version"), project__slug=slug
+    )
+
+
+def _readable(request, space):
+    if not perms.can_view_space(request.user, space):
+        raise HttpError(
+            403 if request.user.is_authenticated else 401,
+            "Cet espace n'est lisible que par ses membres et l'équipe du réseau.",
+        )
+
+
+def _acting(request, space, member_id, lead=False) -> SpaceMember:
+    qs = (perms.lead_members if lead else perms.acting_members)(request.user, space)
+    if not request.user.is_authenticated:
+        raise HttpError(401, "Connectez-vous (jeton personnel ou session).")
+    members = list(qs)
+    if member_id is not None:
+        members = [m for m in members if m.pk == member_id]
+    if not members:
+        raise HttpError(403, "Vous n'agissez pour aucune organisation membre habilitée ici.")
+    return members[0]
+
+
+def _do(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except services.CooperationError as error:
+        raise HttpError(409, " ".join(error.messages)) from error
+
+
+def _version(v):
+    if v is None:
+        return None
+    return {
+        "number": v.number,
+        "text": v.text,
+        "objectives": v.objectives,
+        "parent": v.parent.number if v.parent_id else None,
+        "note": v.note,
+        "created_at": v.created_at,
+    }
+
+
+def _space_out(request, space) -> dict:
+    full = perms.can_view_space(request.user, space)
+    out = {
+        "slug": space.project.slug,
+        "project": space.project.title,
+        "min_there_percent": space.min_there_percent,
+        "decision_rule": space.decision_rule,
+        "url": request.build_absolute_uri(space.get_absolute_url()),
+    }
+    if full or space.public_purpose:
+        out.update(
+            adopted_version=_version(space.adopted_version),
+            adopted_at=space.adopted_at,
+            review_date=space.review_date,
+        )
+    if full:
+        composition = space.composition()
+        out.update(
+            composition_ok=composition.ok,
+            composition_problems=composition.problems,
+            colleges=list(space.colleges.all()),
+        )
+    if full or space.public_members:
+        out["members"] = [
+            _member(m)
+            for m in space.members.select_related("organisation")
+            if full or m.status == "active"
+        ]
+    return out
+
+
+def _member(m):
+    return {
+        "id": m.pk,
+        "organisation_id": m.organisation_id,
+        "organisation": m.organisation.name,
+        "college_id": m.college_id,
+        "side": m.side,
+        "role": m.role,
+        "status": m.status,
+    }
+
+
+def _round(rnd):
+    tally = rnd.tally()
+    return {
+        "id": rnd.pk,
+        "version": rnd.version.number,
+        "status": rnd.status,
+        "opened_at": rnd.opened_at,
+        "closed_at": rnd.closed_at,
+        "outcome": rnd.outcome,
+        "colleges": [
+            {
+                "college": r["college"].name,
+                **{k: r[k] for k in ("members", "answered", "needed", "reached")},
+            }
+            for r in tally.colleges
+        ],
+        "objections": len(tally.objections),
+        "passes_if_closed_now": tally.passes,
+    }
+
+
+# -- endpoints ----------------------------------------------------------------------------
+
+
+@router.get("/cooperation/spaces", response=list[SpaceOut], summary="Espaces de co-construction")
+def list_spaces(request: HttpRequest):
+    """Members see their spaces, staff all spaces, visitors the spaces whose adopted purpose
+    is public."""
+    qs = CooperationSpace.objects.select_related("project", "adopted_version")
+    user = request.user
+    if not user.is_authenticated:
+        qs = qs.filter(public_purpose=True, adopted_version__isnull=False)
+    elif not user.is_network_staff:
+        qs = qs.involving_user(user) | qs.filter(public_purpose=True, adopted_version__isnull=False)
+    return [_space_out(request, s) for s in qs.distinct()[:200]]
+
+
+@router.get("/cooperation/spaces/{slug}", response=SpaceOut, summary="Un espace")
+def get_space(request: HttpRequest, slug: str):
+    return _space_out(request, _space(slug))
+
+
+@router.get("/cooperation/spaces/{slug}/versions", response=list[VersionOut])
+def list_versions(request: HttpRequest, slug: str):
+    space = _space(slug)
+    _readable(request, space)
+    return [_version(v) for v in space.versions.select_related("parent")]
+
+
+@router.post("/cooperation/spaces/{slug}/versions", response={201: VersionOut})
+def create_version(request: HttpRequest, slug: str, payload: VersionIn):
+    space = _space(slug)
+    member = _acting(request, space, payload.member_id, lead=True)
+    latest = space.versions.order_by("-number").first()
+    version = _do(
+        services.new_version,
+        space,
+        payload.text,
+        payload.objectives,
+        request.user,
+        member=member,
+        parent=latest,
+        note=payload.note,
+    )
+    return Status(201, _version(version))
+
+
+@router.post("/cooperation/spaces/{slug}/versions/{number}/amendments", response={201: dict})
+def propose_amendment(request: HttpRequest, slug: str, number: int, payload: AmendmentIn):
+    space = _space(slug)
+    version = get_object_or_404(space.versions, number=number)
+    member = _acting(request, space, payload.member_id)
+    amendment = _do(
+        services.propose_amendment,
+        version,
+        member,
+        payload.text,
+        payload.objectives,
+        payload.rationale,
+        request.user,
+    )
+    return Status(201, {"id": amendment.pk, "status": amendment.status})
+
+
+@router.get("/cooperation/spaces/{slug}/rounds", response=list[RoundOut])
+def list_rounds(request: HttpRequest, slug: str):
+    space = _space(slug)
+    _readable(request, space)
+    return [_round(r) for r in space.rounds.select_related("version", "space")]
+
+
+@router.post("/cooperation/spaces/{slug}/rounds", response={201: RoundOut})
+def open_round(request: HttpRequest, slug: str, payload: RoundIn):
+    space = _space(slug)
+    member = _acting(request, space, None, lead=True)
+    version = get_object_or_404(space.versions, number=payload.version)
+    rnd = _do(
+        services.open_round, version, request.user, member=member, closes_on=payload.closes_on
+    )
+    return Status(201, _round(rnd))
+
+
+def _get_round(slug, pk):
+    space = _space(slug)
+    return space, get_object_or_404(
+        ConsentRound.objects.select_related("version", "space"), space=space, pk=pk
+    )
+
+
+@router.get("/cooperation/spaces/{slug}/rounds/{pk}", response=RoundOut)
+def get_round(request: HttpRequest, slug: str, pk: int):
+    space, rnd = _get_round(slug, pk)
+    _readable(request, space)
+    return _round(rnd)
+
+
+@router.get("/cooperation/spaces/{slug}/rounds/{pk}/answers", response=list[AnswerOut])
+def list_answers(request: HttpRequest, slug: str, pk: int):
+    """Every answer in order, changed answers included (the latest per member counts)."""
+    space, rnd = _get_round(slug, pk)
+    _readable(request, space)
+    return [
+        {
+            "id": r.pk,
+            "member_id": r.member_id,
+            "organisation": r.member.organisation.name,
+            "answer": r.answer,
+            "reason": r.reason,
+            "created_at": r.created_at,
+        }
+        for r in rnd.responses.select_related("member__organisation")
+    ]
+
+
+@router.post("/cooperation/spaces/{slug}/rounds/{pk}/answers", response={201: AnswerOut})
+def answer(request: HttpRequest, slug: str, pk: int, payload: AnswerIn):
+    space, rnd = _get_round(slug, pk)
+    member = _acting(request, space, payload.member_id)
+    r = _do(services.answer, rnd, member, payload.answer, payload.reason, request.user)
+    return Status(
+        201,
+        {
+            "id": r.pk,
+            "member_id": r.member_id,
+            "organisation": member.organisation.name,
+            "answer": r.answer,
+            "reason": r.reason,
+            "created_at": r.created_at,
+        },
+    )
+
+
+@router.post("/cooperation/spaces/{slug}/rounds/{pk}/close", response=RoundOut)
+def close_round(request: HttpRequest, slug: str, pk: int):
+    space, rnd = _get_round(slug, pk)
+    member = _acting(request, space, None, lead=True)
+    return _round(_do(services.close_round, rnd, request.user, member=member))
+
+
+@router.get("/cooperation/spaces/{slug}/actions", response=list[ActionOut])
+def list_actions(request: HttpRequest, slug: str):
+    space = _space(slug)
+    _readable(request, space)
+    return [
+        {
+            "id": a.pk,
+            "title": a.title,
+            "objective": a.objective,
+            "lead": a.lead.organisation.name,
+            "led_from_there": a.led_from_there,
+            "status": a.status,
+        }
+        for a in space.actions.select_related("lead__organisation")
+    ]
+
+
+@router.post("/cooperation/spaces/{slug}/actions", response={201: ActionOut})
+def add_action(request: HttpRequest, slug: str, payload: ActionIn):
+    space = _space(slug)
+    member = _acting(request, space, payload.member_id)
+    lead = get_object_or_404(space.members, pk=payload.lead_member_id)
+    a = _do(
+        services.add_action,
+        space,
+        member,
+        lead,
+        payload.objective,
+        payload.title,
+        request.user,
+        description=payload.description,
+        due_on=payload.due_on,
+    )
+    return Status(
+        201,
+        {
+            "id": a.pk,
+            "title": a.title,
+            "objective": a.objective,
+            "lead": lead.organisation.name,
+            "led_from_there": a.led_from_there,
+            "status": a.status,
+        },
+    )
+
+
+def _contribution(c):
+    return {
+        "id": c.pk,
+        "giver": c.giver.organisation.name,
+        "receiver": c.receiver.organisation.name,
+        "kind": c.kind,
+        "value_eur": c.value_eur,
+        "direction": c.direction,
+        "description": c.description,
+        "learned": c.learned,
+    }
+
+
+@router.get("/cooperation/spaces/{slug}/contributions", response=list[ContributionOut])
+def list_contributions(request: HttpRequest, slug: str):
+    space = _space(slug)
+    _readable(request, space)
+    return [
+        _contribution(c)
+        for c in space.contributions.select_related("giver__organisation", "receiver__organisation")
+    ]
+
+
+@router.post("/cooperation/spaces/{slug}/contributions", response={201: ContributionOut})
+def add_contribution(request: HttpRequest, slug: str, payload: ContributionIn):
+    space = _space(slug)
+    member = _acting(request, space, payload.member_id)
+    giver = get_object_or_404(space.members, pk=payload.giver_member_id)
+    receiver = get_object_or_404(space.members, pk=payload.receiver_member_id)
+    c = _do(
+        services.add_contribution,
+        space,
+        member,
+        giver,
+        receiver,
+        payload.kind,
+        payload.value_eur,
+        payload.description,
+        request.user,
+        learned=payload.learned,
+    )
+    return Status(201, _contribution(c))
+
+
+@router.get("/cooperation/spaces/{slug}/indicators", response=dict)
+def get_indicators(request: HttpRequest, slug: str):
+    """Reciprocity and participation indicators (formulas in docs/cooperation.md)."""
+    space = _space(slug)
+    if not space.public_indicators:
+        _readable(request, space)
+    return indicators.compute(space).as_dict()

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "passerelles.projects"
     verbose_name = _("Projets")
+
+    def import_models(self):
+        super().import_models()
+        # The search index model lives with the search code, like the actors' one.
+        import passerelles.projects.search.models  # noqa: F401
+
+    def ready(self):
+        from passerelles.projects.search import signals
+
+        signals.connect()

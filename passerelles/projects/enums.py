@@ -72,3 +72,12 @@ class Instrument(models.TextChoices):
 class PlaceSide(models.TextChoices):
     HERE = "here", _("ici")
     THERE = "there", _("là-bas")
+
+
+# Roles whose organisations' members may edit the project: the lead and the partners on either
+# side. Funders and experts take part without owning the project's description.
+EDITING_ROLES = (
+    ParticipationRole.LEAD,
+    ParticipationRole.PARTNER_HERE,
+    ParticipationRole.PARTNER_THERE,
+)

@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.enums import Status
+from passerelles.actors.enums import Side, Status
 from passerelles.actors.models import ChangeAction, sanitise_html
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
+
+RESERVED_SLUGS = {"nouveau", "organisations"}
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -24,37 +26,64 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def involving(self, organisation):
-        return self.filter(participations__organisation=organisation).distinct()
+        # A subquery rather than a join: no duplicate rows, no DISTINCT, still composable.
+        ids = Participation.objects.filter(organisation=organisation).values("project_id")
+        return self.filter(pk__in=ids)
 
     def in_country(self, country_code: str):
         """Projects with a place there in this country (ISO 3166 alpha-2)."""
-        return self.filter(places__side=PlaceSide.THERE, places__country_id=country_code).distinct()
+        ids = ProjectPlace.objects.filter(side=PlaceSide.THERE, country_id=country_code)
+        return self.filter(pk__in=ids.values("project_id"))
 
     def in_department(self, code: str):
-        # A place here is a commune or a whole department; a commune's department counts too.
-        return self.filter(
-            Q(places__department_id=code) | Q(places__commune__department_id=code)
-        ).distinct()
+        # A place here is a commune or a whole department; save() copies a commune's
+        # department onto the place, so one column answers both.
+        ids = ProjectPlace.objects.filter(side=PlaceSide.HERE, department_id=code)
+        return self.filter(pk__in=ids.values("project_id"))
 
     def editable_by(self, user):
-        """Staff edit every project; a member edits the projects led by, or involving as a
-        partner, an organisation they act for."""
+        """Staff edit every project; a member or partner abroad edits the projects whose lead
+        or a partner is an organisation they act for (the rule of perms.can_edit_project)."""
+        from passerelles.projects.enums import EDITING_ROLES
+        from passerelles.users.enums import NetworkRole
+
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_network_staff:
-            return self
-        return self.filter(participations__organisation__memberships__user=user).distinct()
+            return self.all()
+        if user.role not in (NetworkRole.MEMBER, NetworkRole.PARTNER_ABROAD):
+            return self.none()
+        # Role and membership on the same participation row (one filter() call, one join).
+        ids = Participation.objects.filter(
+            role__in=EDITING_ROLES, organisation__memberships__user=user
+        ).values("project_id")
+        return self.filter(pk__in=ids)
 
     def visible_to(self, user):
         """Published projects are public; others are seen by staff and by their participants'
         members."""
         if user.is_authenticated and user.is_network_staff:
-            return self
+            return self.all()
         if not user.is_authenticated:
             return self.published()
-        return self.filter(
-            Q(status=Status.PUBLISHED) | Q(participations__organisation__memberships__user=user)
-        ).distinct()
+        mine = Participation.objects.filter(organisation__memberships__user=user)
+        return self.filter(Q(status=Status.PUBLISHED) | Q(pk__in=mine.values("project_id")))
+
+    def for_cards(self):
+        """What a list of project cards shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            "themes",
+            models.Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("organisation").order_by(
+                    "role", "pk"
+                ),
+            ),
+            models.Prefetch(
+                "places",
+                queryset=ProjectPlace.objects.select_related("commune", "department", "country"),
+            ),
+        )
 
 
 class Project(models.Model):
@@ -142,13 +171,48 @@ class Project(models.Model):
     def _unique_slug(self) -> str:
         base = slugify(self.acronym or self.title)[:240] or "projet"
         slug, n = base, 2
-        while Project.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        # Words the project URLs use for pages ("nouveau", "organisations") are not slugs.
+        while (
+            slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+        ):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
     @property
     def leads(self):
-        return [p.organisation for p in self.participations.all() if p.role == "lead"]
+        return [
+            p.organisation for p in self.participations.all() if p.role == ParticipationRole.LEAD
+        ]
+
+    # The helpers below read prefetched rows (.all()), so a page of cards costs no extra query.
+
+    def participations_by_side(self) -> tuple[list, list]:
+        """(here, there): participations grouped by where the organisation is, whatever its
+        role, so a funder abroad appears with the partners there."""
+        here, there = [], []
+        order = {role: i for i, role in enumerate(ParticipationRole.values)}
+        participations = sorted(self.participations.all(), key=lambda p: order.get(p.role, 99))
+        for participation in participations:
+            side = there if participation.organisation.side == Side.THERE else here
+            side.append(participation)
+        return here, there
+
+    @property
+    def places_here(self) -> list:
+        return [p for p in self.places.all() if p.side == PlaceSide.HERE]
+
+    @property
+    def places_there(self) -> list:
+        return [p for p in self.places.all() if p.side == PlaceSide.THERE]
+
+    @property
+    def countries_there(self) -> list:
+        seen, out = set(), []
+        for place in self.places_there:
+            if place.country_id not in seen:
+                seen.add(place.country_id)
+                out.append(place.country)
+        return out
 
 
 class Participation(models.Model):
@@ -236,6 +300,10 @@ class ProjectPlace(models.Model):
             if self.lat is None and self.commune.lat is not None:
                 self.lat, self.lon = self.commune.lat, self.commune.lon
         super().save(*args, **kwargs)
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lon is not None
 
     @property
     def label(self) -> str:

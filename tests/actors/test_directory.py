@@ -298,3 +298,89 @@ def test_unpublished_detail_per_role(client, role, status):
     assert response.status_code == status
     if status == 200:
         assert "Non publiée" in response.content.decode()
+
+
+# Projects and partners on the organisation page (the projects app's organisation_projects).
+
+
+@pytest.fixture
+def projects_of_blois():
+    from tests.projects.factories import ParticipationFactory, ProjectFactory, linked_project
+
+    blois = OrganisationFactory(name="Blois Solidarité")
+    tours = OrganisationFactory(name="Tours Sahel", commune_id="37261")
+    ouaga = AbroadOrganisationFactory(name="Union de Ouagadougou")
+    wells = linked_project(lead=blois, partner=ouaga, title="Puits de Bobo")
+    ParticipationFactory(project=wells, organisation=tours, role="partner_here")
+    school = ProjectFactory(title="Échanges scolaires")
+    ParticipationFactory(project=school, organisation=blois, role="partner_here")
+    ParticipationFactory(project=school, organisation=blois, role="funder")
+    ParticipationFactory(project=school, organisation=tours, role="lead")
+    draft = ProjectFactory(title="Projet brouillon", status=Status.DRAFT)
+    ParticipationFactory(project=draft, organisation=blois)
+    hidden = OrganisationFactory(name="Partenaire non publié", status=Status.PENDING)
+    ParticipationFactory(project=wells, organisation=hidden, role="expert")
+    return {"blois": blois, "tours": tours, "ouaga": ouaga, "wells": wells, "draft": draft}
+
+
+def test_detail_lists_projects_with_roles_and_partners(client, projects_of_blois):
+    blois = projects_of_blois["blois"]
+    html = client.get(blois.get_absolute_url()).content.decode()
+    assert "Projets et partenaires" in html
+    assert "Puits de Bobo" in html and "porteur du projet" in html
+    assert "Échanges scolaires" in html and "financeur, partenaire ici" in html
+    # Partners of both sides, linked, with the number of shared projects.
+    assert "Partenaires ici" in html and "Partenaires là-bas" in html
+    assert projects_of_blois["tours"].get_absolute_url() in html
+    assert projects_of_blois["ouaga"].get_absolute_url() in html
+    assert "2 projets en commun" in html and "1 projet en commun" in html
+    # Never shown to the public: draft projects and unpublished partners.
+    assert "Projet brouillon" not in html and "Partenaire non publié" not in html
+
+
+def test_detail_shows_own_draft_project_to_members(client, projects_of_blois):
+    blois = projects_of_blois["blois"]
+    client.force_login(MembershipFactory(organisation=blois).user)
+    html = client.get(blois.get_absolute_url()).content.decode()
+    assert "Projet brouillon" in html and "Non publié" in html
+
+
+def test_partner_abroad_page_lists_its_partners_here(client, projects_of_blois):
+    html = client.get(projects_of_blois["ouaga"].get_absolute_url()).content.decode()
+    assert "Puits de Bobo" in html and "partenaire là-bas" in html
+    assert "Blois Solidarité" in html and "Tours Sahel" in html
+
+
+def test_detail_without_projects(client, orgs):
+    html = client.get(orgs["health"].get_absolute_url()).content.decode()
+    assert "Aucun projet enregistré" in html
+
+
+def test_detail_projects_and_partners_query_count(projects_of_blois, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from passerelles.projects.templatetags.projects_atlas import organisation_projects_for
+    from tests.projects.factories import linked_project
+
+    for _ in range(10):
+        linked_project(lead=projects_of_blois["blois"])
+    # Its participations with their projects, then its partners: two queries.
+    with django_assert_num_queries(2):
+        links = organisation_projects_for(projects_of_blois["blois"], AnonymousUser())
+    assert links.projects_total == 12 and len(links.partners_there) == 11
+
+
+def test_detail_query_count_does_not_grow_with_projects(client, projects_of_blois):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.projects.factories import linked_project
+
+    url = projects_of_blois["blois"].get_absolute_url()
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for _ in range(10):
+        linked_project(lead=projects_of_blois["blois"])
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after) == len(before)

@@ -102,3 +102,23 @@ def test_focus_centres_on_an_organisation(client, orgs):
     config = response.context["map_config"]
     assert config["center"] == [orgs["abroad"].lat, orgs["abroad"].lon]
     assert config["zoom"] >= POINTS_FROM_ZOOM
+
+
+def test_map_page_offers_the_links_layer_and_its_text(client, orgs):
+    from tests.projects.factories import linked_project
+
+    linked_project(lead=orgs["tours"], partner=orgs["abroad"])
+    response = client.get(MAP, {"ess": "1"})
+    config = response.context["map_config"]
+    assert config["links"] == reverse("atlas:links") + "?ess=1"
+    assert config["linksOn"] is False
+    html = response.content.decode()
+    # The switch is hidden until the script shows it: without JavaScript there is no map.
+    assert '<div class="map-links-toggle" hidden>' in html
+    assert "Indre-et-Loire (37)</a> ↔ " in html and "Burkina Faso</a> : 1 projet" in html
+    assert client.get(MAP, {"links": "1"}).context["map_config"]["linksOn"] is True
+    # The school filter matches no participant: no link in words either.
+    assert (
+        "Aucun projet de ces organisations"
+        in client.get(MAP, {"family": "school"}).content.decode()
+    )

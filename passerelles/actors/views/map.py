@@ -4,7 +4,11 @@ The page carries the same filter form as the list (a GET form: without JavaScrip
 reloads with the filters, and it always links to the list). Its markers come from `map_data`,
 which clusters on the server: the database groups the organisations of the visible box into a
 grid whose cells shrink as the zoom grows, so a view costs one grouped query and a payload of a
-few kilobytes whether 500 or 100,000 organisations match (see docs/benchmarks.md)."""
+few kilobytes whether 500 or 100,000 organisations match (see docs/benchmarks.md).
+
+A layer of links here ↔ there (the projects of the matching organisations, from
+`atlas:links`, grouped the same way) can be turned on; the page lists the same links in words,
+by department and country, for those who do not see the map."""
 
 import math
 
@@ -20,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.views.directory import _english
+from passerelles.projects import atlas
 
 # A grid cell is about this many screen pixels wide: markers of neighbouring cells never overlap.
 CELL_PIXELS = 64
@@ -28,6 +33,11 @@ MIN_ZOOM, MAX_ZOOM = 1, 18
 # kilometres wide); the script fans out the ones that share a point (a commune's town hall).
 POINTS_FROM_ZOOM = 13
 POINTS_LIMIT = 5000
+# The text alternative of the links here ↔ there lists this many department ↔ country pairs;
+# the atlas has them all.
+LINKS_TEXT_LIMIT = 60
+# Query-string values that turn the links layer on when the page opens.
+YES = ("1", "on", "oui", "true")
 # Public data that changes slowly: browsers and proxies may reuse a view for a few minutes.
 MAX_AGE = 300
 
@@ -49,6 +59,7 @@ def organisation_map(request):
         # Partners abroad are spread over several continents: start from the whole world.
         center, zoom = [10.0, 0.0], 2
     querystring = directory.querystring()
+    links_on = request.GET.get("links", "").lower() in YES
     map_config = {
         "center": center,
         "zoom": zoom,
@@ -56,6 +67,8 @@ def organisation_map(request):
         "attribution": config.get("ATTRIBUTION_PREFIX", "")
         + ' | © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         "data": _map_data_url(querystring),
+        "links": _with_query(reverse("atlas:links"), querystring),
+        "linksOn": links_on,
         "api": "/api/v1/organisations/",
         "maxZoom": MAX_ZOOM,
         "region": list(config["DEFAULT_CENTER"]),
@@ -70,21 +83,37 @@ def organisation_map(request):
             "world": _("Monde"),
             "loading": _("Chargement…"),
             "error": _("La carte n'a pas pu charger les organisations. Utilisez la liste."),
+            "links": _("%(count)s liens ici ↔ là-bas sur la carte"),
+            "linksSome": _(
+                "Les %(count)s liens ici ↔ là-bas les plus fréquents sur la carte (sur %(total)s)"
+            ),
+            "link": _("%(count)s projets entre ces deux zones"),
+            "linksError": _("Les liens n'ont pas pu être chargés. Leur liste en texte suit."),
         },
     }
+    # Projects of the organisations the filters match; all published ones without filters.
+    projects = atlas.projects_involving(directory.results() if directory.is_filtered else None)
+    links_text = atlas.link_summary(projects)
     context = {
         "directory": directory,
         "facets": directory.facets(english=_english()),
         "querystring": querystring,
         "map_config": map_config,
         "total": directory.results().count(),
+        "links_on": links_on,
+        "region_code": settings.PASSERELLES_REGION_CODE,
+        "links_text": links_text[:LINKS_TEXT_LIMIT],
+        "links_text_total": len(links_text),
     }
     return render(request, "actors/map.html", context)
 
 
-def _map_data_url(querystring: str) -> str:
-    url = reverse("actors:map-data")
+def _with_query(url: str, querystring: str) -> str:
     return f"{url}?{querystring}" if querystring else url
+
+
+def _map_data_url(querystring: str) -> str:
+    return _with_query(reverse("actors:map-data"), querystring)
 
 
 def _bbox(text: str):
@@ -139,6 +168,24 @@ def clusters(queryset, zoom: int, bbox=None) -> dict:
     return {"clusters": out_clusters, "points": out_points}
 
 
+def zoom_and_bbox(request) -> tuple:
+    """(zoom, bbox, None) from the query string, or (None, None, a French message)."""
+    try:
+        zoom = int(request.GET.get("zoom", settings.LEAFLET_CONFIG["DEFAULT_ZOOM"]))
+    except ValueError:
+        return None, None, _("Le niveau de zoom doit être un nombre entier.")
+    zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
+    bbox = None
+    if request.GET.get("bbox"):
+        bbox = _bbox(request.GET["bbox"])
+        if bbox is None:
+            message = _(
+                "La zone doit s'écrire ouest,sud,est,nord en degrés, ex. 0.5,46.3,3.2,48.9."
+            )
+            return None, None, message
+    return zoom, bbox, None
+
+
 @require_GET
 def map_data(request):
     """Clusters and points of the filtered organisations for a zoom level and a box.
@@ -149,20 +196,9 @@ def map_data(request):
     directory = DirectoryFilter(request.GET)
     if directory.errors:
         return JsonResponse({"detail": " ".join(directory.errors)}, status=400)
-    try:
-        zoom = int(request.GET.get("zoom", settings.LEAFLET_CONFIG["DEFAULT_ZOOM"]))
-    except ValueError:
-        message = _("Le niveau de zoom doit être un nombre entier.")
-        return JsonResponse({"detail": message}, status=400)
-    zoom = min(max(zoom, MIN_ZOOM), MAX_ZOOM)
-    bbox = None
-    if request.GET.get("bbox"):
-        bbox = _bbox(request.GET["bbox"])
-        if bbox is None:
-            message = _(
-                "La zone doit s'écrire ouest,sud,est,nord en degrés, ex. 0.5,46.3,3.2,48.9."
-            )
-            return JsonResponse({"detail": message}, status=400)
+    zoom, bbox, error = zoom_and_bbox(request)
+    if error:
+        return JsonResponse({"detail": error}, status=400)
     results = directory.results()
     data = clusters(results, zoom, bbox)
     payload = {

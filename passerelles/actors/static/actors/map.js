@@ -10,7 +10,11 @@
   var form = document.querySelector("[data-passerelles-map-form]");
   var listLink = document.getElementById("map-list-link");
   var dataUrl = cfg.data;
+  var linksUrl = cfg.links;
   var controller = null;
+  var linksController = null;
+  var linksBox = document.querySelector("[data-passerelles-map-links]");
+  var linksStatus = document.getElementById("map-links-status");
 
   function format(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, key) {
@@ -116,14 +120,18 @@
     status.textContent = format(cfg.labels.count, { shown: data.shown, total: data.total });
   }
 
-  function load() {
+  function view() {
     var b = map.getBounds().pad(0.2);
     // Round the box outwards so that small pans reuse a cached answer.
     var bbox = [
       Math.max(-180, Math.floor(b.getWest())), Math.max(-90, Math.floor(b.getSouth())),
       Math.min(180, Math.ceil(b.getEast())), Math.min(90, Math.ceil(b.getNorth())),
     ].join(",");
-    var url = dataUrl + (dataUrl.indexOf("?") < 0 ? "?" : "&") + "zoom=" + map.getZoom() + "&bbox=" + bbox;
+    return "zoom=" + map.getZoom() + "&bbox=" + bbox;
+  }
+
+  function load() {
+    var url = dataUrl + (dataUrl.indexOf("?") < 0 ? "?" : "&") + view();
     if (controller) controller.abort();
     controller = new AbortController();
     status.textContent = cfg.labels.loading;
@@ -131,6 +139,80 @@
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(render)
       .catch(function (e) { if (e.name !== "AbortError") status.textContent = cfg.labels.error; });
+  }
+
+
+  // Links here ↔ there: one line per pair of grid cells that projects link, thicker with
+  // more projects (the count is in the tooltip and in the list in words below the map).
+  // Polylines sit in Leaflet's overlay pane, under the markers.
+  var linksLayer = L.layerGroup();
+
+  function arc(a, b) {
+    // A gentle curve rather than a straight line, so that links from one town to
+    // neighbouring places abroad stay apart.
+    var points = [], n = 16;
+    var mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+    var ctrl = [mid[0] + (b[1] - a[1]) * 0.15, mid[1] - (b[0] - a[0]) * 0.15];
+    for (var i = 0; i <= n; i++) {
+      var t = i / n, u = 1 - t;
+      points.push([u * u * a[0] + 2 * u * t * ctrl[0] + t * t * b[0],
+                   u * u * a[1] + 2 * u * t * ctrl[1] + t * t * b[1]]);
+    }
+    return points;
+  }
+
+  function renderLinks(data) {
+    linksLayer.clearLayers();
+    data.links.forEach(function (l) {
+      var weight = Math.min(1.5 + 1.5 * Math.log2(l[4]), 8);
+      var line = L.polyline(arc([l[0], l[1]], [l[2], l[3]]), {
+        color: "#a13d14", weight: weight, opacity: 0.6, className: "map-link",
+      });
+      line.bindTooltip(format(cfg.labels.link, { count: l[4] }), { sticky: true });
+      linksLayer.addLayer(line);
+    });
+    el.dataset.links = data.links.length;
+    var label = data.total > data.links.length ? cfg.labels.linksSome : cfg.labels.links;
+    linksStatus.textContent = format(label, { count: data.links.length, total: data.total });
+  }
+
+  function loadLinks() {
+    if (!linksBox || !linksBox.checked) return Promise.resolve();
+    var url = linksUrl + (linksUrl.indexOf("?") < 0 ? "?" : "&") + view();
+    if (linksController) linksController.abort();
+    linksController = new AbortController();
+    linksStatus.textContent = cfg.labels.loading;
+    return fetch(url, { signal: linksController.signal, headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(renderLinks)
+      .catch(function (e) { if (e.name !== "AbortError") linksStatus.textContent = cfg.labels.linksError; });
+  }
+
+  // The address says whether the links are shown, so a view with links can be shared.
+  function address(qs) {
+    var params = new URLSearchParams(qs);
+    params.delete("links");
+    if (linksBox && linksBox.checked) params.set("links", "1");
+    var text = params.toString();
+    history.replaceState(null, "", location.pathname + (text ? "?" + text : ""));
+  }
+
+  if (linksBox) {
+    linksBox.parentNode.hidden = false;
+    linksBox.addEventListener("change", function () {
+      if (linksBox.checked) {
+        linksLayer.addTo(map);
+        loadLinks();
+      } else {
+        if (linksController) linksController.abort();
+        map.removeLayer(linksLayer);
+        linksLayer.clearLayers();
+        el.dataset.links = 0;
+        linksStatus.textContent = "";
+      }
+      address(location.search.slice(1));
+    });
+    if (linksBox.checked) linksLayer.addTo(map);
   }
 
   if (form) {
@@ -142,10 +224,12 @@
       new FormData(form).forEach(function (value, key) { if (value) params.append(key, value); });
       var qs = params.toString();
       dataUrl = cfg.data.split("?")[0] + (qs ? "?" + qs : "");
-      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+      linksUrl = cfg.links.split("?")[0] + (qs ? "?" + qs : "");
+      address(qs);
       if (listLink) listLink.href = listLink.href.split("?")[0] + "?" + qs;
-      // One request after the other: the markers first, then the counts (lighter on the server).
-      load().then(function () { refreshCounts(qs); });
+      // One request after the other: the markers first, then the links and the counts
+      // (lighter on the server).
+      load().then(loadLinks).then(function () { refreshCounts(qs); });
     }
     // The facet counts depend on the other filters: read them from the page the server would
     // render for the new address, and copy them in place (the controls themselves stay, so
@@ -166,6 +250,14 @@
             var fresh = doc.querySelector("#" + option.parentNode.id + ' option[value="' + option.value + '"]');
             if (fresh) option.textContent = fresh.textContent;
           });
+          // The links in words follow the filters too (the open/closed state is kept).
+          var linksText = document.getElementById("map-links-text");
+          var freshLinks = doc.getElementById("map-links-text");
+          if (linksText && freshLinks) {
+            var open = linksText.open;
+            linksText.innerHTML = freshLinks.innerHTML;
+            linksText.open = open;
+          }
           var summary = document.querySelector(".map-alternative");
           var freshSummary = doc.querySelector(".map-alternative");
           if (summary && freshSummary) {
@@ -178,6 +270,6 @@
     form.addEventListener("change", apply);
     form.addEventListener("submit", apply);
   }
-  map.on("moveend", load);
-  load();
+  map.on("moveend", function () { load().then(loadLinks); });
+  load().then(loadLinks);
 })();

@@ -1,0 +1,73 @@
+"""Telling members: an in-app inbox row per person, and an e-mail sent once the transaction
+has committed (nobody hears of a decision that was rolled back)."""
+
+import contextlib
+import contextvars
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import translation
+
+from passerelles.users.models import User
+
+# The demo builds whole histories at once: it fills the inboxes but sends no e-mail.
+_mail_enabled = contextvars.ContextVar("cooperation_mail_enabled", default=True)
+
+
+@contextlib.contextmanager
+def without_mail():
+    token = _mail_enabled.set(False)
+    try:
+        yield
+    finally:
+        _mail_enabled.reset(token)
+
+
+def recipients(space):
+    """People acting for an active member (observers included: they follow the space)."""
+    from passerelles.cooperation.enums import MemberStatus
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__space_memberships__space=space,
+            memberships__organisation__space_memberships__status=MemberStatus.ACTIVE,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def notify(space, kind, title_fn, path: str, users=None) -> int:
+    """`title_fn()` is called under each person's language, so the inbox and the e-mail
+    speak it. Returns how many people were told."""
+    from passerelles.cooperation.models import Notification
+
+    people = list(users if users is not None else recipients(space))
+    rows, messages = [], []
+    for person in people:
+        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+            title = str(title_fn())
+            body = _body(space, title, path)
+        rows.append(Notification(user=person, space=space, kind=kind, title=title, url=path))
+        messages.append((title, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
+    Notification.objects.bulk_create(rows)
+    if messages and _mail_enabled.get():
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    return len(people)
+
+
+def _body(space, title, path) -> str:
+    from django.utils.translation import gettext
+
+    base = getattr(settings, "PASSERELLES_SITE_URL", "").rstrip("/")
+    return "\n\n".join(
+        [
+            gettext("Bonjour,"),
+            title,
+            gettext("Espace de co-construction : %(space)s") % {"space": space},
+            f"{base}{path}",
+            settings.PASSERELLES_NETWORK_NAME,
+        ]
+    )

@@ -1,0 +1,91 @@
+"""Who may do what in a co-construction space. Plain functions used by the views, the
+templates and the API alike.
+
+Rights come from the space, never from the network role: a partner abroad acting for a
+member organisation has exactly the rights of a member here. Staff read everything and act
+on nothing; visitors see what the space makes public."""
+
+from passerelles.cooperation.enums import MemberRole, MemberStatus
+from passerelles.cooperation.models import SpaceMember
+
+
+def _user_ok(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def user_members(user, space):
+    """Member rows (any status) of the organisations the user acts for in this space."""
+    if not _user_ok(user):
+        return SpaceMember.objects.none()
+    return space.members.filter(organisation__memberships__user=user).select_related(
+        "organisation", "college"
+    )
+
+
+def acting_members(user, space):
+    """The active, non-observer members the user may act for."""
+    return (
+        user_members(user, space)
+        .filter(status=MemberStatus.ACTIVE)
+        .exclude(role=MemberRole.OBSERVER)
+    )
+
+
+def lead_members(user, space):
+    """The active lead members the user acts for."""
+    return acting_members(user, space).filter(role=MemberRole.LEAD)
+
+
+def can_view_space(user, space) -> bool:
+    """The whole space: staff, and people acting for an invited, active or observer member.
+    Visitors see only its public page (`public_view`)."""
+    if not _user_ok(user):
+        return False
+    if user.is_network_staff:
+        return True
+    return user_members(user, space).exclude(status=MemberStatus.LEFT).exists()
+
+
+def can_take_part(user, space) -> bool:
+    """Write and rate statements, amend, comment, answer rounds, add actions and
+    contributions: people acting for an active member that is not an observer."""
+    return acting_members(user, space).exists()
+
+
+def can_lead(user, space) -> bool:
+    """Invite organisations, write versions, integrate amendments, open and close rounds,
+    set the governance rules: people acting for an active lead member."""
+    return lead_members(user, space).exists()
+
+
+def can_open_space(user, project) -> bool:
+    """Opening a project's space: people acting for the project's lead organisation."""
+    if not _user_ok(user):
+        return False
+    return project.participations.filter(role="lead", organisation__memberships__user=user).exists()
+
+
+def can_add_action(user, space) -> bool:
+    """Actions: members who take part, once a purpose is adopted."""
+    return space.adopted_version_id is not None and can_take_part(user, space)
+
+
+def answerable_members(user, rnd):
+    """The members a user may answer for in an open round."""
+    if not rnd.is_open:
+        return SpaceMember.objects.none()
+    return acting_members(user, rnd.space)
+
+
+def can_accept_invitation(user, member) -> bool:
+    """An invitation is accepted by someone acting for the invited organisation."""
+    return (
+        _user_ok(user)
+        and member.status == MemberStatus.INVITED
+        and member.organisation.memberships.filter(user=user).exists()
+    )
+
+
+def can_view_log(user, space) -> bool:
+    """The decision log is the space's memory: everyone who may view the space."""
+    return can_view_space(user, space)

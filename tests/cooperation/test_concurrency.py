@@ -1,0 +1,46 @@
+"""Two members answer the same round at the same moment on PostgreSQL: no answer is lost."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from passerelles.cooperation import services
+from passerelles.cooperation.enums import Answer
+from passerelles.cooperation.models import Response
+from tests.cooperation.factories import first_version, world
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_two_members_answering_at_once_both_count():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks and real concurrent transactions)")
+    w = world()
+    rnd = services.open_round(first_version(w), w.lead_user)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def answer(member, user, value, reason):
+        try:
+            barrier.wait(timeout=10)
+            services.answer(rnd, member, value, reason, user)
+        except Exception as error:  # reported to the main thread below
+            errors.append(error)
+        finally:
+            connections.close_all()  # each thread had its own connection
+
+    threads = [
+        threading.Thread(target=answer, args=(w.partner, w.partner_user, Answer.OBJECTION, "Non")),
+        threading.Thread(target=answer, args=(w.member, w.member_user, Answer.CONSENT, "")),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors
+    assert sorted(Response.objects.filter(round=rnd).values_list("answer", flat=True)) == [
+        "consent",
+        "objection",
+    ]
+    assert len(rnd.tally().objections) == 1
