@@ -188,3 +188,8 @@ LOGGING = {
 # links in e-mails sent outside a request (notifications, reminders). Empty: links stay
 # relative, which is fine in development with the console e-mail back end.
 PASSERELLES_SITE_URL = env.str("PASSERELLES_SITE_URL", default="").rstrip("/")
+
+# The network's IATI organisation identifier and type (IATI OrganisationType codelist; 22 =
+# national NGO), written as the reporting organisation of the IATI export.
+PASSERELLES_IATI_REF = env.str("PASSERELLES_IATI_REF", default="FR-PASSERELLES")
+PASSERELLES_IATI_ORG_TYPE = env.str("PASSERELLES_IATI_ORG_TYPE", default="22")

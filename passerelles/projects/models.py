@@ -106,6 +106,13 @@ class Project(models.Model):
     dac_sectors = models.ManyToManyField(
         "vocab.DacSector", verbose_name=_("secteurs CAD"), blank=True, related_name="projects"
     )
+    # IATI publishers often give only the 3-digit DAC category (vocabulary 2) of a sector.
+    dac_categories = models.ManyToManyField(
+        "vocab.DacCategory",
+        verbose_name=_("catégories CAD"),
+        blank=True,
+        related_name="projects",
+    )
     iati_identifier = models.CharField(_("identifiant IATI"), max_length=150, blank=True)
     website = models.URLField(_("site web"), blank=True)
 

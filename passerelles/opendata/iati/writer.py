@@ -1,0 +1,290 @@
+"""The network's projects as an IATI 2.03 activity file, streamed.
+
+`write_activities(projects, out)` writes one `iati-activity` per project, elements in the
+schema's order, with lxml's incremental `xmlfile`: projects are read in chunks and each
+activity is written then dropped, so 50,000 projects need no more memory than 500.
+
+What IATI codelists cannot say is carried in our extension namespace (records.PASSERELLES_NS,
+allowed by the IATI schema on these elements): the exact participation role (partner here /
+there / expert all are IATI role 4), the project status (idea and co-construction are both
+IATI 1), a funding line's instrument and a missing year. Our reader reads them back, so an
+export re-imports into the same projects; other IATI tools ignore them.
+
+Places: a place there is a `recipient-country` (shares summing to 100) and, when it has a
+locality or a point, a `location` whose ref starts with the country code; a place here is a
+`location` whose ref is `FR-COG-<commune>` or `FR-DEP-<department>` (France is no recipient
+country). Funding lines are yearly `budget`s (summed per year and currency) and, one per
+line, incoming-commitment `transaction`s naming the funder (IATI budgets have no funder).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import IO
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from lxml import etree
+
+from passerelles.opendata.iati.mapper import (
+    COMMUNE_REF,
+    DEPARTMENT_REF,
+    html_to_text,
+    network_iati_ref,
+)
+from passerelles.opendata.iati.organisations import TYPE_FROM_FAMILY, ref_for
+from passerelles.opendata.iati.records import PASSERELLES_NS
+from passerelles.projects.enums import (
+    IATI_ROLE,
+    IATI_STATUS,
+    ParticipationRole,
+    PlaceSide,
+    ProjectStatus,
+)
+from passerelles.projects.models import Participation, ProjectPlace
+
+NSMAP = {"passerelles": PASSERELLES_NS}
+WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+CHUNK = 500
+HUNDRED = Decimal(100)
+_STARTED = (ProjectStatus.RUNNING, ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
+_ENDED = (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED)
+
+
+def _ns(name: str) -> str:
+    return f"{{{PASSERELLES_NS}}}{name}"
+
+
+def write_activities(
+    projects_queryset, out: IO[bytes], *, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write `projects_queryset` to the binary file `out`; returns how many were written."""
+    reporting = _reporting_org()
+    today = timezone.localdate()
+    queryset = projects_queryset.order_by("pk").prefetch_related(
+        Prefetch(
+            "participations",
+            queryset=Participation.objects.select_related("organisation").order_by("role", "pk"),
+        ),
+        Prefetch(
+            "places",
+            queryset=ProjectPlace.objects.select_related("commune", "department").order_by("pk"),
+        ),
+        "dac_sectors",
+        "sdg_targets",
+        "funding_lines__funder",
+    )
+    count = 0
+    with etree.xmlfile(out, encoding="utf-8") as xf:
+        xf.write_declaration()
+        attributes = {"version": "2.03", "generated-datetime": _datetime(timezone.now())}
+        with xf.element("iati-activities", attributes, nsmap=NSMAP):
+            for project in queryset.iterator(chunk_size=CHUNK):
+                xf.write(activity_element(project, reporting, today))
+                count += 1
+                if progress is not None:
+                    progress(count)
+    return count
+
+
+def _reporting_org() -> dict:
+    return {
+        "ref": network_iati_ref(),
+        # OrganisationType 22 (national NGO) by default: a regional network is one.
+        "type": getattr(settings, "PASSERELLES_IATI_ORG_TYPE", "") or "22",
+        "name": getattr(settings, "PASSERELLES_NETWORK_NAME", "") or "Passerelles",
+    }
+
+
+def _datetime(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _sub(parent, tag: str, attrib: dict | None = None, text: str | None = None):
+    element = etree.SubElement(parent, tag, {k: v for k, v in (attrib or {}).items() if v})
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _narrative(parent, tag: str, text: str, attrib: dict | None = None):
+    element = _sub(parent, tag, attrib)
+    _sub(element, "narrative", text=text)
+    return element
+
+
+def _shares(count: int) -> list[str]:
+    """`count` percentages summing to exactly 100, with two decimals at most."""
+    if count == 0:
+        return []
+    share = (HUNDRED / count).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    shares = [share] * count
+    shares[-1] = HUNDRED - share * (count - 1)
+    return [_number(s) for s in shares]
+
+
+def _number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - schema order
+    identifier = project.iati_identifier or f"{reporting['ref']}-{project.pk}"
+    activity = etree.Element(
+        "iati-activity",
+        {
+            "last-updated-datetime": _datetime(project.updated_at),
+            "{http://www.w3.org/XML/1998/namespace}lang": "fr",
+            "default-currency": "EUR",
+        },
+        nsmap=NSMAP,
+    )
+    _sub(activity, "iati-identifier", text=identifier)
+    _narrative(
+        activity,
+        "reporting-org",
+        reporting["name"],
+        {"ref": reporting["ref"], "type": reporting["type"]},
+    )
+    _narrative(activity, "title", project.title)
+    description = html_to_text(project.description) or project.summary
+    if description:
+        _narrative(activity, "description", description, {"type": "1"})
+
+    participations = list(project.participations.all())
+    for participation in participations:
+        organisation = participation.organisation
+        element = _narrative(
+            activity,
+            "participating-org",
+            organisation.name,
+            {
+                "ref": ref_for(organisation),
+                "role": IATI_ROLE[participation.role],
+                "type": TYPE_FROM_FAMILY.get(organisation.family, ""),
+            },
+        )
+        element.set(_ns("role"), participation.role)
+    if not participations:
+        # The schema wants one participating organisation: the network, as extending
+        # organisation, marked so our import does not take it for a participant.
+        element = _narrative(
+            activity, "participating-org", reporting["name"], {"ref": reporting["ref"], "role": "3"}
+        )
+        element.set(_ns("role"), "reporting")
+
+    status = _sub(activity, "activity-status", {"code": IATI_STATUS[project.project_status]})
+    status.set(_ns("status"), project.project_status)
+    _dates(activity, project, today)
+
+    places = list(project.places.all())
+    there = [p for p in places if p.side == PlaceSide.THERE and p.country_id]
+    countries = list(dict.fromkeys(p.country_id for p in there))
+    for code, share in zip(countries, _shares(len(countries)), strict=True):
+        _sub(activity, "recipient-country", {"code": code, "percentage": share})
+    for place in places:
+        _location(activity, place)
+
+    sectors = sorted(s.code for s in project.dac_sectors.all())
+    for code, share in zip(sectors, _shares(len(sectors)), strict=True):
+        _sub(activity, "sector", {"vocabulary": "1", "code": code, "percentage": share})
+    targets = sorted(project.sdg_targets.all(), key=lambda t: (t.goal_id, t.code))
+    for goal in dict.fromkeys(t.goal_id for t in targets):
+        _sub(activity, "tag", {"vocabulary": "2", "code": str(goal)})
+    for target in targets:
+        _sub(activity, "tag", {"vocabulary": "3", "code": target.code})
+
+    lines = list(project.funding_lines.all())
+    _budgets(activity, lines)
+    for line in lines:
+        _transaction(activity, project, line)
+    return activity
+
+
+def _dates(activity, project, today: dt.date) -> None:
+    started = project.project_status in _STARTED
+    if project.start_date:
+        actual = started and project.start_date <= today
+        _sub(
+            activity,
+            "activity-date",
+            {"type": "2" if actual else "1", "iso-date": project.start_date.isoformat()},
+        )
+    if project.end_date:
+        actual = project.project_status in _ENDED and project.end_date <= today
+        _sub(
+            activity,
+            "activity-date",
+            {"type": "4" if actual else "3", "iso-date": project.end_date.isoformat()},
+        )
+    if not project.start_date and not project.end_date:
+        # The schema wants a date: the day the project was recorded, as a planned start,
+        # marked so our import does not take it for the project's start.
+        element = _sub(
+            activity,
+            "activity-date",
+            {"type": "1", "iso-date": timezone.localdate(project.created_at).isoformat()},
+        )
+        element.set(_ns("recorded"), "1")
+
+
+def _location(activity, place) -> None:
+    if place.side == PlaceSide.HERE:
+        if place.commune_id:
+            ref, name = f"{COMMUNE_REF}{place.commune_id}", place.commune.name
+        elif place.department_id:
+            ref, name = f"{DEPARTMENT_REF}{place.department_id}", place.department.name
+        else:
+            return
+    else:
+        if not place.locality and place.lat is None:
+            return
+        ref, name = f"{place.country_id}-{place.pk}", place.locality
+    location = _sub(activity, "location", {"ref": ref})
+    if name:
+        _narrative(location, "name", name)
+    if place.lat is not None and place.lon is not None:
+        point = _sub(location, "point", {"srsName": WGS84})
+        _sub(point, "pos", text=f"{place.lat:.6f} {place.lon:.6f}")
+
+
+def _budgets(activity, lines) -> None:
+    totals: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.year:
+            totals[(line.year, line.currency)] += line.amount
+    for (year, currency), amount in sorted(totals.items()):
+        budget = _sub(activity, "budget", {"type": "1", "status": "1"})
+        _sub(budget, "period-start", {"iso-date": f"{year:04d}-01-01"})
+        _sub(budget, "period-end", {"iso-date": f"{year:04d}-12-31"})
+        _sub(
+            budget,
+            "value",
+            {"currency": currency, "value-date": f"{year:04d}-01-01"},
+            _number(amount),
+        )
+
+
+def _transaction(activity, project, line) -> None:
+    if line.year:
+        day = f"{line.year:04d}-01-01"
+    else:
+        day = (project.start_date or timezone.localdate(project.created_at)).isoformat()
+    transaction = _sub(activity, "transaction")
+    transaction.set(_ns("instrument"), line.instrument)
+    if not line.year:
+        transaction.set(_ns("undated"), "1")
+    _sub(transaction, "transaction-type", {"code": "11"})
+    _sub(transaction, "transaction-date", {"iso-date": day})
+    _sub(transaction, "value", {"currency": line.currency, "value-date": day}, _number(line.amount))
+    funder = line.funder
+    attrib = {
+        "ref": ref_for(funder) if funder else "",
+        "type": TYPE_FROM_FAMILY.get(funder.family, "") if funder else "",
+    }
+    _narrative(transaction, "provider-org", line.funder_label or "?", attrib)
+
+
+__all__ = ["write_activities", "activity_element", "ParticipationRole"]

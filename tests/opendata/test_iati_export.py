@@ -1,0 +1,164 @@
+import datetime as dt
+import itertools
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from lxml import etree
+
+from passerelles.opendata.iati.importer import import_iati
+from passerelles.opendata.iati.validate import validate
+from passerelles.opendata.iati.writer import write_activities
+from passerelles.projects.enums import Instrument, ParticipationRole, ProjectStatus
+from passerelles.projects.models import Project, ProjectPlace
+from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.opendata.iati_helpers import DATA, EXAMPLE
+from tests.projects.factories import (
+    FundingLineFactory,
+    ParticipationFactory,
+    PlaceThereFactory,
+    ProjectFactory,
+    linked_project,
+)
+
+pytestmark = pytest.mark.django_db
+_SERIAL = itertools.count(1)
+
+
+def demo_like_projects() -> list[Project]:
+    """Projects shaped like the demo's: every role, both sides, several countries, money."""
+    region = OrganisationFactory(name="Région Centre-Val de Loire", siren="234500023")
+    lead = OrganisationFactory(name="Les Amis de Koudougou", rna="W411000001")
+    expert = OrganisationFactory(name="Agronomes sans frontières", iati_ref="FR-RNA-W452000002")
+    partner = AbroadOrganisationFactory(name="Union des groupements de Koudougou")
+    first = linked_project(
+        lead=lead,
+        partner=partner,
+        title="Puits & jardins partagés",
+        description="<p>Des <strong>puits</strong> pour l'été.</p><p>Second paragraphe.</p>",
+        project_status=ProjectStatus.CO_CONSTRUCTION,
+        start_date=dt.date(2025, 3, 1),
+        end_date=dt.date(2027, 2, 28),
+    )
+    ParticipationFactory(project=first, organisation=expert, role=ParticipationRole.EXPERT)
+    ParticipationFactory(project=first, organisation=region, role=ParticipationRole.FUNDER)
+    PlaceThereFactory(project=first, country_id="SN", locality="Thiès", lat=14.79, lon=-16.93)
+    PlaceThereFactory(project=first, country_id="ML", locality="", lat=None, lon=None)
+    ProjectPlace.objects.create(project=first, side="here", department_id="45")
+    first.dac_sectors.set(["31120", "14030"])
+    first.sdg_targets.set(["2.3", "6.1"])
+    FundingLineFactory(project=first, funder=region, funder_name="", amount=Decimal("15000.50"))
+    FundingLineFactory(
+        project=first, funder_name="Fondation X", amount=2000, instrument=Instrument.PRIVATE
+    )
+    FundingLineFactory(project=first, funder_name="Mairie", amount=300, year=None)
+    second = linked_project(
+        project_status=ProjectStatus.COMPLETED,
+        iati_identifier=f"FR-RNA-W411000001-2019-{next(_SERIAL)}",
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2021, 12, 31),
+    )
+    # Bare: no participant, no date, no place: the schema's minimum still holds.
+    third = ProjectFactory(project_status=ProjectStatus.IDEA)
+    return [first, second, third]
+
+
+def export(queryset=None) -> bytes:
+    out = BytesIO()
+    write_activities(queryset if queryset is not None else Project.objects.all(), out)
+    return out.getvalue()
+
+
+def snapshot(project: Project) -> tuple:
+    """What must survive an export and a re-import."""
+    return (
+        project.title,
+        project.project_status,
+        project.start_date,
+        project.end_date,
+        sorted((p.organisation_id, p.role) for p in project.participations.all()),
+        sorted(
+            (
+                (p.side, p.commune_id, p.department_id, p.country_id, p.locality, p.lat, p.lon)
+                for p in project.places.all()
+            ),
+            key=repr,
+        ),
+        sorted(project.dac_sectors.values_list("code", flat=True)),
+        sorted(project.sdg_targets.values_list("code", flat=True)),
+        sorted(
+            (
+                (f.funder_id, f.funder_label, f.amount, f.currency, f.year, f.instrument)
+                for f in project.funding_lines.all()
+            ),
+            key=repr,
+        ),
+    )
+
+
+def test_demo_like_export_validates_against_the_schema_and_the_codelists():
+    demo_like_projects()
+    content = export()
+    assert validate(BytesIO(content)) == []
+
+
+def test_export_is_in_schema_order_with_lat_lon_points_and_shares_of_100():
+    demo_like_projects()
+    tree = etree.fromstring(export(Project.objects.filter(title__startswith="Puits")))
+    (activity,) = tree.iterfind("iati-activity")
+    tags = [child.tag for child in activity]
+    assert tags[:4] == ["iati-identifier", "reporting-org", "title", "description"]
+    assert tags.index("activity-status") < tags.index("recipient-country") < tags.index("budget")
+    pos = activity.xpath("location[name/narrative='Thiès']/point/pos/text()")
+    assert pos == ["14.790000 -16.930000"]
+    shares = [Decimal(p) for p in activity.xpath("recipient-country/@percentage")]
+    assert len(shares) == 3 and sum(shares) == 100
+    refs = set(activity.xpath("participating-org/@ref"))
+    assert {"FR-SIRENE-234500023", "FR-RNA-W411000001", "FR-RNA-W452000002"} <= refs
+    # An organisation without any identifier is named, with no ref.
+    unnamed = activity.xpath("participating-org[not(@ref)]/narrative/text()")
+    assert unnamed == ["Union des groupements de Koudougou"]
+
+
+def test_export_then_reimport_into_the_same_directory_changes_nothing():
+    demo_like_projects()
+    report = import_iati(BytesIO(export()), wet_run=True)
+    assert report.ok
+    assert report.counts == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
+
+
+def test_export_then_reimport_gives_back_the_same_projects():
+    projects = demo_like_projects()
+    before = [snapshot(p) for p in projects]
+    content = export()
+    Project.objects.all().delete()
+
+    report = import_iati(BytesIO(content), wet_run=True)
+
+    assert report.counts["created"] == 3 and report.counts["rejected"] == 0
+    after = [snapshot(p) for p in Project.objects.order_by("pk")]
+    assert after == before
+
+
+def test_the_official_example_validates_and_the_should_fail_file_does_not():
+    assert validate(str(EXAMPLE)) == []
+    assert validate(str(DATA / "should-pass_21-transaction.xml"))  # codes "xx": codelists
+    problems = validate(str(DATA / "should-fail_20-two-reporting-orgs.xml"))
+    assert any("reporting-org" in str(p) for p in problems)
+    assert validate(str(DATA / "should-fail_22-missing-title-narrative.xml"))
+    assert validate(BytesIO(b"<iati-activities"))[0].message.startswith("XML mal formé")
+
+
+def test_unknown_codes_are_reported_against_their_codelist():
+    content = EXAMPLE.read_bytes().replace(
+        b'<activity-status code="2" />', b'<activity-status code="9" />'
+    )
+    (problem,) = validate(BytesIO(content))
+    assert "code « 9 » absent de la liste IATI ActivityStatus" in str(problem)
+
+
+def test_export_streams_in_a_constant_number_of_queries(django_assert_max_num_queries):
+    for _ in range(5):
+        demo_like_projects()
+    with django_assert_max_num_queries(12):
+        export()
