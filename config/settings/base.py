@@ -132,6 +132,8 @@ STORAGES = {
 
 # Uploads: logos and staff imports. Anything larger is refused with a clear message.
 PASSERELLES_MAX_UPLOAD_BYTES = env.int("PASSERELLES_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
+# Staff imports (CSV, XLSX, IATI) are bigger than logos.
+PASSERELLES_MAX_IMPORT_BYTES = env.int("PASSERELLES_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -56,3 +56,21 @@ class EmailAuthenticationForm(AuthenticationForm):
             "de passe."
         ),
     }
+
+
+class ApiTokenForm(forms.Form):
+    """Name of a new personal API token (to recognise it in the list and revoke it)."""
+
+    name = forms.CharField(
+        label=_("Nom du jeton"),
+        max_length=80,
+        help_text=_("Pour le reconnaître, ex. « script d'import » ou « tableur »."),
+        error_messages={"required": _("Donnez un nom au jeton pour le reconnaître.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()

@@ -10,6 +10,8 @@ app_name = "users"
 urlpatterns = [
     path("", views.account, name="account"),
     path("inscription/", views.signup, name="signup"),
+    path("jetons/", views.token_create, name="token_create"),
+    path("jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

@@ -4,10 +4,15 @@ with our templates (see urls.py)."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from passerelles.users.forms import SignupForm
+from passerelles.users.forms import ApiTokenForm, SignupForm
+from passerelles.users.models import ApiToken
+
+MAX_ACTIVE_TOKENS = 20
 
 
 def signup(request):
@@ -23,7 +28,7 @@ def signup(request):
 
 
 @login_required
-def account(request):
+def account(request, token_form=None, new_key="", status=200):
     memberships = request.user.memberships.select_related("organisation").order_by(
         "organisation__name"
     )
@@ -31,5 +36,44 @@ def account(request):
     return render(
         request,
         "users/account.html",
-        {"memberships": memberships, "proposals": proposals},
+        {
+            "memberships": memberships,
+            "proposals": proposals,
+            "tokens": request.user.api_tokens.active(),
+            "token_form": token_form or ApiTokenForm(),
+            "new_key": new_key,
+        },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def token_create(request):
+    """A personal API token; its key is shown once, in this response only (never stored in
+    clear, nor put in a message cookie or the session)."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        if request.user.api_tokens.active().count() >= MAX_ACTIVE_TOKENS:
+            form.add_error(
+                None,
+                _("Vous avez déjà %(n)s jetons actifs : révoquez-en un avant d'en créer un autre.")
+                % {"n": MAX_ACTIVE_TOKENS},
+            )
+        else:
+            _token, key = ApiToken.issue(request.user, form.cleaned_data["name"])
+            return account(request, new_key=key)
+    return account(request, token_form=form, status=400)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(request.user.api_tokens.active(), pk=pk)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    messages.success(
+        request,
+        _("Jeton « %(name)s » révoqué : il ne donne plus accès à l'API.") % {"name": token.name},
+    )
+    return redirect("users:account")

@@ -5,13 +5,18 @@ cannot drift from what `--wet-run` will do), then rolls them back. A file the re
 (not XML, not IATI, truncated) rolls everything back, wet run or not: nothing is ever
 half-written.
 
+Activities are handled in chunks (CHUNK): a chunk's existing projects and organisations are
+read in a few queries and its changes written in bulk, inside a savepoint; a chunk the
+database refuses is replayed activity by activity, so one bad activity is rejected alone.
+Memory stays flat: nothing of a chunk is kept once it is written but counts and ids.
+
 Like the demo builder, the import is a bulk writer: projects and organisations are inserted
 without per-row signals, and the search indexes and suggestion profiles of what was written
 are brought up to date once at the end (ActivityMapper.finish), in the same transaction.
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +28,7 @@ from passerelles.opendata.iati.reader import IatiFileError, read_activities
 from passerelles.opendata.iati.records import RejectedActivity
 from passerelles.opendata.report import REJECTED, ImportReport, RowOutcome, run_atomically
 
+CHUNK = 500  # activities per chunk: read, matched and written together
 Progress = Callable[[int, int], None]  # (bytes read, total bytes or 0 when unknown)
 
 
@@ -69,30 +75,58 @@ def _run(report: ImportReport, handle: IO[bytes], total: int, progress: Progress
 
     def apply(report: ImportReport) -> None:
         mapper = ActivityMapper()
-        for item in read_activities(stream):
-            if isinstance(item, RejectedActivity):
-                label = item.identifier or _("activité n° %(n)s") % {"n": item.position}
-                report.add(RowOutcome(item.position, REJECTED, label, item.reason, "project"))
-                continue
-            # Like report.apply_rows, one savepoint per activity, but an activity can give
-            # several outcomes (the project, the organisations it created): they are added
-            # only once the savepoint holds.
-            try:
-                with transaction.atomic():
-                    outcomes = mapper.handle(item)
-            except DatabaseError as error:
-                mapper.forget()
-                outcomes = [
-                    RowOutcome(
-                        item.position,
-                        REJECTED,
-                        f"{item.identifier} — {item.title}"[:300],
-                        _("refusée par la base de données : %(error)s") % {"error": error},
-                        "project",
-                    )
-                ]
-            for outcome in outcomes:
-                report.add(outcome)
+        for chunk in _chunks(read_activities(stream), CHUNK):
+            records = [item for item in chunk if not isinstance(item, RejectedActivity)]
+            outcomes = iter(_handle_chunk(mapper, records))
+            for item in chunk:
+                if isinstance(item, RejectedActivity):
+                    label = item.identifier or _("activité n° %(n)s") % {"n": item.position}
+                    report.add(RowOutcome(item.position, REJECTED, label, item.reason, "project"))
+                    continue
+                for outcome in next(outcomes):
+                    report.add(outcome)
         mapper.finish()
 
     run_atomically(report, apply)
+
+
+def _handle_chunk(mapper: ActivityMapper, records: list) -> list[list[RowOutcome]]:
+    """The outcomes of each record of the chunk. One savepoint for the chunk; when the
+    database refuses something in it, the chunk is rolled back and replayed with a savepoint
+    per activity, so the bad activity is rejected on its own and the others go in."""
+    if not records:
+        return []
+    checkpoint = mapper.checkpoint()
+    try:
+        with transaction.atomic():
+            return mapper.handle_chunk(records)
+    except DatabaseError:
+        mapper.forget(checkpoint)
+    results = []
+    for record in records:
+        checkpoint = mapper.checkpoint()
+        try:
+            with transaction.atomic():
+                results.append(mapper.handle(record))
+        except DatabaseError as error:
+            mapper.forget(checkpoint)
+            reason = _("refusée par la base de données : %(error)s") % {"error": error}
+            results.append(
+                [RowOutcome(record.position, REJECTED, _label(record), reason, "project")]
+            )
+    return results
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _label(record) -> str:
+    return f"{record.identifier} — {record.title}"[:300]

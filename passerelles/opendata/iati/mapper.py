@@ -21,11 +21,17 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passerelles.actors.models import sanitise_html
 from passerelles.geo.gazetteer import geocode_abroad
 from passerelles.geo.models import Commune, Country, Department
 from passerelles.opendata.iati.organisations import OrganisationMatcher
 from passerelles.opendata.iati.records import ActivityRecord, Location, ParticipatingOrg
+from passerelles.opendata.iati.store import (
+    ChunkWriter,
+    funding_key,
+    load_current,
+    our_pk,
+    rounded,
+)
 from passerelles.opendata.report import CREATED, REJECTED, UNCHANGED, UPDATED, RowOutcome
 from passerelles.projects.enums import (
     IATI_ROLE,
@@ -36,8 +42,7 @@ from passerelles.projects.enums import (
     PlaceSide,
     ProjectStatus,
 )
-from passerelles.projects.models import FundingLine, Participation, Project, ProjectPlace
-from passerelles.vocab.models import DacSector, SdgTarget
+from passerelles.vocab.models import DacCategory, DacSector, SdgTarget
 
 SOURCE = "iati"
 COMMUNE_REF = "FR-COG-"  # location ref of a place here at commune level (our export)
@@ -45,6 +50,7 @@ DEPARTMENT_REF = "FR-DEP-"  # location ref of a place here at department level (
 MAX_AMOUNT = Decimal("999999999999.99")  # FundingLine.amount: 14 digits, 2 decimals
 CENT = Decimal("0.01")
 FINISH_CHUNK = 500
+GEOCODE_CACHE = 20_000  # (locality, country) answers kept at most
 _TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH_END = re.compile(r"</(?:p|li|h3|h4|blockquote)>|<br\s*/?>", re.IGNORECASE)
 
@@ -75,24 +81,32 @@ class Desired:
     participations: dict[tuple[int, str], object] = field(default_factory=dict)
     places: list[tuple] = field(default_factory=list)
     dac_sectors: set[str] = field(default_factory=set)
+    dac_categories: set[str] = field(default_factory=set)
     sdg_targets: set[str] = field(default_factory=set)
     funding: list[tuple] = field(default_factory=list)
 
 
 class ActivityMapper:
-    """Maps records to projects; one instance per import (it caches referentials)."""
+    """Maps records to projects; one instance per import (it caches referentials).
+
+    `handle_chunk(records)` maps a chunk of records in a fixed number of queries: the
+    existing projects and organisations of the chunk are read together, the organisations to
+    create are inserted together, then the new and changed projects (store.ChunkWriter)."""
 
     def __init__(self, *, now=None):
         self.now = now or timezone.now()
+        # Referentials, read once per import.
         self.countries = set(Country.objects.values_list("code", flat=True))
         self.dac_sectors = set(DacSector.objects.values_list("code", flat=True))
+        self.dac_categories = set(DacCategory.objects.values_list("code", flat=True))
         self.sdg_targets = set(SdgTarget.objects.values_list("code", flat=True))
         self.departments = set(Department.objects.values_list("code", flat=True))
         self._communes: set[str] | None = None
+        self._geocoded: dict[tuple[str, str], object] = {}
         self.organisations = OrganisationMatcher(self.countries, self.now)
         self.network_ref = network_iati_ref()
         self.touched_projects: list[int] = []
-        self.touched_organisations: set[int] = set()
+        self.touched_organisations: list[int] = []
 
     @property
     def communes(self) -> set[str]:
@@ -100,8 +114,23 @@ class ActivityMapper:
             self._communes = set(Commune.objects.values_list("insee_code", flat=True))
         return self._communes
 
-    def forget(self) -> None:
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Where the mapper stands, to `forget` a chunk its savepoint rolled back."""
+        return (
+            len(self.touched_projects),
+            len(self.touched_organisations),
+            len(self.organisations.created),
+        )
+
+    def forget(self, checkpoint: tuple[int, int, int] | None = None) -> None:
+        """After a rolled-back chunk: drop the caches (they may hold vanished rows) and what
+        the chunk wrote since `checkpoint`."""
         self.organisations.forget()
+        if checkpoint is not None:
+            projects, organisations, created = checkpoint
+            del self.touched_projects[projects:]
+            del self.touched_organisations[organisations:]
+            del self.organisations.created[created:]
 
     def finish(self) -> None:
         """Bring the derived data of what was written up to date, once for the whole file:
@@ -116,60 +145,107 @@ class ActivityMapper:
         for start in range(0, len(self.touched_projects), FINISH_CHUNK):
             index_projects(self.touched_projects[start : start + FINISH_CHUNK])
         # Suggestion profiles count an organisation's projects: every participant touched.
-        organisations = sorted(self.touched_organisations.union(created))
+        organisations = sorted(set(self.touched_organisations).union(created))
         for start in range(0, len(organisations), FINISH_CHUNK):
             sync_profiles(organisations[start : start + FINISH_CHUNK])
 
-    # -- the row -----------------------------------------------------------------------------
+    # -- the chunk -----------------------------------------------------------------------------
 
     def handle(self, record: ActivityRecord) -> list[RowOutcome]:
-        """Write the record's project; the outcomes of the row (the project's first, then
-        one per organisation created on the way)."""
-        label = f"{record.identifier} — {record.title}"[:300]
-        if record.start_date and record.end_date and record.end_date < record.start_date:
-            # Checked before anything is written: a rejected row creates no organisation.
-            reason = _("la date de fin précède la date de début")
-            return [RowOutcome(record.position, REJECTED, label, reason, "project")]
-        notes: list[str] = []
-        project = self._find_project(record)
-        org_outcomes: list[RowOutcome] = []
-        desired = self._desired(record, project, notes, org_outcomes)
-        if project is None:
-            project = Project(
-                source=SOURCE, source_id=record.identifier, imported_at=self.now, **desired.fields
-            )
-            # A bulk writer: no per-row signals (search index, suggestions); finish() brings
-            # them up to date once, with the participants and places written below.
-            project.description = sanitise_html(project.description)
-            project.slug = project._unique_slug()
-            Project.objects.bulk_create([project])
-            changed = self._write_relations(project, desired, created=True)
-            outcome = CREATED
-        else:
-            changed = self._update(project, desired)
-            outcome = UPDATED if changed else UNCHANGED
-        if outcome != UNCHANGED:
-            self.touched_projects.append(project.pk)
-            self.touched_organisations.update(org_id for org_id, _role in desired.participations)
-        reason = ""
-        if outcome == UPDATED:
-            reason = _("modifié : %(fields)s") % {"fields": ", ".join(changed)}
-        if notes:
-            reason = "; ".join([reason, *notes]) if reason else "; ".join(notes)
-        return [RowOutcome(record.position, outcome, label, reason, "project"), *org_outcomes]
+        """The outcomes of one record (see handle_chunk)."""
+        return self.handle_chunk([record])[0]
 
-    def _find_project(self, record: ActivityRecord) -> Project | None:
-        project = Project.objects.filter(iati_identifier=record.identifier).first()
-        prefix = f"{self.network_ref}-"
-        if project is None and record.identifier.startswith(prefix):
-            pk = record.identifier[len(prefix) :]
-            if pk.isdigit():
-                project = Project.objects.filter(pk=int(pk), iati_identifier="").first()
-        return project
+    def handle_chunk(self, records: list[ActivityRecord]) -> list[list[RowOutcome]]:
+        """Write the records' projects; for each record, the outcomes of its row (the
+        project's first, then one per organisation created on the way)."""
+        results: list[list[RowOutcome]] = []
+        batch: list[ActivityRecord] = []
+        keys: set = set()
+        for record in records:
+            # An activity given twice must see what its first occurrence wrote: the batch is
+            # written before the second one is read.
+            record_keys = {record.identifier, our_pk(record.identifier, self.network_ref)}
+            record_keys.discard(None)
+            if keys & record_keys:
+                results += self._handle_batch(batch)
+                batch, keys = [], set()
+            batch.append(record)
+            keys |= record_keys
+        if batch:
+            results += self._handle_batch(batch)
+        return results
+
+    def _handle_batch(self, records: list[ActivityRecord]) -> list[list[RowOutcome]]:
+        results: list[list[RowOutcome] | None] = [None] * len(records)
+        live = []
+        for i, record in enumerate(records):
+            if record.start_date and record.end_date and record.end_date < record.start_date:
+                # Checked before anything is written: a rejected row creates no organisation.
+                reason = _("la date de fin précède la date de début")
+                results[i] = [
+                    RowOutcome(record.position, REJECTED, _label(record), reason, "project")
+                ]
+            else:
+                live.append(i)
+        current = load_current([records[i].identifier for i in live], self.network_ref)
+
+        # The organisations, record by record in file order (what an earlier record created,
+        # a later one finds), from caches filled in a few queries, then created together.
+        self.organisations.prefetch(
+            org for i in live for org in (*records[i].participating_orgs, *_providers(records[i]))
+        )
+        resolved = {}
+        for i in live:
+            record = records[i]
+            participants = [
+                (porg, *self.organisations.find_or_create(porg, record))
+                for porg in record.participating_orgs
+            ]
+            providers = [
+                self.organisations.find(provider) if provider else None
+                for provider in _providers(record, keep_empty=True)
+            ]
+            resolved[i] = (participants, providers)
+        self.organisations.flush()
+
+        writer = ChunkWriter(self.now)
+        staged = []
+        for i in live:
+            record = records[i]
+            state = current.get(record.identifier)
+            project = state.project if state else None
+            notes: list[str] = []
+            org_outcomes: list[RowOutcome] = []
+            participants, providers = resolved[i]
+            desired = self._desired(record, state, notes, org_outcomes, participants, providers)
+            if state is None:
+                project = writer.create(record.identifier, desired)
+                outcome, changed = CREATED, []
+            else:
+                changed = writer.update(state, desired)
+                outcome = UPDATED if changed else UNCHANGED
+            reason = ""
+            if outcome == UPDATED:
+                reason = _("modifié : %(fields)s") % {"fields": ", ".join(changed)}
+            if notes:
+                reason = "; ".join([reason, *notes]) if reason else "; ".join(notes)
+            results[i] = [
+                RowOutcome(record.position, outcome, _label(record), reason, "project"),
+                *org_outcomes,
+            ]
+            if outcome != UNCHANGED:
+                staged.append((project, desired))
+        writer.write()
+        for project, desired in staged:
+            self.touched_projects.append(project.pk)
+            self.touched_organisations.extend(org_id for org_id, _role in desired.participations)
+        self.touched_organisations.extend(writer.removed_participants)
+        return results
 
     # -- desired state -----------------------------------------------------------------------
 
-    def _desired(self, record, project, notes, org_outcomes) -> Desired:
+    def _desired(self, record, state, notes, org_outcomes, participants, providers) -> Desired:
+        project = state.project if state else None
         status = record.status and STATUS_FROM_IATI.get(record.status)
         if record.passerelles_status in ProjectStatus.values and (
             IATI_STATUS[record.passerelles_status] == record.status
@@ -194,24 +270,23 @@ class ActivityMapper:
         if project is None or current != html_to_text(text_to_html(record.description)):
             fields["description"] = text_to_html(record.description)
         desired = Desired(fields=fields)
-        funders = self._participations(record, project, desired, org_outcomes)
+        funders = self._participations(record, state, desired, org_outcomes, participants)
         self._places(record, desired, notes)
         self._vocabularies(record, desired, notes)
-        self._funding(record, desired, funders, notes)
+        self._funding(record, desired, funders, providers, notes)
         return desired
 
     def _ours(self, record: ActivityRecord) -> bool:
         return record.identifier.startswith(f"{self.network_ref}-")
 
-    def _participations(self, record, project, desired, org_outcomes) -> list:
+    def _participations(self, record, state, desired, org_outcomes, participants) -> list:
         has_accountable = any(p.role == "2" for p in record.participating_orgs)
         existing: dict[tuple[int, str], str] = {}
-        if project is not None:
-            for org_id, role in project.participations.values_list("organisation_id", "role"):
+        if state is not None:
+            for org_id, role in state.participations:
                 existing[(org_id, IATI_ROLE[role])] = role
         funders = []
-        for porg in record.participating_orgs:
-            organisation, created = self.organisations.find_or_create(porg, record)
+        for porg, organisation, created in participants:
             if created:
                 org_outcomes.append(
                     RowOutcome(
@@ -277,7 +352,7 @@ class ActivityMapper:
         if ref.startswith(COMMUNE_REF) and ref[len(COMMUNE_REF) :] in self.communes:
             return (PlaceSide.HERE, ref[len(COMMUNE_REF) :], None, None, "", None, None)
         if ref.startswith(DEPARTMENT_REF) and ref[len(DEPARTMENT_REF) :] in self.departments:
-            lat, lon = _rounded(location.lat), _rounded(location.lon)
+            lat, lon = rounded(location.lat), rounded(location.lon)
             return (PlaceSide.HERE, None, ref[len(DEPARTMENT_REF) :], None, "", lat, lon)
         return None
 
@@ -289,31 +364,39 @@ class ActivityMapper:
             return recipients[0]
         if location.name:
             for country in recipients:
-                if geocode_abroad(location.name, country):
+                if self._geocode(location.name, country):
                     return country
         # A ref in the ISO 3166-2 style ("KH-PNH") names its country.
         if location.ref[2:3] == "-" and prefix in self.countries and prefix != "FR":
             return prefix
         return recipients[0] if recipients else None
 
-    @staticmethod
-    def _place_there(country: str, location: Location | None) -> tuple:
+    def _geocode(self, locality: str, country: str):
+        """geocode_abroad, remembered: a file names the same localities again and again."""
+        key = (locality, country)
+        if key not in self._geocoded:
+            if len(self._geocoded) >= GEOCODE_CACHE:
+                self._geocoded.clear()  # memory stays flat whatever the file
+            self._geocoded[key] = geocode_abroad(locality, country)
+        return self._geocoded[key]
+
+    def _place_there(self, country: str, location: Location | None) -> tuple:
         if location is None:
             return (PlaceSide.THERE, None, None, country, "", None, None)
         lat, lon = location.lat, location.lon
         if lat is None and location.name:
-            found = geocode_abroad(location.name, country)
+            found = self._geocode(location.name, country)
             if found:
                 lat, lon = found.lat, found.lon
-        return (PlaceSide.THERE, None, None, country, location.name, _rounded(lat), _rounded(lon))
+        return (PlaceSide.THERE, None, None, country, location.name, rounded(lat), rounded(lon))
 
     def _vocabularies(self, record, desired, notes) -> None:
-        unknown, categories, goals = [], [], []
+        unknown, goals = [], []
         for sector in record.sectors:
             if sector.vocabulary == "1" and sector.code in self.dac_sectors:
                 desired.dac_sectors.add(sector.code)
-            elif sector.vocabulary == "2" and len(sector.code) == 3:
-                categories.append(sector.code)
+            elif sector.vocabulary == "2" and sector.code in self.dac_categories:
+                desired.dac_categories.add(sector.code)
             elif sector.vocabulary in ("1", "2"):
                 unknown.append(sector.code)
         for tag in record.tags:
@@ -321,13 +404,6 @@ class ActivityMapper:
                 desired.sdg_targets.add(tag.code)
             elif tag.vocabulary == "2":
                 goals.append(tag.code)
-        if categories:
-            # Projects record DAC 5-digit sectors only; a 3-digit category is too coarse to
-            # pick one of them, so it is reported rather than guessed.
-            notes.append(
-                _("catégories CAD à 3 chiffres non retenues : %(codes)s")
-                % {"codes": ", ".join(categories)}
-            )
         if unknown:
             notes.append(_("secteurs CAD inconnus : %(codes)s") % {"codes": ", ".join(unknown)})
         covered = {code.split(".")[0] for code in desired.sdg_targets}
@@ -337,18 +413,12 @@ class ActivityMapper:
                 _("ODD sans cible précise non retenus : %(codes)s") % {"codes": ", ".join(goals)}
             )
 
-    def _funding(self, record, desired, funders, notes) -> None:
+    def _funding(self, record, desired, funders, providers, notes) -> None:
         commitments = [t for t in record.transactions if t.type == "11"]
         lines, skipped = [], 0
         if commitments:
-            for transaction in commitments:
-                funder = None
-                if transaction.provider_ref or transaction.provider_name:
-                    funder = self.organisations.find(
-                        ParticipatingOrg(
-                            transaction.provider_ref, "1", "", transaction.provider_name
-                        )
-                    )
+            # providers: the directory's organisation of each commitment, found in file order.
+            for transaction, funder in zip(commitments, providers, strict=True):
                 name = transaction.provider_name or transaction.provider_ref
                 year = transaction.date.year if transaction.date else None
                 instrument = transaction.instrument
@@ -377,145 +447,29 @@ class ActivityMapper:
             desired.funding.append(
                 (funder.pk if funder else None, funder_name, amount, currency, year, instrument)
             )
-        desired.funding.sort(key=_funding_key)
+        desired.funding.sort(key=funding_key)
         if skipped:
             notes.append(
                 _("%(count)s montant(s) ignoré(s) (négatif, trop grand ou devise invalide)")
                 % {"count": skipped}
             )
 
-    # -- writing -------------------------------------------------------------------------------
 
-    def _update(self, project: Project, desired: Desired) -> list[str]:
-        changed, values = [], {}
-        for name, value in desired.fields.items():
-            if getattr(project, name) != value:
-                values[name] = sanitise_html(value) if name == "description" else value
-                changed.append(str(Project._meta.get_field(name).verbose_name))
-        changed += self._write_relations(project, desired, created=False)
-        if changed:
-            # Like the creation, without per-row signals (see finish()).
-            values.update(imported_at=self.now, updated_at=timezone.now())
-            Project.objects.filter(pk=project.pk).update(**values)
-        return changed
+def _label(record: ActivityRecord) -> str:
+    return f"{record.identifier} — {record.title}"[:300]
 
-    def _write_relations(self, project: Project, desired: Desired, *, created: bool) -> list[str]:
-        changed = []
-        current = (
-            set() if created else set(project.participations.values_list("organisation_id", "role"))
-        )
-        if current != set(desired.participations):
-            if not created:
-                project.participations.all().delete()
-            Participation.objects.bulk_create(
-                Participation(project=project, organisation_id=org_id, role=role)
-                for org_id, role in desired.participations
+
+def _providers(record: ActivityRecord, *, keep_empty: bool = False) -> list:
+    """The funders the record's commitments name, as organisations to find (None for a
+    commitment naming none, when `keep_empty`)."""
+    providers = []
+    for transaction in record.transactions:
+        if transaction.type != "11":
+            continue
+        if transaction.provider_ref or transaction.provider_name:
+            providers.append(
+                ParticipatingOrg(transaction.provider_ref, "1", "", transaction.provider_name)
             )
-            changed.append(_("participants"))
-        current_places = [] if created else [_place_key(p) for p in project.places.all()]
-        if sorted(current_places, key=repr) != sorted(desired.places, key=repr):
-            if not created:
-                project.places.all().delete()
-            ProjectPlace.objects.bulk_create(
-                _place_from_key(project, key) for key in desired.places
-            )
-            changed.append(_("lieux"))
-        for attr, label in (("dac_sectors", _("secteurs CAD")), ("sdg_targets", _("cibles ODD"))):
-            wanted, manager = getattr(desired, attr), getattr(project, attr)
-            if created:
-                # A new project: insert the links directly, without set()'s read first.
-                through = manager.through
-                source, target = (
-                    f"{manager.source_field_name}_id",
-                    f"{manager.target_field_name}_id",
-                )
-                through.objects.bulk_create(
-                    through(**{source: project.pk, target: code}) for code in sorted(wanted)
-                )
-            elif set(manager.values_list("code", flat=True)) != wanted:
-                manager.set(sorted(wanted))
-                changed.append(label)
-        current_funding = (
-            []
-            if created
-            else sorted(
-                project.funding_lines.values_list(
-                    "funder_id", "funder_name", "amount", "currency", "year", "instrument"
-                ),
-                key=_funding_key,
-            )
-        )
-        if current_funding != desired.funding:
-            if not created:
-                project.funding_lines.all().delete()
-            FundingLine.objects.bulk_create(
-                FundingLine(
-                    project=project,
-                    funder_id=funder_id,
-                    funder_name=funder_name,
-                    amount=amount,
-                    currency=currency,
-                    year=year,
-                    instrument=instrument,
-                )
-                for funder_id, funder_name, amount, currency, year, instrument in desired.funding
-            )
-            changed.append(_("financements"))
-        return changed
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
-def _place_key(place: ProjectPlace) -> tuple:
-    if place.side == PlaceSide.HERE:
-        if place.commune_id:
-            return (PlaceSide.HERE, place.commune_id, None, None, "", None, None)
-        return (
-            PlaceSide.HERE,
-            None,
-            place.department_id,
-            None,
-            "",
-            _rounded(place.lat),
-            _rounded(place.lon),
-        )
-    return (
-        PlaceSide.THERE,
-        None,
-        None,
-        place.country_id,
-        place.locality,
-        _rounded(place.lat),
-        _rounded(place.lon),
-    )
-
-
-def _place_from_key(project: Project, key: tuple) -> ProjectPlace:
-    side, commune, department, country, locality, lat, lon = key
-    if commune:
-        # bulk_create skips save(): fill what ProjectPlace.save() derives from the commune.
-        commune_obj = Commune.objects.only("department_id", "lat", "lon").get(pk=commune)
-        return ProjectPlace(
-            project=project,
-            side=side,
-            commune_id=commune,
-            department_id=commune_obj.department_id,
-            lat=commune_obj.lat,
-            lon=commune_obj.lon,
-        )
-    return ProjectPlace(
-        project=project,
-        side=side,
-        department_id=department,
-        country_id=country,
-        locality=locality[:120],
-        lat=lat,
-        lon=lon,
-    )
-
-
-def _funding_key(line: tuple):
-    funder_id, funder_name, amount, currency, year, instrument = line
-    return (year or 0, funder_name, currency, Decimal(amount), instrument, funder_id or 0)
+        elif keep_empty:
+            providers.append(None)
+    return providers

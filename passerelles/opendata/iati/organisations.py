@@ -6,11 +6,14 @@ designates exactly one active organisation: an ambiguous name creates a pending 
 for staff to merge rather than attach the project to the wrong actor). Otherwise a new
 organisation is created with status "pending" and source "iati", so it goes to moderation.
 
-Lookups are cached for the whole import: a file names the same funders on thousands of
-activities.
+The organisations of a chunk of activities are looked up together (a query per kind of
+identifier), the normalised names of the directory are read once per import, and lookups are
+cached across chunks: a file names the same funders on thousands of activities.
 """
 
 import re
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.utils.text import slugify
 from stdnum.fr import siren as stdnum_siren
@@ -20,6 +23,7 @@ from passerelles.actors.models import Organisation
 from passerelles.core.text import normalise_name
 from passerelles.opendata.iati.codelists import agency_country
 from passerelles.opendata.iati.records import ActivityRecord, ParticipatingOrg
+from passerelles.opendata.iati.store import allocate_slugs
 
 SOURCE = "iati"
 _SIREN_REF = re.compile(r"^FR-(?:SIRENE?|RCS|SIRET|INSEE)-(\d{9})(?:\d{5})?$", re.IGNORECASE)
@@ -88,20 +92,48 @@ def ref_for(org: Organisation) -> str:
     return ""
 
 
+class Known(NamedTuple):
+    """What the mapper needs of an organisation found in the directory (lighter than a model
+    instance, for caches that hold thousands)."""
+
+    pk: int
+    name: str
+    acronym: str
+    side: str
+
+    def __str__(self) -> str:  # as Organisation.__str__ (a funding line's funder name)
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+_KNOWN_FIELDS = ("pk", "name", "acronym", "side")
+# Entries in the ref and pk caches beyond which they are emptied (memory stays flat on a file
+# naming ever new organisations; anything dropped is looked up again in the database).
+CACHE_LIMIT = 50_000
+
+
 class OrganisationMatcher:
+    """Matches a chunk's organisations in a few queries (`prefetch`), then row by row from its
+    caches; organisations to create are collected and written together (`flush`)."""
+
     def __init__(self, countries: set[str], now):
         self.countries = countries
         self.now = now
-        self._by_ref: dict[str, Organisation | None] = {}
-        self._by_pk: dict[int, Organisation] = {}
-        self._names: dict[str, int | None] | None = None
+        # ref → organisation (a Known, or an Organisation created by this import).
+        self._by_ref: dict[str, Known | Organisation] = {}
+        self._unknown_refs: set[str] = set()  # refs that match nothing by ref, SIREN or RNA
+        self._by_pk: dict[int, Known] = {}
+        # normalised name → pk, an Organisation not yet written, or None when ambiguous.
+        self._names: dict[str, int | Organisation | None] | None = None
+        self._pending: list[Organisation] = []
         self.created: list[int] = []
 
     def forget(self) -> None:
-        """Drop every cache (after a rolled-back row: it may have cached a vanished row)."""
+        """Drop every cache (after a rolled-back chunk: it may have cached vanished rows)."""
         self._by_ref.clear()
+        self._unknown_refs.clear()
         self._by_pk.clear()
         self._names = None
+        self._pending.clear()
 
     def country_of(self, org: ParticipatingOrg, record: ActivityRecord) -> str:
         # The registration agency's country ("GB-CHC-…" → GB); French numbers → FR.
@@ -118,15 +150,67 @@ class OrganisationMatcher:
         # the organisation is pending, staff correct it in moderation.
         return "FR"
 
-    def find(self, org: ParticipatingOrg) -> Organisation | None:
+    # -- batch look-up ---------------------------------------------------------------------------
+
+    def prefetch(self, orgs: Iterable[ParticipatingOrg]) -> None:
+        """Look up, in a few queries, every organisation a chunk names, so that `find` then
+        answers from the caches."""
+        if len(self._by_ref) + len(self._unknown_refs) + len(self._by_pk) > CACHE_LIMIT:
+            self._by_ref.clear()
+            self._unknown_refs.clear()
+            self._by_pk.clear()
+        orgs = list(orgs)
+        refs = {o.ref for o in orgs if o.ref}
+        self._lookup_refs(refs - self._by_ref.keys() - self._unknown_refs)
+        index = self._name_index()
+        pks = set()
+        for org in orgs:
+            if org.ref in self._by_ref:
+                continue
+            key = normalise_name(org.name)
+            pk = index.get(key) if key else None
+            if type(pk) is int and pk not in self._by_pk:
+                pks.add(pk)
+        self._load(pks)
+
+    def _lookup_refs(self, refs: set[str]) -> None:
+        """Ref, then the SIREN or RNA number it carries; the oldest active organisation wins."""
+        if not refs:
+            return
+        active = Organisation.objects.exclude(status=Status.ARCHIVED).order_by("pk")
+        for known in _known(active.filter(iati_ref__in=refs), "iati_ref"):
+            self._by_ref.setdefault(known[0], known[1])
+        rest = refs - self._by_ref.keys()
+        for column, parse in (("siren", siren_from_ref), ("rna", rna_from_ref)):
+            numbers: dict[str, list[str]] = {}
+            for ref in rest:
+                if number := parse(ref):
+                    numbers.setdefault(number, []).append(ref)
+            if numbers:
+                found: dict[str, Known] = {}
+                for number, known in _known(active.filter(**{f"{column}__in": numbers}), column):
+                    found.setdefault(number, known)
+                for number, known in found.items():
+                    for ref in numbers[number]:
+                        self._by_ref[ref] = known
+            rest = rest - self._by_ref.keys()
+        self._unknown_refs.update(rest)
+
+    def _load(self, pks: set[int]) -> None:
+        if pks:
+            rows = Organisation.objects.filter(pk__in=pks).values_list(*_KNOWN_FIELDS)
+            for row in rows:
+                self._by_pk[row[0]] = Known(*row)
+
+    # -- row by row ------------------------------------------------------------------------------
+
+    def find(self, org: ParticipatingOrg) -> Known | Organisation | None:
         """The existing organisation matching `org`, without creating anything."""
         if org.ref:
+            if org.ref not in self._by_ref and org.ref not in self._unknown_refs:
+                self._lookup_refs({org.ref})  # not prefetched (a record built by hand)
             if org.ref in self._by_ref:
                 return self._by_ref[org.ref]
-            found = self._lookup_ref(org.ref)
-            if found is not None:
-                self._by_ref[org.ref] = found
-                return found
         found = self._lookup_name(org.name)
         if found is not None and org.ref:
             self._by_ref[org.ref] = found
@@ -134,24 +218,16 @@ class OrganisationMatcher:
 
     def find_or_create(
         self, org: ParticipatingOrg, record: ActivityRecord
-    ) -> tuple[Organisation, bool]:
+    ) -> tuple[Known | Organisation, bool]:
+        """The matching organisation, or a new pending one, written at the next `flush()`."""
         found = self.find(org)
         if found is not None:
             return found, False
         return self._create(org, record), True
 
-    def _lookup_ref(self, ref: str) -> Organisation | None:
-        active = Organisation.objects.exclude(status=Status.ARCHIVED)
-        found = active.filter(iati_ref=ref).order_by("pk").first()
-        if found is None and (siren := siren_from_ref(ref)):
-            found = active.filter(siren=siren).order_by("pk").first()
-        if found is None and (rna := rna_from_ref(ref)):
-            found = active.filter(rna=rna).order_by("pk").first()
-        return found
-
-    def _name_index(self) -> dict[str, int | None]:
+    def _name_index(self) -> dict[str, int | Organisation | None]:
         if self._names is None:
-            index: dict[str, int | None] = {}
+            index: dict[str, int | Organisation | None] = {}
             rows = Organisation.objects.exclude(status=Status.ARCHIVED).values_list("pk", "name")
             for pk, name in rows.iterator(chunk_size=5000):
                 key = normalise_name(name)
@@ -161,14 +237,14 @@ class OrganisationMatcher:
             self._names = index
         return self._names
 
-    def _lookup_name(self, name: str) -> Organisation | None:
+    def _lookup_name(self, name: str) -> Known | Organisation | None:
         key = normalise_name(name)
-        pk = self._name_index().get(key) if key else None
-        if pk is None:
-            return None
-        if pk not in self._by_pk:
-            self._by_pk[pk] = Organisation.objects.get(pk=pk)
-        return self._by_pk[pk]
+        found = self._name_index().get(key) if key else None
+        if found is None or isinstance(found, Organisation):
+            return found
+        if found not in self._by_pk:
+            self._load({found})
+        return self._by_pk.get(found)
 
     def _create(self, org: ParticipatingOrg, record: ActivityRecord) -> Organisation:
         country = self.country_of(org, record)
@@ -188,21 +264,47 @@ class OrganisationMatcher:
             source_id=source_id[:120],
             imported_at=self.now,
         )
-        # A bulk writer, like the demo: no per-row signals; the importer indexes the new
-        # organisations once at the end. What save() derives is set here.
+        # What save() derives is set here (a bulk writer: see flush()).
         created.side = Side.THERE if country != "FR" else Side.HERE
-        created.slug = created._unique_slug()
-        Organisation.objects.bulk_create([created])
-        self.created.append(created.pk)
+        self._pending.append(created)
         if org.ref:
             self._by_ref[org.ref] = created
         key = normalise_name(name)
         if key:
             index = self._name_index()
-            index[key] = None if key in index else created.pk
-            self._by_pk[created.pk] = created
+            index[key] = None if key in index else created
         return created
 
+    def flush(self) -> None:
+        """Write the organisations created since the last flush, in one insert. A bulk writer,
+        like the demo: no per-row signals; the importer indexes them once at the end."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        allocate_slugs(Organisation, pending, _slug_base)
+        Organisation.objects.bulk_create(pending)
+        index = self._name_index()
+        for created in pending:
+            self.created.append(created.pk)
+            known = Known(created.pk, created.name, created.acronym, created.side)
+            if created.iati_ref and self._by_ref.get(created.iati_ref) is created:
+                self._by_ref[created.iati_ref] = known
+            key = normalise_name(created.name)
+            if key and index.get(key) is created:
+                index[key] = created.pk
+                self._by_pk[created.pk] = known
+
     @staticmethod
-    def is_there(organisation: Organisation) -> bool:
+    def is_there(organisation: Known | Organisation) -> bool:
         return organisation.side == Side.THERE
+
+
+def _known(queryset, column: str):
+    """(value of `column`, Known) for each organisation of `queryset`."""
+    for value, *row in queryset.values_list(column, *_KNOWN_FIELDS):
+        yield value, Known(*row)
+
+
+def _slug_base(organisation: Organisation) -> str:
+    # The base of Organisation._unique_slug().
+    return slugify(organisation.acronym or organisation.name)[:200] or "organisation"

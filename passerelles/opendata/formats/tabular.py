@@ -1,0 +1,166 @@
+"""CSV and XLSX writers for organisations and projects, in the columns of the import templates
+(so an export re-imports unchanged), plus the page URL.
+
+Spreadsheets run a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return as a
+formula (CSV injection): such cells are written with a leading `'`, which spreadsheets show as
+text; the table reader drops that quote again on import (reader._cell_text)."""
+
+import csv
+import tempfile
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Prefetch
+
+from passerelles.actors.models import Organisation
+from passerelles.opendata.tables import organisations as org_table
+from passerelles.opendata.tables import projects as project_table
+from passerelles.projects.enums import ParticipationRole, PlaceSide
+from passerelles.projects.models import Participation, Project
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+
+
+def safe_cell(value) -> str:
+    """A cell value as text a spreadsheet will not evaluate."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+class _Echo:
+    """A file-like object whose write returns the line: csv.writer into a generator."""
+
+    def write(self, value):
+        return value
+
+
+# -- rows ---------------------------------------------------------------------------------
+
+ORGANISATION_HEADER = [c.name for c in org_table.COLUMNS if c.name != "id"] + ["url"]
+PROJECT_HEADER = [c.name for c in project_table.COLUMNS if c.name != "id"] + ["url"]
+
+
+def organisation_rows(queryset=None, base_url: str = "") -> Iterator[list]:
+    queryset = queryset if queryset is not None else Organisation.objects.published()
+    queryset = queryset.order_by("pk").prefetch_related("themes", "sdgs", "countries_of_action")
+    for org in queryset.iterator(chunk_size=CHUNK):
+        values = {
+            "name": org.name,
+            "acronym": org.acronym,
+            "family": org.family,
+            "siren": org.siren,
+            "siret": org.siret,
+            "rna": org.rna,
+            "address": org.address,
+            "postcode": org.postcode,
+            "commune": org.commune_id or "",
+            "country": org.country_id,
+            "locality": org.locality,
+            "mission": org.mission,
+            "description": org.description,
+            "themes": "; ".join(t.slug for t in org.themes.all()),
+            "sdgs": "; ".join(str(g.code) for g in org.sdgs.all()),
+            "countries_of_action": "; ".join(c.code for c in org.countries_of_action.all()),
+            "offers": org.offers,
+            "needs": org.needs,
+            "website": org.website,
+            "email": org.email,
+            "phone": org.phone,
+            "is_ess": org.is_ess,
+            "is_si": org.is_si,
+            "url": base_url + org.get_absolute_url(),
+        }
+        yield [values[name] for name in ORGANISATION_HEADER]
+
+
+def _org_ref(org) -> str:
+    # SIREN or RNA designate an organisation unambiguously on re-import; else its name.
+    return org.siren or org.rna or org.name
+
+
+def project_rows(queryset=None, base_url: str = "") -> Iterator[list]:
+    queryset = queryset if queryset is not None else Project.objects.published()
+    queryset = queryset.order_by("pk").prefetch_related(
+        "themes",
+        "sdg_targets",
+        "dac_sectors",
+        "funding_lines__funder",
+        "places",
+        Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
+    )
+    for project in queryset.iterator(chunk_size=CHUNK):
+        by_role: dict[str, list[str]] = {}
+        for participation in project.participations.all():
+            by_role.setdefault(participation.role, []).append(_org_ref(participation.organisation))
+        places = list(project.places.all())
+        there = [p for p in places if p.side == PlaceSide.THERE]
+        here = [p for p in places if p.side == PlaceSide.HERE and p.commune_id]
+        lines = list(project.funding_lines.all())
+        line = lines[0] if len(lines) == 1 else None
+        values = {
+            "title": project.title,
+            "acronym": project.acronym,
+            "summary": project.summary,
+            "description": project.description,
+            "status": project.project_status,
+            "start_date": project.start_date.isoformat() if project.start_date else "",
+            "end_date": project.end_date.isoformat() if project.end_date else "",
+            "lead": "; ".join(by_role.get(ParticipationRole.LEAD, [])),
+            "partners_here": "; ".join(by_role.get(ParticipationRole.PARTNER_HERE, [])),
+            "partners_there": "; ".join(by_role.get(ParticipationRole.PARTNER_THERE, [])),
+            "country": "; ".join(sorted({p.country_id for p in there})),
+            "locality": there[0].locality if len(there) == 1 else "",
+            "commune": here[0].commune_id if len(here) == 1 else "",
+            "themes": "; ".join(t.slug for t in project.themes.all()),
+            "sdgs": "; ".join(t.code for t in project.sdg_targets.all()),
+            "dac_sectors": "; ".join(s.code for s in project.dac_sectors.all()),
+            "budget": str(line.amount) if line else "",
+            "currency": line.currency if line else "",
+            "funder": (_org_ref(line.funder) if line.funder_id else line.funder_name)
+            if line
+            else "",
+            "year": str(line.year) if line and line.year else "",
+            "iati_identifier": project.iati_identifier,
+            "website": project.website,
+            "url": base_url + project.get_absolute_url(),
+        }
+        yield [values[name] for name in PROJECT_HEADER]
+
+
+# -- writers ------------------------------------------------------------------------------
+
+
+def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV text, line by line (for a StreamingHttpResponse or a file), UTF-8 BOM first so
+    Excel reads accents right, `;`-separated as French spreadsheets expect."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([safe_cell(v) for v in row])
+
+
+def write_xlsx(header: list[str], rows: Iterable[list], out) -> None:
+    """An XLSX workbook into the binary file `out`, written row by row (openpyxl write-only
+    mode keeps memory flat)."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("données")
+    sheet.append(header)
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
+    workbook.save(out)
+
+
+def xlsx_file(header: list[str], rows: Iterable[list]):
+    """The workbook in a temporary file (spilled to disk past 8 MB), rewound for reading."""
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    write_xlsx(header, rows, out)
+    out.seek(0)
+    return out

@@ -1,0 +1,109 @@
+"""Import runs: an uploaded file, its dry-run preview and, once staff apply it, the result.
+
+The file itself is kept (in the database: it is small, private, and must survive between the
+preview and "appliquer" on any web worker), with its SHA-256 so the same file uploaded twice
+is recognised. Applying runs the same source on the stored bytes, wet this time; a run is
+applied at most once (a conditional update claims it), and imports are idempotent anyway."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("simulé, à appliquer")
+    APPLIED = "applied", _("appliqué")
+    REFUSED = "refused", _("fichier refusé")
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def recent(self):
+        return self.select_related("created_by", "applied_by").order_by("-created_at")
+
+
+class ImportRun(models.Model):
+    kind = models.CharField(_("source"), max_length=30)
+    file_name = models.CharField(_("nom du fichier"), max_length=255)
+    content = models.BinaryField(_("contenu"), editable=False)
+    size = models.PositiveIntegerField(_("taille (octets)"), default=0)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, db_index=True)
+    status = models.CharField(
+        _("état"), max_length=12, choices=RunStatus.choices, default=RunStatus.PREVIEWED
+    )
+    # Counts of the preview, then of the applied run: {"created": n, "updated": n, …}.
+    counts = models.JSONField(_("décompte"), default=dict, blank=True)
+    # The preview's rows (rejections first, then the first others), as shown on the page.
+    rows = models.JSONField(_("lignes"), default=list, blank=True)
+    error = models.TextField(_("motif du refus"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("appliqué par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("appliqué le"), null=True, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="applied", applied_at__isnull=False) | ~Q(status="applied"),
+                name="%(app_label)s_%(class)s_applied_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.kind}, {self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("opendata:run", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def digest(content: bytes) -> str:
+        return hashlib.sha256(content).hexdigest()
+
+    @property
+    def is_applied(self) -> bool:
+        return self.status == RunStatus.APPLIED
+
+    @property
+    def can_apply(self) -> bool:
+        return self.status == RunStatus.PREVIEWED
+
+    def claim_for_apply(self, user) -> bool:
+        """Mark the run applied, unless another request did first: a double click or two
+        staff members on the same preview apply it once. True when this call claimed it."""
+        claimed = ImportRun.objects.filter(pk=self.pk, status=RunStatus.PREVIEWED).update(
+            status=RunStatus.APPLIED, applied_by=user, applied_at=timezone.now()
+        )
+        if claimed:
+            self.refresh_from_db()
+        return bool(claimed)
+
+    def same_file_applied(self):
+        """An earlier applied run of the same file and kind, if any (shown as a warning)."""
+        return (
+            ImportRun.objects.filter(sha256=self.sha256, kind=self.kind, status=RunStatus.APPLIED)
+            .exclude(pk=self.pk)
+            .order_by("-applied_at")
+            .first()
+        )

@@ -1,0 +1,12 @@
+"""Who may do what with open data. Plain functions, used by views, templates and the API."""
+
+
+def can_import(user) -> bool:
+    """Imports write to the directory in bulk: network staff (and admins) only. A member or a
+    partner abroad edits their own records through the forms, which moderation follows."""
+    return user.is_authenticated and user.is_active and user.is_network_staff
+
+
+def can_export(user) -> bool:
+    """Exports hold published records only: open data, for everyone, without an account."""
+    return True

@@ -1,0 +1,510 @@
+"""Organisations table: the template's columns and the mapper (row → organisation).
+
+Each row is validated by the organisation form itself (`TableOrganisationForm`, a subclass of
+`actors.forms.OrganisationForm` whose vocabulary fields read prefetched lookups instead of
+querying), so SIREN/SIRET/RNA checks, unknown or ambiguous communes, e-mail and URL formats,
+and the here/abroad rules answer with the form's own French messages.
+
+Two deliberate differences with the web form: an empty cell leaves the stored value as it is
+(a table may carry only some columns), and markup pasted in a text (a `<script>`) is removed
+and reported rather than refusing the row — rich text is sanitised like every description.
+
+Matching, in order: SIREN, RNA, then the row's namespaced id (`table--<id>`, or a digest of
+its identity when the table has no `id` column), then the normalised name in the same commune
+(or the same locality abroad). A match updates the organisation; no match creates it,
+published (staff check the preview before applying).
+"""
+
+import hashlib
+import re
+
+import nh3
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from passerelles.actors.enums import Family, Status
+from passerelles.actors.forms import _DANGEROUS_MARKUP, OrganisationForm, form_data_from_instance
+from passerelles.actors.history import diff, snapshot
+from passerelles.actors.legal_forms import is_ess_by_law
+from passerelles.actors.models import ChangeAction, ChangeRecord, Organisation, sanitise_html
+from passerelles.core.text import fold, normalise_name
+from passerelles.opendata.report import (
+    CREATED,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    RowOutcome,
+    RowRejected,
+)
+from passerelles.opendata.tables.lookups import Lookups
+from passerelles.opendata.tables.reader import Column, TableRow
+
+SOURCE = "table"
+ID_PREFIX = "table--"
+KIND = "organisation"
+BOOLEAN_VALUES = "oui, non (ou 1, 0, vrai, faux, yes, no, x)"
+TRUE = {"oui", "o", "1", "vrai", "true", "yes", "y", "x"}
+FALSE = {"non", "n", "0", "faux", "false", "no"}
+
+COLUMNS = [
+    Column("name", _("nom"), True, _("texte, 200 caractères au plus"), "", "Terres Solidaires"),
+    Column("acronym", _("sigle"), False, _("texte, 40 caractères au plus"), "", "TS"),
+    Column(
+        "family",
+        _("famille d'acteurs"),
+        True,
+        _("code ou libellé (français ou anglais) ; obligatoire pour une nouvelle fiche"),
+        ", ".join(Family.values),
+        "si_association",
+        ("famille",),
+    ),
+    Column("siren", _("SIREN"), False, _("9 chiffres (clé de contrôle vérifiée)"), "", ""),
+    Column("siret", _("SIRET du siège"), False, _("14 chiffres, commence par le SIREN")),
+    Column("rna", _("numéro RNA"), False, _("W suivi de 9 caractères"), "", "W412001234"),
+    Column("address", _("adresse"), False, _("texte"), "", "12 rue des Lices", ("adresse",)),
+    Column("postcode", _("code postal"), False, _("5 chiffres"), "", "41000"),
+    Column(
+        "commune",
+        _("commune"),
+        False,
+        _("code INSEE, ou nom (le code postal départage les homonymes) ; en France"),
+        "",
+        "Blois",
+    ),
+    Column(
+        "country",
+        _("pays"),
+        False,
+        _("code ISO 3166 à 2 lettres ou nom français ; FR si vide pour une nouvelle fiche"),
+        "",
+        "FR",
+        ("pays",),
+    ),
+    Column(
+        "locality",
+        _("localité"),
+        False,
+        _("ville ou village, pour une organisation à l'étranger"),
+        "",
+        "",
+        ("localite",),
+    ),
+    Column("mission", _("mission en une phrase"), False, _("texte, 300 caractères au plus")),
+    Column(
+        "description",
+        _("présentation"),
+        False,
+        _("texte ; paragraphes, gras, italique, listes et liens HTML simples acceptés"),
+        "",
+        "Association de jumelage avec Ouahigouya.",
+    ),
+    Column(
+        "themes",
+        _("thèmes"),
+        False,
+        _("liste séparée par « ; » de codes ou libellés (français ou anglais)"),
+        _("voir la liste des thèmes ci-dessous"),
+        "agriculture; sante",
+        ("themes",),
+    ),
+    Column(
+        "sdgs",
+        _("ODD"),
+        False,
+        _("liste séparée par « ; » : numéros (3), « ODD 3 » ou libellés"),
+        "1 … 17",
+        "2; 3",
+        ("odd",),
+    ),
+    Column(
+        "countries_of_action",
+        _("pays d'action"),
+        False,
+        _("liste séparée par « ; » de codes ISO ou noms français"),
+        "",
+        "BF; SN",
+    ),
+    Column("offers", _("ce que nous proposons"), False, _("texte"), "", "Accueil de stagiaires"),
+    Column("needs", _("ce que nous cherchons"), False, _("texte"), "", "Partenaires au Sénégal"),
+    Column("website", _("site web"), False, _("adresse web"), "", "https://www.exemple.org"),
+    Column("email", _("e-mail de contact"), False, _("adresse e-mail"), "", "contact@exemple.org"),
+    Column("phone", _("téléphone"), False, _("texte, 30 caractères au plus")),
+    Column("is_ess", _("ESS"), False, _("oui ou non"), BOOLEAN_VALUES, "oui"),
+    Column("is_si", _("solidarité internationale"), False, _("oui ou non"), BOOLEAN_VALUES, "oui"),
+    Column(
+        "id",
+        _("identifiant"),
+        False,
+        _("votre identifiant de la ligne, stable d'un import à l'autre (facultatif)"),
+        "",
+        "ts-001",
+    ),
+]
+TEXT_FIELDS = [
+    "name",
+    "acronym",
+    "siren",
+    "siret",
+    "rna",
+    "address",
+    "postcode",
+    "locality",
+    "mission",
+    "description",
+    "offers",
+    "needs",
+    "website",
+    "email",
+    "phone",
+]
+PLAIN_TEXT = ("mission", "offers", "needs")
+
+
+class _CachedChoice(forms.Field):
+    """A model choice resolved beforehand by the mapper (an object, or its key in `index`):
+    no query per row."""
+
+    def __init__(self, index: dict, *, multiple: bool = False, **kwargs):
+        # Keys as strings: stored data gives "3", a resolved cell gives 3.
+        self.index = {str(k): v for k, v in index.items()}
+        self.multiple = multiple
+        super().__init__(**kwargs)
+
+    def _one(self, value):
+        if hasattr(value, "pk"):
+            return value
+        found = self.index.get(str(value))
+        if found is None:
+            raise ValidationError(
+                _("Valeur inconnue : « %(value)s »."), params={"value": value}, code="invalid"
+            )
+        return found
+
+    def to_python(self, value):
+        if self.multiple:
+            return [self._one(v) for v in value or []]
+        return self._one(value) if value not in (None, "") else None
+
+    def has_changed(self, initial, data):
+        def keys(value):
+            values = value if isinstance(value, list | tuple) else [value]
+            return sorted(str(getattr(v, "pk", v)) for v in values if v not in (None, ""))
+
+        return keys(initial) != keys(data)
+
+
+class TableOrganisationForm(OrganisationForm):
+    class Meta(OrganisationForm.Meta):
+        fields = [
+            *TEXT_FIELDS,
+            "family",
+            "is_ess",
+            "is_si",
+            "themes",
+            "sdgs",
+            "countries_of_action",
+            "commune",
+            "country",
+        ]
+
+    def __init__(self, *args, lookups: Lookups, **kwargs):
+        self.lookups = lookups
+        self.cleaned_markup: list[str] = []
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        self._place_before = (instance.commune_id, instance.country_id, instance.locality)
+        fields = self.fields
+        fields["themes"] = _CachedChoice(lookups.theme_by_pk, multiple=True, required=False)
+        fields["sdgs"] = _CachedChoice(lookups.sdg_by_code, multiple=True, required=False)
+        fields["countries_of_action"] = _CachedChoice(
+            lookups.country_by_code, multiple=True, required=False
+        )
+        fields["country"] = _CachedChoice(lookups.country_by_code)
+        # Not columns of the table (a logo cannot be in a cell; legal forms come from SIRENE).
+        del fields["logo"], fields["legal_form"]
+
+    def _refuse_markup(self, name):
+        # Imports sanitise instead of refusing (see the module docstring), and say so.
+        value = self.cleaned_data.get(name, "")
+        if value and _DANGEROUS_MARKUP.search(value):
+            self.cleaned_markup.append(name)
+            if name in PLAIN_TEXT:
+                return nh3.clean(value, tags=set())
+            return sanitise_html(value)
+        return value
+
+    def place_changed(self) -> bool:
+        # "Blois" in a cell and "41018" stored are the same place: compare what they resolve
+        # to, so a re-import keeps a precise point instead of resetting it to the town hall.
+        commune = self.cleaned_data.get("commune")
+        country = self.cleaned_data.get("country")
+        after = (
+            commune.pk if commune else None,
+            country.pk if country else None,
+            self.cleaned_data.get("locality", ""),
+        )
+        return after != self._place_before
+
+    def clean_commune(self):
+        # The form's rule and messages, with the memoised lookup.
+        text = self.cleaned_data.get("commune", "").strip()
+        if not text:
+            return None
+        found = self.lookups.communes(text, self.cleaned_data.get("postcode", ""))
+        if len(found) > 1:
+            raise forms.ValidationError(
+                _(
+                    "Plusieurs communes s'appellent « %(text)s » (%(names)s). Indiquez le code "
+                    "postal ou le code INSEE de la bonne."
+                ),
+                params={"text": text, "names": ", ".join(str(c) for c in found[:5])},
+                code="ambiguous_commune",
+            )
+        if not found:
+            raise forms.ValidationError(
+                _(
+                    "Commune inconnue : « %(text)s ». Écrivez son nom exact (ex. "
+                    "Saint-Jean-de-Braye) avec le code postal, ou son code INSEE à 5 caractères."
+                ),
+                params={"text": text},
+                code="unknown_commune",
+            )
+        return found[0]
+
+
+def parse_bool(text: str) -> bool | None:
+    value = fold(text).strip()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    return None
+
+
+def form_errors(form) -> str:
+    """Every error of the form as one line naming the column: "siren : « 12 » n'est pas…"."""
+    parts = []
+    for name, errors in form.errors.items():
+        prefix = "" if name == "__all__" else f"{name} : "
+        parts.extend(prefix + str(error) for error in errors)
+    return " ; ".join(parts)
+
+
+class OrganisationRowMapper:
+    """One table row → one organisation created, updated or left unchanged (or rejected)."""
+
+    kind = KIND
+    columns = COLUMNS
+
+    def __init__(self, *, user=None, lookups: Lookups | None = None):
+        self.user = user if user is not None and user.is_authenticated else None
+        self.lookups = lookups or Lookups()
+        self.now = timezone.now()
+
+    def handle(self, row: TableRow) -> RowOutcome:
+        name = row.get("name")
+        label = name or gettext("ligne %(n)s") % {"n": row.number}
+
+        def reject(reason: str) -> RowOutcome:
+            return RowOutcome(row.number, REJECTED, label[:200], reason, KIND)
+
+        if row.get("__error__"):
+            return reject(row.get("__error__"))
+        if not name:
+            return reject(gettext("name : le nom est obligatoire."))
+        data, problems = self._cells(row)
+        if problems:
+            return reject(" ; ".join(problems))
+        try:
+            existing = self._match(row, data)
+        except _Ambiguous as error:
+            return reject(str(error))
+        try:
+            return self._apply(row, label, data, existing)
+        except DatabaseError as error:
+            # Raised, not returned: report.apply_rows then rolls this row's savepoint back.
+            raise RowRejected(
+                reject(gettext("refusée par la base de données : %(error)s") % {"error": error})
+            ) from None
+
+    # -- cells → form data ------------------------------------------------------------------
+
+    def _cells(self, row: TableRow) -> tuple[dict, list[str]]:
+        lookups, data, problems = self.lookups, {}, []
+        for name in TEXT_FIELDS:
+            if row.get(name):
+                data[name] = row.get(name)
+        if row.get("commune"):
+            data["commune"] = row.get("commune")
+        if text := row.get("family"):
+            family = lookups.family(text)
+            if family is None:
+                problems.append(
+                    gettext("family : famille inconnue « %(value)s » (codes acceptés : %(codes)s).")
+                    % {"value": text, "codes": ", ".join(Family.values)}
+                )
+            data["family"] = family
+        if text := row.get("country"):
+            country = lookups.country(text)
+            if country is None:
+                problems.append(
+                    gettext("country : pays inconnu « %(value)s » (code ISO à 2 lettres ou nom).")
+                    % {"value": text}
+                )
+            else:
+                data["country"] = country.code
+        for column, resolve, message in (
+            ("themes", lookups.theme_list, gettext("thème inconnu")),
+            ("sdgs", lookups.sdg_list, gettext("ODD inconnu")),
+            ("countries_of_action", lookups.country_list, gettext("pays inconnu")),
+        ):
+            if text := row.get(column):
+                found, unknown = resolve(text)
+                if unknown:
+                    problems.append(
+                        f"{column} : {message} "
+                        + ", ".join(f"« {value} »" for value in unknown)
+                        + "."
+                    )
+                data[column] = [value.pk for value in found]
+        for column in ("is_ess", "is_si"):
+            if text := row.get(column):
+                value = parse_bool(text)
+                if value is None:
+                    problems.append(
+                        gettext("%(column)s : « %(value)s » n'est ni oui ni non.")
+                        % {"column": column, "value": text}
+                    )
+                data[column] = value
+        return data, problems
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def source_id(self, row: TableRow, data: dict) -> str:
+        if row.get("id"):
+            return (ID_PREFIX + row.get("id"))[:120]
+        identity = "|".join(
+            [
+                re.sub(r"\s", "", data.get("siren", "")),
+                data.get("rna", "").upper(),
+                normalise_name(data.get("name", "")),
+                fold(data.get("commune", "")),
+                data.get("country", ""),
+                fold(data.get("locality", "")),
+            ]
+        )
+        return ID_PREFIX + hashlib.sha1(identity.encode()).hexdigest()[:20]  # noqa: S324
+
+    def _match(self, row: TableRow, data: dict) -> Organisation | None:
+        active = Organisation.objects.exclude(status=Status.ARCHIVED)
+        siren = re.sub(r"\s", "", data.get("siren", ""))
+        rna = data.get("rna", "").strip().upper()
+        if siren and (found := active.filter(siren=siren).order_by("pk").first()):
+            return found
+        if rna and (found := active.filter(rna=rna).order_by("pk").first()):
+            return found
+        found = active.filter(source=SOURCE, source_id=self.source_id(row, data)).first()
+        if found is not None:
+            return found
+        return self._match_name(data, siren, rna)
+
+    def _match_name(self, data: dict, siren: str, rna: str) -> Organisation | None:
+        key = normalise_name(data["name"])
+        if not key:
+            return None
+        candidates = Organisation.objects.exclude(status=Status.ARCHIVED)
+        country = data.get("country", "FR")
+        if country == "FR":
+            commune = self.lookups.commune(data.get("commune", ""), data.get("postcode", ""))
+            if commune is None:
+                return None
+            candidates = candidates.filter(commune=commune)
+        else:
+            if not data.get("locality"):
+                return None
+            candidates = candidates.filter(country_id=country, locality__iexact=data["locality"])
+        matches = [
+            pk
+            for pk, other_name, other_siren, other_rna in candidates.values_list(
+                "pk", "name", "siren", "rna"
+            )
+            # Another legal entity (another SIREN or RNA) with the same name is not this one.
+            if normalise_name(other_name) == key
+            and not (siren and other_siren and other_siren != siren)
+            and not (rna and other_rna and other_rna != rna)
+        ]
+        if len(matches) > 1:
+            raise _Ambiguous(
+                gettext(
+                    "Plusieurs organisations portent ce nom à cet endroit : indiquez le SIREN ou "
+                    "le numéro RNA pour désigner la bonne."
+                )
+            )
+        return Organisation.objects.get(pk=matches[0]) if matches else None
+
+    # -- validation and writing -----------------------------------------------------------------
+
+    def _apply(self, row, label, cells: dict, existing: Organisation | None) -> RowOutcome:
+        if existing is not None:
+            before = snapshot(existing)
+            data = form_data_from_instance(existing)
+            data.pop("legal_form", None)
+            data.update(cells)
+            instance = existing
+        else:
+            before = {}
+            data = {"country": "FR", "is_ess": False, "is_si": False, **cells}
+            instance = Organisation()
+        form = TableOrganisationForm(data, instance=instance, lookups=self.lookups)
+        if not form.is_valid():
+            return RowOutcome(row.number, REJECTED, label[:200], form_errors(form), KIND)
+        org = form.instance
+        form.locate(org)
+        if org.commune_id and org.lat is None and org.commune.lat is not None:
+            org.lat, org.lon = org.commune.lat, org.commune.lon  # as save() will
+        if is_ess_by_law(org.legal_form):
+            org.is_ess = True  # what save() will do anyway: compare with what will be stored
+        m2m = {name: form.cleaned_data[name] for name in ("themes", "sdgs", "countries_of_action")}
+        changes = diff(before, snapshot(org, m2m=m2m))
+        notes = []
+        if form.cleaned_markup:
+            notes.append(
+                gettext("code retiré du texte (%(fields)s)")
+                % {"fields": ", ".join(form.cleaned_markup)}
+            )
+        if existing is not None and not changes:
+            return RowOutcome(row.number, UNCHANGED, str(org)[:200], "; ".join(notes), KIND)
+        if existing is None:
+            org.status = Status.PUBLISHED
+            org.source = SOURCE
+            org.source_id = self.source_id(row, cells)
+            org.created_by = self.user
+        org.imported_at = self.now
+        org.save()
+        for name, values in m2m.items():
+            # Only what changed: each write fires the search and suggestion signals.
+            if name in changes and (existing is not None or values):
+                getattr(org, name).set(values)
+        ChangeRecord.objects.create(
+            organisation=org,
+            user=self.user,
+            action=ChangeAction.CREATED if existing is None else ChangeAction.UPDATED,
+            changes=changes,
+            comment=gettext("Import de tableau"),
+        )
+        if existing is None:
+            return RowOutcome(row.number, CREATED, str(org)[:200], "; ".join(notes), KIND)
+        changed = ", ".join(changes)
+        reason = gettext("modifié : %(fields)s") % {"fields": changed}
+        return RowOutcome(row.number, UPDATED, str(org)[:200], "; ".join([reason, *notes]), KIND)
+
+
+class _Ambiguous(Exception):
+    pass
+
+
+RowMapper = OrganisationRowMapper

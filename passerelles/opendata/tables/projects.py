@@ -1,0 +1,471 @@
+"""Projects table: the template's columns and the mapper (row → project with its lead,
+partners, places, vocabularies and one funding line).
+
+Organisations are never created from a project row: the lead and partners must already be in
+the directory (found by SIREN, RNA or name), otherwise the row is rejected naming them — an
+organisations table comes first. As for organisations, an empty cell leaves the stored value
+as it is; a filled cell replaces it (partners, places and the funding line included).
+
+Matching, in order: IATI identifier, the row's namespaced id (`table--<id>`, or a digest of
+the title and lead), then the normalised title with the same lead."""
+
+import datetime
+import hashlib
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from passerelles.actors.enums import Status
+from passerelles.actors.models import ChangeAction, Organisation, sanitise_html
+from passerelles.core.text import normalise_name
+from passerelles.geo.gazetteer import geocode_abroad
+from passerelles.opendata.report import (
+    CREATED,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    RowOutcome,
+    RowRejected,
+)
+from passerelles.opendata.tables.lookups import Lookups, key, split_list
+from passerelles.opendata.tables.reader import Column, TableRow
+from passerelles.projects.enums import ParticipationRole, PlaceSide, ProjectStatus
+from passerelles.projects.models import FundingLine, Participation, Project, ProjectPlace
+
+SOURCE = "table"
+ID_PREFIX = "table--"
+KIND = "project"
+ORG_HELP = _("nom de l'organisation dans l'annuaire, ou son SIREN ou son numéro RNA")
+_SIREN = re.compile(r"^\d{9}$")
+_RNA = re.compile(r"^W[0-9A-Z]{9}$")
+ROLE_COLUMNS = {
+    "lead": ParticipationRole.LEAD,
+    "partners_here": ParticipationRole.PARTNER_HERE,
+    "partners_there": ParticipationRole.PARTNER_THERE,
+}
+MAX_AMOUNT = Decimal("999999999999.99")
+
+COLUMNS = [
+    Column("title", _("titre"), True, _("texte, 250 caractères au plus"), "", "Eau pour Koudougou"),
+    Column("acronym", _("sigle"), False, _("texte, 40 caractères au plus")),
+    Column("summary", _("résumé en une phrase"), False, _("texte, 400 caractères au plus")),
+    Column("description", _("présentation"), False, _("texte ; HTML simple accepté")),
+    Column(
+        "status",
+        _("avancement"),
+        False,
+        _("code ou libellé"),
+        ", ".join(ProjectStatus.values),
+        "running",
+    ),
+    Column("start_date", _("début"), False, _("date AAAA-MM-JJ ou JJ/MM/AAAA"), "", "2025-01-15"),
+    Column("end_date", _("fin"), False, _("date AAAA-MM-JJ ou JJ/MM/AAAA"), "", "2027-12-31"),
+    Column("lead", _("porteur"), False, ORG_HELP, "", "Terres Solidaires"),
+    Column(
+        "partners_here",
+        _("partenaires ici"),
+        False,
+        format_lazy("{}{}", _("liste séparée par « ; » : "), ORG_HELP),
+    ),
+    Column(
+        "partners_there",
+        _("partenaires là-bas"),
+        False,
+        format_lazy("{}{}", _("liste séparée par « ; » : "), ORG_HELP),
+    ),
+    Column(
+        "country",
+        _("pays là-bas"),
+        False,
+        _("code ISO 3166 ou nom français ; liste séparée par « ; »"),
+        "",
+        "BF",
+    ),
+    Column("locality", _("localité là-bas"), False, _("ville ou village (un seul pays)"), "", ""),
+    Column("commune", _("commune ici"), False, _("code INSEE ou nom de la commune"), "", "41018"),
+    Column("themes", _("thèmes"), False, _("liste séparée par « ; » de codes ou libellés")),
+    Column(
+        "sdgs",
+        _("cibles ODD"),
+        False,
+        _("liste séparée par « ; » de cibles (3.8) ; un objectif seul est signalé, pas retenu"),
+        "",
+        "6.1; 6.2",
+    ),
+    Column(
+        "dac_sectors", _("secteurs CAD"), False, _("codes CAD à 5 chiffres, « ; »"), "", "14030"
+    ),
+    Column(
+        "budget", _("montant du financement"), False, _("nombre (virgule ou point)"), "", "15000"
+    ),
+    Column("currency", _("devise"), False, _("code ISO 4217 ; EUR si vide"), "", "EUR"),
+    Column("funder", _("financeur"), False, _("nom (de l'annuaire ou non)"), "", ""),
+    Column("year", _("année du financement"), False, _("4 chiffres"), "", "2025"),
+    Column("iati_identifier", _("identifiant IATI"), False, _("texte")),
+    Column("website", _("site web"), False, _("adresse web")),
+    Column("id", _("identifiant"), False, _("votre identifiant de la ligne (facultatif)")),
+]
+TEXT_FIELDS = ("title", "acronym", "summary", "iati_identifier")
+
+
+def parse_date(text: str) -> datetime.date:
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%dT%H:%M:%S"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class RowMapper:
+    kind = KIND
+    columns = COLUMNS
+
+    def __init__(self, *, user=None, lookups: Lookups | None = None):
+        self.user = user if user is not None and user.is_authenticated else None
+        self.lookups = lookups or Lookups()
+        self.now = timezone.now()
+        self._names: dict[str, int | None] | None = None
+        self.statuses = {key(code): code for code in ProjectStatus.values}
+        self.statuses.update({key(str(label)): code for code, label in ProjectStatus.choices})
+
+    # -- organisations ------------------------------------------------------------------------
+
+    def _name_index(self) -> dict[str, int | None]:
+        """Normalised name → organisation pk (None when several share it), built once."""
+        if self._names is None:
+            index: dict[str, int | None] = {}
+            rows = Organisation.objects.exclude(status=Status.ARCHIVED).values_list("pk", "name")
+            for pk, name in rows.iterator(chunk_size=5000):
+                name_key = normalise_name(name)
+                if name_key:
+                    index[name_key] = None if name_key in index else pk
+            self._names = index
+        return self._names
+
+    def organisation(self, text: str) -> tuple[int | None, str]:
+        """(pk, "") or (None, why) for an organisation named by SIREN, RNA or name."""
+        value = text.strip()
+        compact = re.sub(r"\s", "", value).upper()
+        active = Organisation.objects.exclude(status=Status.ARCHIVED)
+        if _SIREN.match(compact) or _RNA.match(compact):
+            field = "siren" if compact.isdigit() else "rna"
+            pks = list(active.filter(**{field: compact}).values_list("pk", flat=True)[:2])
+            if len(pks) == 1:
+                return pks[0], ""
+            return None, gettext("aucune organisation de l'annuaire n'a le numéro « %(v)s »") % {
+                "v": value
+            }
+        name_key = normalise_name(value)
+        index = self._name_index()
+        if name_key in index and index[name_key] is None:
+            return None, gettext(
+                "plusieurs organisations s'appellent « %(v)s » : indiquez son SIREN ou RNA"
+            ) % {"v": value}
+        if index.get(name_key) is None:
+            return None, gettext("« %(v)s » n'est pas dans l'annuaire") % {"v": value}
+        return index[name_key], ""
+
+    # -- row → desired state ----------------------------------------------------------------------
+
+    def handle(self, row: TableRow) -> RowOutcome:
+        title = row.get("title")
+        label = (title or gettext("ligne %(n)s") % {"n": row.number})[:200]
+        if row.get("__error__"):
+            return RowOutcome(row.number, REJECTED, label, row.get("__error__"), KIND)
+        problems, notes = [], []
+        desired = self._desired(row, problems, notes)
+        if problems:
+            return RowOutcome(row.number, REJECTED, label, " ; ".join(problems), KIND)
+        try:
+            return self._apply(row, label, desired, notes)
+        except DatabaseError as error:
+            raise RowRejected(
+                RowOutcome(
+                    row.number,
+                    REJECTED,
+                    label,
+                    gettext("refusée par la base de données : %(error)s") % {"error": error},
+                    KIND,
+                )
+            ) from None
+
+    def _desired(self, row: TableRow, problems: list, notes: list) -> dict:  # noqa: C901
+        lookups = self.lookups
+        fields: dict = {}
+        if not row.get("title"):
+            problems.append(gettext("title : le titre est obligatoire."))
+        for name in TEXT_FIELDS:
+            if row.get(name):
+                fields[name] = row.get(name)
+        if row.get("description"):
+            fields["description"] = sanitise_html(row.get("description"))
+        if text := row.get("status"):
+            status = self.statuses.get(key(text))
+            if status is None:
+                problems.append(
+                    gettext("status : avancement inconnu « %(v)s » (codes : %(codes)s).")
+                    % {"v": text, "codes": ", ".join(ProjectStatus.values)}
+                )
+            fields["project_status"] = status
+        for name in ("start_date", "end_date"):
+            if text := row.get(name):
+                try:
+                    fields[name] = parse_date(text)
+                except ValueError:
+                    problems.append(
+                        gettext("%(column)s : date illisible « %(v)s » (AAAA-MM-JJ).")
+                        % {"column": name, "v": text}
+                    )
+        if text := row.get("website"):
+            try:
+                fields["website"] = forms.URLField(assume_scheme="https").clean(text)
+            except ValidationError as error:
+                problems.append(f"website : {' '.join(error.messages)}")
+        m2m = {}
+        if text := row.get("themes"):
+            found, unknown = lookups.theme_list(text)
+            self._unknown(problems, "themes", gettext("thème inconnu"), unknown)
+            m2m["themes"] = {t.pk for t in found}
+        if text := row.get("sdgs"):
+            targets, goals, unknown = lookups.sdg_target_list(text)
+            self._unknown(problems, "sdgs", gettext("cible ODD inconnue"), unknown)
+            if goals:
+                notes.append(
+                    gettext("ODD sans cible précise non retenus : %(codes)s")
+                    % {"codes": ", ".join(str(g.code) for g in goals)}
+                )
+            m2m["sdg_targets"] = {t.pk for t in targets}
+        if text := row.get("dac_sectors"):
+            found, unknown = lookups.dac_list(text)
+            self._unknown(problems, "dac_sectors", gettext("secteur CAD inconnu"), unknown)
+            m2m["dac_sectors"] = {s.pk for s in found}
+        roles = {}
+        for column, role in ROLE_COLUMNS.items():
+            if text := row.get(column):
+                pks = set()
+                for part in split_list(text) if column != "lead" else [text]:
+                    pk, why = self.organisation(part)
+                    if pk is None:
+                        problems.append(f"{column} : {why}.")
+                    else:
+                        pks.add(pk)
+                roles[role] = pks
+        places = self._places(row, problems)
+        funding = self._funding(row, problems)
+        if fields.get("start_date") and fields.get("end_date"):
+            if fields["end_date"] < fields["start_date"]:
+                problems.append(gettext("end_date : la fin du projet précède son début."))
+        return {"fields": fields, "m2m": m2m, "roles": roles, "places": places, "funding": funding}
+
+    @staticmethod
+    def _unknown(problems, column, message, unknown):
+        if unknown:
+            problems.append(f"{column} : {message} " + ", ".join(f"« {v} »" for v in unknown) + ".")
+
+    def _places(self, row: TableRow, problems: list) -> set | None:
+        country_text, commune_text = row.get("country"), row.get("commune")
+        if not (country_text or commune_text):
+            return None
+        places = set()
+        countries, unknown = self.lookups.country_list(country_text)
+        self._unknown(problems, "country", gettext("pays inconnu"), unknown)
+        locality = row.get("locality")
+        if locality and len(countries) != 1:
+            problems.append(gettext("locality : une localité va avec un seul pays."))
+        for country in countries:
+            if country.code == "FR":
+                problems.append(gettext("country : la France est « ici » : utilisez commune."))
+                continue
+            places.add((PlaceSide.THERE, None, country.code, locality if locality else ""))
+        if commune_text:
+            found = self.lookups.communes(commune_text)
+            if len(found) != 1:
+                problems.append(
+                    gettext("commune : commune inconnue ou ambiguë « %(v)s » (code INSEE ?).")
+                    % {"v": commune_text}
+                )
+            else:
+                places.add((PlaceSide.HERE, found[0].pk, None, ""))
+        return places
+
+    def _funding(self, row: TableRow, problems: list) -> tuple | None:
+        text = row.get("budget")
+        if not text:
+            return None
+        try:
+            amount = Decimal(re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", "."))
+            if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(gettext("budget : montant illisible « %(v)s ».") % {"v": text})
+            return None
+        currency = (row.get("currency") or "EUR").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            problems.append(gettext("currency : code de devise à 3 lettres attendu (EUR)."))
+        year = None
+        if year_text := row.get("year"):
+            if not re.fullmatch(r"(19|20)\d\d", year_text.strip()):
+                problems.append(gettext("year : année à 4 chiffres attendue."))
+            else:
+                year = int(year_text)
+        funder_id, funder_name = None, ""
+        if funder := row.get("funder"):
+            funder_id, _why = self.organisation(funder)
+            funder_name = "" if funder_id else funder[:200]
+        else:
+            problems.append(gettext("funder : indiquez le financeur du montant."))
+        return (funder_id, funder_name, amount.quantize(Decimal("0.01")), currency, year)
+
+    # -- matching and writing -------------------------------------------------------------------
+
+    def source_id(self, row: TableRow, desired: dict) -> str:
+        if row.get("id"):
+            return (ID_PREFIX + row.get("id"))[:150]
+        leads = sorted(desired["roles"].get(ParticipationRole.LEAD, ()))
+        identity = f"{normalise_name(row.get('title'))}|{leads}"
+        return ID_PREFIX + hashlib.sha1(identity.encode()).hexdigest()[:20]  # noqa: S324
+
+    def _match(self, row: TableRow, desired: dict) -> Project | None:
+        iati = desired["fields"].get("iati_identifier")
+        if iati and (found := Project.objects.filter(iati_identifier=iati).first()):
+            return found
+        found = Project.objects.filter(source=SOURCE, source_id=self.source_id(row, desired))
+        if found := found.first():
+            return found
+        leads = desired["roles"].get(ParticipationRole.LEAD)
+        if not leads:
+            return None
+        title_key = normalise_name(row.get("title"))
+        led = Project.objects.filter(
+            participations__role=ParticipationRole.LEAD, participations__organisation__in=leads
+        )
+        for project in led.only("pk", "title"):
+            if normalise_name(project.title) == title_key:
+                return project
+        return None
+
+    def _apply(self, row, label, desired, notes) -> RowOutcome:
+        from passerelles.projects.history import record_change, snapshot
+
+        project = self._match(row, desired)
+        created = project is None
+        before = {} if created else snapshot(project)
+        if created:
+            project = Project(status=Status.PUBLISHED, source=SOURCE, created_by=self.user)
+            project.source_id = self.source_id(row, desired)
+        changed = [n for n, v in desired["fields"].items() if getattr(project, n) != v]
+        for name, value in desired["fields"].items():
+            setattr(project, name, value)
+        try:
+            project.full_clean(exclude=["slug"], validate_unique=False)
+        except ValidationError as error:
+            reason = " ; ".join(f"{n} : {' '.join(m)}" for n, m in error.message_dict.items())
+            return RowOutcome(row.number, REJECTED, label, reason, KIND)
+        related = self._related_changes(project, created, desired)
+        if not created and not changed and not related:
+            return RowOutcome(row.number, UNCHANGED, label, "; ".join(notes), KIND)
+        project.imported_at = self.now
+        project.save()
+        self._write_related(project, created, desired)
+        record_change(
+            project,
+            before,
+            user=self.user,
+            action=ChangeAction.CREATED if created else ChangeAction.UPDATED,
+            comment=gettext("Import de tableau"),
+        )
+        if created:
+            return RowOutcome(row.number, CREATED, label, "; ".join(notes), KIND)
+        reason = gettext("modifié : %(fields)s") % {"fields": ", ".join([*changed, *related])}
+        return RowOutcome(row.number, UPDATED, label, "; ".join([reason, *notes]), KIND)
+
+    def _current(self, project: Project) -> dict:
+        return {
+            "m2m": {
+                name: set(getattr(project, name).values_list("pk", flat=True))
+                for name in ("themes", "sdg_targets", "dac_sectors")
+            },
+            "roles": {
+                role: set(
+                    project.participations.filter(role=role).values_list(
+                        "organisation_id", flat=True
+                    )
+                )
+                for role in ROLE_COLUMNS.values()
+            },
+            "places": {
+                (p.side, p.commune_id, p.country_id, p.locality) for p in project.places.all()
+            },
+            "funding": [
+                (
+                    f.funder_id,
+                    f.funder_name if not f.funder_id else "",
+                    f.amount,
+                    f.currency,
+                    f.year,
+                )
+                for f in project.funding_lines.all()
+            ],
+        }
+
+    def _related_changes(self, project, created, desired) -> list[str]:
+        if created:
+            return ["*"]
+        current = self._current(project)
+        changed = [n for n, v in desired["m2m"].items() if current["m2m"][n] != v]
+        changed += [
+            str(role) for role, pks in desired["roles"].items() if current["roles"][role] != pks
+        ]
+        if desired["places"] is not None and current["places"] != desired["places"]:
+            changed.append("places")
+        if desired["funding"] is not None and current["funding"] != [desired["funding"]]:
+            changed.append("funding")
+        return changed
+
+    def _write_related(self, project, created, desired) -> None:
+        for name, pks in desired["m2m"].items():
+            getattr(project, name).set(pks)
+        for role, pks in desired["roles"].items():
+            existing = set(
+                project.participations.filter(role=role).values_list("organisation_id", flat=True)
+            )
+            project.participations.filter(role=role).exclude(organisation_id__in=pks).delete()
+            Participation.objects.bulk_create(
+                Participation(project=project, organisation_id=pk, role=role)
+                for pk in sorted(pks - existing)
+            )
+        if desired["places"] is not None:
+            project.places.all().delete()
+            for side, commune_id, country_id, locality in sorted(desired["places"], key=str):
+                place = ProjectPlace(
+                    project=project,
+                    side=side,
+                    commune_id=commune_id,
+                    country_id=country_id,
+                    locality=locality,
+                )
+                if side == PlaceSide.THERE and locality:
+                    point = geocode_abroad(locality, country_id).point
+                    if point is not None:
+                        place.lat, place.lon = point
+                place.save()
+        if desired["funding"] is not None:
+            funder_id, funder_name, amount, currency, year = desired["funding"]
+            project.funding_lines.all().delete()
+            FundingLine.objects.create(
+                project=project,
+                funder_id=funder_id,
+                funder_name=funder_name,
+                amount=amount,
+                currency=currency,
+                year=year,
+            )

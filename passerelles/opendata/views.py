@@ -1,0 +1,239 @@
+"""Open-data pages: the exports (public), the import templates and their documentation
+(public), Murmurations profiles (public), and the staff import: upload → dry-run preview →
+apply."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from passerelles.actors.models import Organisation
+from passerelles.opendata import export, registry
+from passerelles.opendata.formats import murmurations, tabular
+from passerelles.opendata.forms import ImportUploadForm, max_import_bytes
+from passerelles.opendata.models import ImportRun, RunStatus
+from passerelles.opendata.perms import can_import
+from passerelles.opendata.report import REJECTED, ImportReport
+from passerelles.opendata.tables import templates as table_templates
+from passerelles.vocab.models import SdgGoal, Theme
+
+RUNS_SHOWN = 20
+ROWS_KEPT = 1000  # rows of a preview stored on the run (rejections first)
+
+
+def _staff_only(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not can_import(request.user):
+        raise PermissionDenied(_("L'import de données est réservé à l'équipe du réseau."))
+    return None
+
+
+# -- exports (public) --------------------------------------------------------------------
+
+
+def index(request):
+    return render(
+        request,
+        "opendata/index.html",
+        {
+            "exports": export.EXPORTS,
+            "licence": export.LICENCE,
+            "licence_url": export.LICENCE_URL,
+            "can_import": can_import(request.user),
+            "sample": Organisation.objects.published().order_by("pk").first(),
+        },
+    )
+
+
+def download(request, kind: str, fmt: str):
+    entry = export.get(kind, fmt)
+    if entry is None:
+        raise Http404
+    return export_response(entry, export.base_url(request))
+
+
+def export_response(entry: export.Export, base_url: str):
+    """A streamed response: text formats chunk by chunk, binary ones from a temporary file."""
+    if entry.is_binary:
+        import tempfile
+
+        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+        entry.write(out, base_url)
+        out.seek(0)
+        response = FileResponse(out, content_type=entry.media_type)
+    else:
+        chunks = (chunk.encode("utf-8") for chunk in entry.chunks(base_url))
+        response = StreamingHttpResponse(chunks, content_type=entry.media_type)
+    response["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
+    return response
+
+
+def murmurations_profile(request, slug: str):
+    org = get_object_or_404(murmurations.profiles_queryset(), slug=slug)
+    response = JsonResponse(
+        murmurations.profile(org, export.base_url(request)), json_dumps_params={"indent": 1}
+    )
+    # The Murmurations index fetches profiles from its own origin.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# -- templates (public) --------------------------------------------------------------------
+
+
+def _table_source(kind: str):
+    try:
+        source = registry.get(kind)
+    except KeyError:
+        raise Http404 from None
+    if not source.template:
+        raise Http404
+    return source
+
+
+def template_doc(request, kind: str):
+    source = _table_source(kind)
+    return render(
+        request,
+        "opendata/template_doc.html",
+        {
+            "source": source,
+            "columns": source.columns,
+            "themes": Theme.objects.active(),
+            "sdgs": SdgGoal.objects.all(),
+            "kind": kind,
+        },
+    )
+
+
+def template_file(request, kind: str, fmt: str):
+    source = _table_source(kind)
+    header, example = table_templates.template_rows(source.columns)
+    filename = f"modele-{kind}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in tabular.csv_lines(header, [example])),
+            content_type="text/csv; charset=utf-8",
+        )
+    elif fmt == "xlsx":
+        response = FileResponse(
+            tabular.xlsx_file(header, [example]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# -- staff import ------------------------------------------------------------------------
+
+
+def import_page(request):
+    if refused := _staff_only(request):
+        return refused
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        run = ImportRun(
+            kind=form.cleaned_data["kind"],
+            file_name=upload.name[:255],
+            content=content,
+            size=len(content),
+            sha256=ImportRun.digest(content),
+            created_by=request.user,
+        )
+        report = _run(run, wet_run=False, user=request.user)
+        _store(run, report)
+        run.save()
+        return redirect(run)
+    runs = ImportRun.objects.recent().defer("content", "rows")[:RUNS_SHOWN]
+    return render(
+        request,
+        "opendata/import.html",
+        {
+            "form": form,
+            "runs": runs,
+            "limit": max_import_bytes(),
+            "sources": registry.sources(),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+def run_detail(request, pk: int):
+    if refused := _staff_only(request):
+        return refused
+    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
+    rows = run.rows or []
+    return render(
+        request,
+        "opendata/run.html",
+        {
+            "run": run,
+            "source": _source_or_none(run.kind),
+            "rejected_rows": [r for r in rows if r["outcome"] == REJECTED],
+            "other_rows": [r for r in rows if r["outcome"] != REJECTED],
+            "earlier": run.same_file_applied(),
+        },
+    )
+
+
+@require_POST
+def run_apply(request, pk: int):
+    if refused := _staff_only(request):
+        return refused
+    run = get_object_or_404(ImportRun, pk=pk)
+    if not run.claim_for_apply(request.user):
+        messages.warning(request, _("Cet import a déjà été appliqué : rien n'a été refait."))
+        return redirect(run)
+    report = _run(run, wet_run=True, user=request.user)
+    if report.error:
+        run.status = RunStatus.REFUSED
+    _store(run, report)
+    run.save(update_fields=["counts", "rows", "error", "status"])
+    if report.error:
+        messages.error(request, _("Erreur : le fichier a été refusé, rien n'a été écrit."))
+    else:
+        messages.success(request, _("Import appliqué. %(summary)s") % {"summary": report.summary()})
+    return redirect(run)
+
+
+def _source_or_none(kind: str):
+    try:
+        return registry.get(kind)
+    except KeyError:
+        return None
+
+
+def _run(run: ImportRun, *, wet_run: bool, user) -> ImportReport:
+    import io
+
+    source = registry.get(run.kind)
+    return source.run(
+        io.BytesIO(bytes(run.content)), wet_run=wet_run, user=user, name=run.file_name
+    )
+
+
+def _store(run: ImportRun, report: ImportReport) -> None:
+    run.counts = dict(report.counts)
+    run.error = report.error
+    if report.error:
+        run.status = RunStatus.REFUSED
+    kept = [*report.rejections[:ROWS_KEPT], *report.details][:ROWS_KEPT]
+    run.rows = [
+        {
+            "row": o.row,
+            "outcome": o.outcome,
+            "outcome_label": o.outcome_label,
+            "label": o.label,
+            "reason": o.reason,
+            "kind": o.kind,
+        }
+        for o in kept
+    ]
