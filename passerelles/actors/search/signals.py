@@ -1,22 +1,31 @@
 """Keep the search index in step with single edits (forms, admin, moderation).
 
-Bulk writers (demo, imports) bypass signals with bulk_create and call rebuild_index or
-index_organisations themselves. Indexing happens in the same transaction as the write, so a
+Bulk writers (demo, imports) either bypass signals with bulk_create and call rebuild_index or
+index_organisations themselves, or save normally inside `core.indexing.deferred_indexing()`,
+which batches the work below. Indexing happens in the same transaction as the write, so a
 rolled-back edit leaves the index as it was."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from passerelles.actors.models import Organisation
-from passerelles.actors.search import index_organisations, remove_from_index
+from passerelles.actors.search import index_organisations
+from passerelles.core import indexing
+
+KIND = "actors.search"
+
+
+def _index(ids, using):
+    # index_organisations also removes ids that no longer exist (deletions).
+    indexing.request(KIND, ids, using, index_organisations)
 
 
 def _org_saved(sender, instance, raw=False, using="default", **kwargs):
     if not raw:
-        index_organisations([instance.pk], using=using)
+        _index([instance.pk], using)
 
 
 def _org_deleted(sender, instance, using="default", **kwargs):
-    remove_from_index([instance.pk], using=using)
+    _index([instance.pk], using)
 
 
 def _links_changed(sender, instance, action, reverse, pk_set, using="default", **kwargs):
@@ -37,7 +46,7 @@ def _links_changed(sender, instance, action, reverse, pk_set, using="default", *
         ids = getattr(instance, "_search_cleared_ids", [])
     else:
         ids = list(pk_set or ())
-    index_organisations(ids, using=using)
+    _index(ids, using)
 
 
 def sender_fk(through, instance) -> str:
@@ -54,7 +63,7 @@ def _theme_saved(sender, instance, raw=False, using="default", **kwargs):
         ids = Organisation.themes.through.objects.filter(theme_id=instance.pk).values_list(
             "organisation_id", flat=True
         )
-        index_organisations(list(ids), using=using)
+        _index(list(ids), using)
 
 
 def connect() -> None:

@@ -1,0 +1,70 @@
+"""Deferred index maintenance for bulk writers.
+
+Signal handlers keep derived tables (the search indexes, the partner-suggestion profiles) in
+step with every single save, which is right for a form and ruinous for an import of 100,000
+rows: each save would rebuild its documents one by one. Inside `deferred_indexing()`, handlers
+that go through `request()` only note which ids changed; the work runs once per kind and
+database, in batches, when the block ends (or when the writer calls `flush()` between chunks,
+so memory stays flat). It runs inside the caller's transaction, so a rolled-back import leaves
+the indexes as they were, exactly like the immediate path.
+
+The state lives in a context variable: each thread (web request, test thread) has its own.
+"""
+
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+Handler = Callable[..., object]  # handler(ids: list[int], using: str)
+
+_pending: ContextVar[dict | None] = ContextVar("passerelles_deferred_indexing", default=None)
+
+
+def request(kind: str, ids: Iterable[int], using: str, handler: Handler) -> None:
+    """Run `handler(ids, using=using)` now, or note the ids when indexing is deferred.
+
+    `kind` names the derived table ("actors.search", …); handlers of one kind must accept
+    any set of ids, including ids deleted since (they remove those)."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return
+    pending = _pending.get()
+    if pending is None:
+        handler(ids, using=using)
+        return
+    _handler, noted = pending.setdefault((kind, using), (handler, set()))
+    noted.update(ids)
+
+
+def is_deferred() -> bool:
+    return _pending.get() is not None
+
+
+def flush() -> None:
+    """Run the noted work now (between chunks of a bulk write). No-op when not deferred."""
+    pending = _pending.get()
+    if not pending:
+        return
+    # Derived tables may depend on one another (a profile reads the organisation's index
+    # text); kinds run in the order they were first requested, which is the write order.
+    for (_kind, using), (handler, ids) in list(pending.items()):
+        if ids:
+            batch = sorted(ids)
+            ids.clear()
+            for start in range(0, len(batch), 2000):
+                handler(batch[start : start + 2000], using=using)
+
+
+@contextmanager
+def deferred_indexing():
+    """Collect index work during the block; run it in batches at the end. Nested blocks
+    share the outermost one's batch."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set({})
+    try:
+        yield
+        flush()
+    finally:
+        _pending.reset(token)
