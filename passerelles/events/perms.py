@@ -54,3 +54,13 @@ def can_see_participants(registration) -> bool:
     """Participants of the meetings see each other's names, organisations, offers and needs
     (never e-mails): that is what they came for. Nobody else does, except staff."""
     return can_take_part_in_meetings(registration)
+
+
+def can_create_event(user) -> bool:
+    """Only network staff (and admins) create events: they speak for the whole network."""
+    return can_manage_events(user)
+
+
+def can_edit_event(user, event) -> bool:
+    """Only network staff (and admins) change an event and its sessions, drafts included."""
+    return can_manage_events(user)

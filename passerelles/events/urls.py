@@ -1,12 +1,13 @@
 from django.urls import path
 
-from passerelles.events.views import meetings, meetings_staff, public, staff
+from passerelles.events.views import meetings, meetings_staff, public, staff, staff_edit
 
 app_name = "events"
 
 urlpatterns = [
     path("", public.event_list, name="list"),
     path("mes-inscriptions/", public.my_registrations, name="mine"),
+    path("equipe/nouvel-evenement/", staff_edit.event_create, name="create"),
     # A person's registration, reached by the secret link of the confirmation e-mail.
     path("inscription/<uuid:token>/", public.manage_registration, name="manage"),
     path("inscription/<uuid:token>/annuler/", public.cancel_registration, name="cancel"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/calendrier.ics", public.event_ics, name="ics"),
     path("<slug:slug>/sessions/<int:pk>.ics", public.session_ics, name="session-ics"),
     # Staff
+    path("<slug:slug>/modifier/", staff_edit.event_edit, name="edit"),
     path("<slug:slug>/accueil/", staff.checkin_list, name="checkin"),
     path("<slug:slug>/accueil/<int:pk>/", staff.checkin_toggle, name="checkin-toggle"),
     path(
