@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class BridgesConfig(AppConfig):
     name = "passerelles.bridges"
     verbose_name = _("Passerelles entre acteurs")
+
+    def ready(self):
+        from passerelles.bridges import signals
+
+        signals.connect()

@@ -20,6 +20,7 @@ from passerelles.actors.demo.places import Places
 from passerelles.actors.demo.records import DemoRecords, family_counts
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import Organisation, Proposal, ProposalKind
+from passerelles.core.indexing import deferred_indexing
 from passerelles.users.enums import MembershipRole, NetworkRole
 from passerelles.users.models import Membership, User
 
@@ -117,7 +118,10 @@ def _clear(flush: bool, report) -> int:
     count = qs.count()
     if count:
         report("clear", 0, count)
-        qs.delete()
+        # Deferred: the search index and suggestion profiles are updated once, in batches,
+        # instead of once per deleted row through their signals.
+        with deferred_indexing():
+            qs.delete()
         report("clear", count, count)
     return count
 

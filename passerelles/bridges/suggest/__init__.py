@@ -1,0 +1,93 @@
+"""Partner suggestions: for an organisation, a project or a need written in French, the
+organisations that could be partners, each with its reasons in plain French.
+
+    suggestions_for_organisation(org, filters=Filters(other_world=True), limit=10)
+    suggestions_for_need("nous cherchons une coopérative maraîchère…")
+
+See engine.py for the score, index.py for the in-process index and docs/bridges.md."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from passerelles.actors.models import Organisation
+from passerelles.bridges.suggest import queries
+from passerelles.bridges.suggest.engine import Filters, Query, rank
+from passerelles.bridges.suggest.index import get_index
+from passerelles.bridges.suggest.reasons import reasons_for
+
+MAX_LIMIT = 50
+
+__all__ = [
+    "Filters",
+    "Suggestion",
+    "suggestions_for_need",
+    "suggestions_for_organisation",
+    "suggestions_for_project",
+]
+
+
+@dataclass
+class Suggestion:
+    organisation: Organisation
+    score: float
+    reasons: list[str]
+    distance_km: float | None
+    # The reason shown before opening: what is offered or sought when the texts met, else
+    # the strongest reason.
+    headline: str = ""
+
+
+def _materialise(query: Query, ranked) -> list[Suggestion]:
+    """Load the ranked organisations (a fixed number of queries) and word their reasons."""
+    from passerelles.geo.models import Country
+    from passerelles.vocab.models import Theme
+
+    if not ranked:
+        return []
+    ids = [s.organisation_id for s in ranked]
+    orgs = {
+        o.pk: o
+        for o in Organisation.objects.filter(pk__in=ids)
+        .select_related("commune", "country", "bridges_profile")
+        .prefetch_related(Prefetch("themes"), "sdgs", "countries_of_action")
+    }
+    themes = {t.pk: t.name for t in Theme.objects.filter(pk__in=query.themes)}
+    countries = {c.code: c.name for c in Country.objects.filter(code__in=query.countries)}
+    out = []
+    for s in ranked:
+        org = orgs.get(s.organisation_id)
+        if org is None:  # deleted since the index was built
+            continue
+        org._themes = {t.pk for t in org.themes.all()}
+        org._sdgs = {g.pk for g in org.sdgs.all()}
+        org._countries = {c.code for c in org.countries_of_action.all()} | (
+            {org.country_id} if org.country_id != "FR" else set()
+        )
+        profile = getattr(org, "bridges_profile", None)
+        org._projects = profile.projects if profile else 0
+        reasons, headline = reasons_for(query, s, org, themes=themes, countries=countries)
+        out.append(Suggestion(org, round(s.score, 3), reasons, s.distance_km, headline))
+    return out
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(int(limit), MAX_LIMIT))
+
+
+def suggestions_for_organisation(org, filters: Filters | None = None, limit: int = 10):
+    index = get_index()
+    query = queries.organisation_query(index, org)
+    return _materialise(query, rank(index, query, filters, _limit(limit)))
+
+
+def suggestions_for_project(project, filters: Filters | None = None, limit: int = 10):
+    index = get_index()
+    query = queries.project_query(index, project)
+    return _materialise(query, rank(index, query, filters, _limit(limit)))
+
+
+def suggestions_for_need(need: str, filters: Filters | None = None, limit: int = 10):
+    index = get_index()
+    query = queries.need_query(index, need)
+    return _materialise(query, rank(index, query, filters, _limit(limit)))

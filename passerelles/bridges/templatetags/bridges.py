@@ -1,0 +1,32 @@
+"""Panels other apps include (bridges/_organisation_panels.html, _project_panels.html):
+computed here so the pages that include them need no view change and no JavaScript."""
+
+from django import template
+
+from passerelles.bridges import calls as funding
+from passerelles.bridges.suggest import (
+    suggestions_for_organisation,
+    suggestions_for_project,
+)
+
+register = template.Library()
+PANEL_SUGGESTIONS = 5
+PANEL_CALLS = 3
+
+
+@register.simple_tag
+def organisation_bridges(organisation):
+    if organisation.status != "published":
+        return {"suggestions": [], "calls": []}
+    return {
+        "suggestions": suggestions_for_organisation(organisation, limit=PANEL_SUGGESTIONS),
+        "calls": funding.eligible_calls(funding.organisation_subject(organisation))[:PANEL_CALLS],
+    }
+
+
+@register.simple_tag
+def project_bridges(project):
+    return {
+        "suggestions": suggestions_for_project(project, limit=PANEL_SUGGESTIONS),
+        "calls": funding.eligible_calls(funding.project_subject(project))[:PANEL_CALLS],
+    }

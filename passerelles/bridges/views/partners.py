@@ -1,0 +1,63 @@
+"""Trouver des partenaires: a need in French or an organisation, filters, explained results."""
+
+from django.shortcuts import get_object_or_404, render
+
+from passerelles.actors.enums import Status
+from passerelles.actors.models import Organisation
+from passerelles.bridges.forms import PartnerSearchForm
+from passerelles.bridges.suggest import (
+    Filters,
+    suggestions_for_need,
+    suggestions_for_organisation,
+)
+from passerelles.projects.models import Project
+
+RESULTS = 10
+
+
+def find_partners(request):
+    form = PartnerSearchForm(request.GET or None)
+    suggestions, source, searched = [], None, False
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = Filters(
+            other_world=data["other_world"],
+            side=data["side"] or None,
+            department=data["department"].code if data["department"] else None,
+            family=data["family"] or None,
+        )
+        if data["organisation"]:
+            source = Organisation.objects.filter(
+                slug=data["organisation"], status=Status.PUBLISHED
+            ).first()
+        if source is not None:
+            searched = True
+            suggestions = suggestions_for_organisation(source, filters, RESULTS)
+        elif data["need"].strip():
+            searched = True
+            suggestions = suggestions_for_need(data["need"], filters, RESULTS)
+    my_orgs = []
+    if request.user.is_authenticated:
+        my_orgs = list(
+            Organisation.objects.filter(memberships__user=request.user, status=Status.PUBLISHED)
+        )
+    context = {
+        "form": form,
+        "suggestions": suggestions,
+        "source": source,
+        "searched": searched,
+        "my_orgs": my_orgs,
+    }
+    template = "bridges/_suggestions.html" if request.htmx else "bridges/partners.html"
+    return render(request, template, context)
+
+
+def organisation_panel(request, slug):
+    """The organisation page's panel on its own (a direct link, and for tests)."""
+    organisation = get_object_or_404(Organisation, slug=slug, status=Status.PUBLISHED)
+    return render(request, "bridges/organisation_panel.html", {"organisation": organisation})
+
+
+def project_panel(request, slug):
+    project = get_object_or_404(Project.objects.published(), slug=slug)
+    return render(request, "bridges/project_panel.html", {"project": project})
