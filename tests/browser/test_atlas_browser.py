@@ -49,7 +49,7 @@ def test_map_draws_the_link_when_the_layer_is_on(page, project):
     toggle.focus()
     page.keyboard.press("Space")
     expect(toggle).to_be_checked()
-    expect(page.locator("#map-links-status")).to_contain_text("1 liens ici ↔ là-bas")
+    expect(page.locator("#map-links-status")).to_contain_text("Un lien ici ↔ là-bas")
     path = page.locator(".leaflet-overlay-pane svg path.map-link")
     expect(path).to_have_count(1)
     assert re.match(r"M\s?-?\d", path.get_attribute("d"))

@@ -2,6 +2,7 @@
 refilled by htmx), and sees it on the project page with both partners, here and there."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
@@ -58,3 +59,9 @@ def test_member_creates_a_project_with_a_partner_abroad(page, member):
     expect(there).to_contain_text("Koudougou, Burkina Faso")
     # The small map draws a line from here to there.
     expect(page.locator("[data-passerelles-project-map]")).to_have_attribute("data-lines", "1")
+
+    # The atlas lists it under the partner's country; the main map draws the link here ↔ there.
+    page.goto(base + reverse("atlas:country", args=["BF"]))
+    expect(page.get_by_role("link", name="Eau potable à Koudougou")).to_be_visible()
+    page.goto(base + reverse("actors:map") + "?links=1")
+    expect(page.locator(".leaflet-overlay-pane svg path.map-link")).to_have_count(1)

@@ -84,10 +84,12 @@ def organisation_map(request):
             "loading": _("Chargement…"),
             "error": _("La carte n'a pas pu charger les organisations. Utilisez la liste."),
             "links": _("%(count)s liens ici ↔ là-bas sur la carte"),
+            "linksOne": _("Un lien ici ↔ là-bas sur la carte"),
             "linksSome": _(
                 "Les %(count)s liens ici ↔ là-bas les plus fréquents sur la carte (sur %(total)s)"
             ),
             "link": _("%(count)s projets entre ces deux zones"),
+            "linkOne": _("Un projet entre ces deux zones"),
             "linksError": _("Les liens n'ont pas pu être chargés. Leur liste en texte suit."),
         },
     }

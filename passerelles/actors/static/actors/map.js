@@ -168,11 +168,14 @@
       var line = L.polyline(arc([l[0], l[1]], [l[2], l[3]]), {
         color: "#a13d14", weight: weight, opacity: 0.6, className: "map-link",
       });
-      line.bindTooltip(format(cfg.labels.link, { count: l[4] }), { sticky: true });
+      // Singular and plural are told apart here (the labels come translated from the server).
+      var tip = l[4] === 1 ? cfg.labels.linkOne : cfg.labels.link;
+      line.bindTooltip(format(tip, { count: l[4] }), { sticky: true });
       linksLayer.addLayer(line);
     });
     el.dataset.links = data.links.length;
-    var label = data.total > data.links.length ? cfg.labels.linksSome : cfg.labels.links;
+    var label = data.total > data.links.length ? cfg.labels.linksSome
+      : data.links.length === 1 ? cfg.labels.linksOne : cfg.labels.links;
     linksStatus.textContent = format(label, { count: data.links.length, total: data.total });
   }
 
