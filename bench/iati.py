@@ -130,20 +130,17 @@ def _child(action: str, path: Path, database: Path | None = None) -> dict:
 
 
 def _template_database() -> Path:
-    """A migrated SQLite file (referentials loaded), built once and copied for each run."""
+    """A migrated SQLite file (referentials loaded), copied for each run; migrated again
+    each time (a no-op when it is up to date) so that new migrations reach it."""
     VAR.mkdir(exist_ok=True)
     template = VAR / "bench-iati-template.sqlite3"
-    if not template.exists():
-        print("migrating the template database…", file=sys.stderr, flush=True)
-        env = dict(
-            os.environ,
-            DJANGO_SETTINGS_MODULE="config.settings.test",
-            DATABASE_URL=f"sqlite:///{template}.tmp",
-        )
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True
-        )
-        os.replace(f"{template}.tmp", template)
+    print("migrating the template database…", file=sys.stderr, flush=True)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=f"sqlite:///{template}",
+    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True)
     return template
 
 

@@ -46,6 +46,7 @@ def demo_like_projects() -> list[Project]:
     PlaceThereFactory(project=first, country_id="ML", locality="", lat=None, lon=None)
     ProjectPlace.objects.create(project=first, side="here", department_id="45")
     first.dac_sectors.set(["31120", "14030"])
+    first.dac_categories.set(["111", "140"])
     first.sdg_targets.set(["2.3", "6.1"])
     FundingLineFactory(project=first, funder=region, funder_name="", amount=Decimal("15000.50"))
     FundingLineFactory(
@@ -85,6 +86,7 @@ def snapshot(project: Project) -> tuple:
             key=repr,
         ),
         sorted(project.dac_sectors.values_list("code", flat=True)),
+        sorted(project.dac_categories.values_list("code", flat=True)),
         sorted(project.sdg_targets.values_list("code", flat=True)),
         sorted(
             (
@@ -113,6 +115,9 @@ def test_export_is_in_schema_order_with_lat_lon_points_and_shares_of_100():
     assert pos == ["14.790000 -16.930000"]
     shares = [Decimal(p) for p in activity.xpath("recipient-country/@percentage")]
     assert len(shares) == 3 and sum(shares) == 100
+    sectors = [(s.get("vocabulary"), s.get("code")) for s in activity.iterfind("sector")]
+    assert sectors == [("1", "14030"), ("1", "31120"), ("2", "111"), ("2", "140")]
+    assert activity.xpath("sector[@vocabulary='2']/@percentage") == ["50", "50"]
     refs = set(activity.xpath("participating-org/@ref"))
     assert {"FR-SIRENE-234500023", "FR-RNA-W411000001", "FR-RNA-W452000002"} <= refs
     # An organisation without any identifier is named, with no ref.

@@ -14,6 +14,7 @@ from passerelles.projects.enums import ParticipationRole, PlaceSide, ProjectStat
 from passerelles.projects.models import Project
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 from tests.opendata.iati_helpers import EXAMPLE, activity, document, write
+from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +80,11 @@ def test_importing_the_official_example_gives_the_activity():
     (line,) = project.funding_lines.all()
     assert (line.amount, line.currency, line.year) == (Decimal("3000.00"), "EUR", 2014)
     assert line.funder.name == "Name of Agency B"
-    # DAC 3-digit categories cannot be stored on a project (5-digit sectors only): said.
+    # Sectors of vocabulary 2 are DAC 3-digit categories: kept as such.
+    assert list(project.dac_categories.values_list("code", flat=True)) == ["111", "112"]
+    assert not project.dac_sectors.exists()
     (outcome,) = [d for d in report.details if d.kind == "project"]
-    assert "111, 112" in outcome.reason
+    assert "111" not in outcome.reason
 
 
 def test_importing_again_changes_nothing():
@@ -261,3 +264,109 @@ def test_imported_projects_and_organisations_are_searchable_by_their_participant
     assert list(search_projects(Project.objects.all(), "Agency C")) == [Project.objects.get()]
     found = search_organisations(Organisation.objects.all(), "Agency B")
     assert [o.name for o in found] == ["Name of Agency B"]
+
+
+def test_an_activity_the_database_refuses_is_rejected_alone_in_its_chunk(tmp_path):
+    # Another project already holds the source identifier the second activity would take:
+    # the database refuses it (unique constraint); the chunk is replayed row by row.
+    ProjectFactory(source="iati", source_id="X-2", iati_identifier="")
+    content = document(
+        activity(identifier="X-1"),
+        activity(identifier="X-2", title="Doublon"),
+        activity(identifier="X-3"),
+    )
+
+    report = import_iati(write(tmp_path, content), wet_run=True)
+
+    assert report.counts == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 1}
+    (rejection,) = report.rejections
+    assert rejection.row == 2 and "refusée par la base de données" in rejection.reason
+    assert set(
+        Project.objects.filter(source_id__startswith="X-").values_list("iati_identifier", flat=True)
+    ) == {"X-1", "X-3", ""}
+    # The organisation the activities share was created once, by the first.
+    assert Organisation.objects.filter(source="iati").count() == 1
+    assert [d.row for d in report.details] == [1, 1, 3]
+
+
+def test_an_activity_given_twice_in_a_file_updates_its_first_occurrence(tmp_path):
+    content = document(activity(identifier="X-1"), activity(identifier="X-1", title="Bis"))
+
+    report = import_iati(write(tmp_path, content), wet_run=True)
+
+    assert [(d.row, d.outcome, d.kind) for d in report.details] == [
+        (1, "created", "project"),
+        (1, "created", "organisation"),
+        (2, "updated", "project"),
+    ]
+    assert Project.objects.get().title == "Bis"
+
+
+def test_a_big_file_is_imported_in_chunks_in_a_bounded_number_of_queries(
+    tmp_path, django_assert_max_num_queries
+):
+    extra = (
+        '<recipient-country code="BF" percentage="100"/>'
+        "<location><name><narrative>Koudougou</narrative></name></location>"
+        '<sector vocabulary="1" code="11110"/><sector vocabulary="2" code="111"/>'
+        '<tag vocabulary="3" code="4.1"/>'
+        '<budget><period-start iso-date="2025-01-01"/><period-end iso-date="2025-12-31"/>'
+        '<value currency="EUR" value-date="2025-01-01">1000</value></budget>'
+    )
+    orgs = "".join(
+        f'<participating-org ref="XM-T-{n}" role="{role}"><narrative>Org {n}</narrative>'
+        "</participating-org>"
+        for n, role in ((1, "1"), (2, "2"), (3, "4"))
+    )
+    activities = [activity(identifier=f"X-{n}", orgs=orgs, extra=extra) for n in range(120)]
+    path = write(tmp_path, document(*activities))
+
+    # Without chunks, about ten queries per activity (1,200 here).
+    with django_assert_max_num_queries(150):
+        report = import_iati(path, wet_run=True)
+    assert report.counts["created"] == 123 and report.counts["rejected"] == 0
+    project = Project.objects.get(iati_identifier="X-7")
+    assert list(project.dac_categories.values_list("code", flat=True)) == ["111"]
+    assert project.places.get().lat == pytest.approx(12.25, abs=0.1)
+
+    with django_assert_max_num_queries(100):
+        again = import_iati(path, wet_run=True)
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 120, "rejected": 0}
+
+
+def test_an_updated_file_replaces_the_relations_that_changed(tmp_path):
+    lead = (
+        '<participating-org ref="XM-T-1" role="2"><narrative>Porteur</narrative>'
+        "</participating-org>"
+    )
+    funder = (
+        '<participating-org ref="XM-T-2" role="1"><narrative>Bailleur</narrative>'
+        "</participating-org>"
+    )
+
+    def version(country, category, amount, orgs):
+        extra = (
+            f'<recipient-country code="{country}" percentage="100"/>'
+            f'<sector vocabulary="2" code="{category}"/><tag vocabulary="3" code="4.1"/>'
+            '<budget><period-start iso-date="2025-01-01"/><period-end iso-date="2025-12-31"/>'
+            f'<value currency="EUR" value-date="2025-01-01">{amount}</value></budget>'
+        )
+        return write(tmp_path, document(activity(orgs=orgs, extra=extra)), f"{country}.xml")
+
+    import_iati(version("BF", "111", 1000, lead + funder), wet_run=True)
+    report = import_iati(version("SN", "140", 2000, lead), wet_run=True)
+
+    (outcome,) = [d for d in report.details if d.kind == "project"]
+    assert outcome.outcome == "updated"
+    for label in ("participants", "lieux", "catégories CAD", "financements"):
+        assert label in outcome.reason
+    assert "cibles ODD" not in outcome.reason
+    project = Project.objects.get()
+    assert [p.organisation.name for p in project.participations.all()] == ["Porteur"]
+    assert [p.country_id for p in project.places.all()] == ["SN"]
+    assert list(project.dac_categories.values_list("code", flat=True)) == ["140"]
+    assert list(project.sdg_targets.values_list("code", flat=True)) == ["4.1"]
+    assert [line.amount for line in project.funding_lines.all()] == [Decimal(2000)]
+
+    again = import_iati(version("SN", "140", 2000, lead), wet_run=True)
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}

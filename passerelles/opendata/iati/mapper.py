@@ -9,7 +9,12 @@ identifier, then on the identifier our own export gives projects without one
 What IATI cannot say is read from our extension attributes when the file is one of ours
 (records.PASSERELLES_NS): an exact participation role, a funding line's instrument, a status.
 Otherwise: role 1 → funder, 2 → lead, 3 → lead when the activity has no accountable
-organisation else other, 4 → partner here or there by the organisation's side.
+organisation else other, 4 → partner here or there by the organisation's side. Sectors of
+vocabulary 1 are DAC 5-digit sectors, of vocabulary 2 DAC 3-digit categories; both are kept.
+
+Records come in chunks (importer.CHUNK): the chunk's existing projects and organisations are
+read together and its changes written in bulk (store.py), so an activity costs a fraction of
+a query; the desired state is still computed record by record, in file order.
 """
 
 import html
@@ -51,6 +56,10 @@ MAX_AMOUNT = Decimal("999999999999.99")  # FundingLine.amount: 14 digits, 2 deci
 CENT = Decimal("0.01")
 FINISH_CHUNK = 500
 GEOCODE_CACHE = 20_000  # (locality, country) answers kept at most
+# The choices' values, computed once (Choices.values builds a new list at each call).
+_STATUSES = frozenset(ProjectStatus.values)
+_ROLES = frozenset(ParticipationRole.values)
+_INSTRUMENTS = frozenset(Instrument.values)
 _TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH_END = re.compile(r"</(?:p|li|h3|h4|blockquote)>|<br\s*/?>", re.IGNORECASE)
 
@@ -106,7 +115,9 @@ class ActivityMapper:
         self.organisations = OrganisationMatcher(self.countries, self.now)
         self.network_ref = network_iati_ref()
         self.touched_projects: list[int] = []
+        # Participants of what was written, each once (a list, to truncate on rollback).
         self.touched_organisations: list[int] = []
+        self._touched_set: set[int] = set()
 
     @property
     def communes(self) -> set[str]:
@@ -130,6 +141,7 @@ class ActivityMapper:
             projects, organisations, created = checkpoint
             del self.touched_projects[projects:]
             del self.touched_organisations[organisations:]
+            self._touched_set = set(self.touched_organisations)
             del self.organisations.created[created:]
 
     def finish(self) -> None:
@@ -145,7 +157,7 @@ class ActivityMapper:
         for start in range(0, len(self.touched_projects), FINISH_CHUNK):
             index_projects(self.touched_projects[start : start + FINISH_CHUNK])
         # Suggestion profiles count an organisation's projects: every participant touched.
-        organisations = sorted(set(self.touched_organisations).union(created))
+        organisations = sorted(self._touched_set.union(created))
         for start in range(0, len(organisations), FINISH_CHUNK):
             sync_profiles(organisations[start : start + FINISH_CHUNK])
 
@@ -236,10 +248,13 @@ class ActivityMapper:
             if outcome != UNCHANGED:
                 staged.append((project, desired))
         writer.write()
+        touched = set(writer.removed_participants)
         for project, desired in staged:
             self.touched_projects.append(project.pk)
-            self.touched_organisations.extend(org_id for org_id, _role in desired.participations)
-        self.touched_organisations.extend(writer.removed_participants)
+            touched.update(org_id for org_id, _role in desired.participations)
+        touched -= self._touched_set
+        self.touched_organisations.extend(sorted(touched))
+        self._touched_set |= touched
         return results
 
     # -- desired state -----------------------------------------------------------------------
@@ -247,7 +262,7 @@ class ActivityMapper:
     def _desired(self, record, state, notes, org_outcomes, participants, providers) -> Desired:
         project = state.project if state else None
         status = record.status and STATUS_FROM_IATI.get(record.status)
-        if record.passerelles_status in ProjectStatus.values and (
+        if record.passerelles_status in _STATUSES and (
             IATI_STATUS[record.passerelles_status] == record.status
         ):
             status = record.passerelles_status
@@ -297,7 +312,7 @@ class ActivityMapper:
                         "organisation",
                     )
                 )
-            if porg.passerelles_role in ParticipationRole.values:
+            if porg.passerelles_role in _ROLES:
                 role = porg.passerelles_role
             elif (organisation.pk, porg.role) in existing:
                 # Same organisation, same IATI role: keep our finer role (expert, partner).
@@ -441,7 +456,7 @@ class ActivityMapper:
             if amount < 0 or amount > MAX_AMOUNT or len(currency) != 3 or not currency.isalpha():
                 skipped += 1
                 continue
-            if instrument not in Instrument.values:
+            if instrument not in _INSTRUMENTS:
                 instrument = Instrument.GRANT
             funder_name = (str(funder) if funder else name)[:200]
             desired.funding.append(

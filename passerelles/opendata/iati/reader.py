@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from lxml import etree
 
 from passerelles.opendata.iati.records import (
@@ -148,6 +149,14 @@ def _narrative(elem, default_lang: str) -> str:
     return texts.get("fr") or texts.get("en") or first
 
 
+# What a date or a number is, in an error message; lazy, translated only when one is written
+# (they accompany every date, budget and percentage of a file).
+_ACTIVITY_DATE = gettext_lazy("une date d'activité")
+_PERCENTAGE = gettext_lazy("un pourcentage")
+_BUDGET = gettext_lazy("un budget")
+_TRANSACTION = gettext_lazy("une transaction")
+
+
 def _date(value: str | None, what: str) -> dt.date | None:
     value = (value or "").strip()
     if not value:
@@ -179,7 +188,7 @@ def _decimal(value: str | None, what: str) -> Decimal:
 def _percentage(value: str | None) -> Decimal | None:
     if value is None or not value.strip():
         return None
-    number = _decimal(value, _("un pourcentage"))
+    number = _decimal(value, _PERCENTAGE)
     if not 0 <= number <= 100:
         raise _Malformed(_("pourcentage hors de 0 à 100 : %(value)s") % {"value": value[:20]})
     return number
@@ -260,7 +269,7 @@ def parse_activity(elem, position: int) -> ActivityRecord:  # noqa: C901 - one b
                 )
         elif tag == "activity-date":
             kind = _clean(child.get("type"))
-            day = _date(child.get("iso-date"), _("une date d'activité"))
+            day = _date(child.get("iso-date"), _ACTIVITY_DATE)
             attribute = {
                 "1": "planned_start",
                 "2": "actual_start",
@@ -315,7 +324,7 @@ def _value(elem, default_currency: str, what: str) -> tuple[Decimal, str]:
 
 
 def _budget(elem, default_currency: str) -> Budget:
-    what = _("un budget")
+    what = _BUDGET
     amount, currency = _value(elem, default_currency, what)
     start = end = None
     for child in elem.iterchildren("period-start"):
@@ -331,7 +340,7 @@ def _transaction(elem, default_currency: str, lang: str) -> Transaction | None:
         kind = _clean(child.get("code"))
     if kind not in INCOMING_TRANSACTIONS:
         return None
-    what = _("une transaction")
+    what = _TRANSACTION
     amount, currency = _value(elem, default_currency, what)
     day = None
     for child in elem.iterchildren("transaction-date"):

@@ -10,10 +10,12 @@ indexes and suggestion profiles of what was written up to date once at the end
 (ActivityMapper.finish).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import router
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -234,35 +236,43 @@ class ChunkWriter:
                 if relation in relations_of.get(id(project), every):
                     yield project, desired
 
-        Participation.objects.bulk_create(
-            Participation(project_id=project.pk, organisation_id=org_id, role=role)
-            for project, desired in rows_for("participations")
-            for org_id, role in desired.participations
+        insert_rows(
+            Participation,
+            ("project", "organisation", "role", "note"),
+            (
+                (project.pk, org_id, role, "")
+                for project, desired in rows_for("participations")
+                for org_id, role in desired.participations
+            ),
         )
         places = [
             (project, key) for project, desired in rows_for("places") for key in desired.places
         ]
         self._load_communes({key[1] for _project, key in places if key[1]})
-        ProjectPlace.objects.bulk_create(self._place(project, key) for project, key in places)
+        insert_rows(
+            ProjectPlace,
+            ("project", *(name.removesuffix("_id") for name in _PLACE_FIELDS)),
+            (self._place(project, key) for project, key in places),
+        )
         for attr, _label in VOCABULARIES:
             through, source, target = _through(attr)
-            through.objects.bulk_create(
-                through(**{source: project.pk, target: code})
-                for project, desired in rows_for(attr)
-                for code in sorted(getattr(desired, attr))
+            insert_rows(
+                through,
+                (source, target),
+                (
+                    (project.pk, code)
+                    for project, desired in rows_for(attr)
+                    for code in sorted(getattr(desired, attr))
+                ),
             )
-        FundingLine.objects.bulk_create(
-            FundingLine(
-                project_id=project.pk,
-                funder_id=funder_id,
-                funder_name=funder_name,
-                amount=amount,
-                currency=currency,
-                year=year,
-                instrument=instrument,
-            )
-            for project, desired in rows_for("funding")
-            for funder_id, funder_name, amount, currency, year, instrument in desired.funding
+        insert_rows(
+            FundingLine,
+            ("project", *(name.removesuffix("_id") for name in _FUNDING_FIELDS)),
+            (
+                (project.pk, *line)
+                for project, desired in rows_for("funding")
+                for line in desired.funding
+            ),
         )
 
     def _update_projects(self) -> None:
@@ -304,21 +314,39 @@ class ChunkWriter:
             for code, *values in rows:
                 self._communes[code] = tuple(values)
 
-    def _place(self, project: Project, key: tuple) -> ProjectPlace:
+    def _place(self, project: Project, key: tuple) -> tuple:
+        """The row of a place (columns of _PLACE_FIELDS, after the project)."""
         side, commune, department, country, locality, lat, lon = key
         if commune:
-            # bulk_create skips save(): fill what ProjectPlace.save() derives from the commune.
+            # ProjectPlace.save() is skipped: fill what it derives from the commune.
             department, lat, lon = self._communes[commune]
-        return ProjectPlace(
-            project_id=project.pk,
-            side=side,
-            commune_id=commune,
-            department_id=department,
-            country_id=country,
-            locality=locality[:120],
-            lat=lat,
-            lon=lon,
-        )
+        return (project.pk, side, commune, department, country, locality[:120], lat, lon)
+
+
+def insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Insert plain rows (values in the order of `fields`, field names or column names of
+    `model`) with one prepared statement: for the relation rows of a chunk (thousands of
+    participations, places, links), bulk_create's model instances and per-value SQL
+    compilation cost more than the database itself. The values must already be what the
+    column stores (ids, strings, numbers, Decimals), as the mapper computes them."""
+    rows = list(rows)
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    columns = []
+    for name in fields:
+        try:
+            columns.append(model._meta.get_field(name).column)
+        except FieldDoesNotExist:
+            columns.append(model._meta.get_field(name.removesuffix("_id")).column)
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _project_slug_base(project: Project) -> str:

@@ -73,6 +73,7 @@ def write_activities(
             queryset=ProjectPlace.objects.select_related("commune", "department").order_by("pk"),
         ),
         "dac_sectors",
+        "dac_categories",
         "sdg_targets",
         "funding_lines__funder",
     )
@@ -187,9 +188,12 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
     for place in places:
         _location(activity, place)
 
-    sectors = sorted(s.code for s in project.dac_sectors.all())
-    for code, share in zip(sectors, _shares(len(sectors)), strict=True):
-        _sub(activity, "sector", {"vocabulary": "1", "code": code, "percentage": share})
+    # DAC 5-digit sectors (vocabulary 1) and 3-digit categories (vocabulary 2): the shares of
+    # each vocabulary sum to 100 on their own, as the IATI rules want.
+    for vocabulary, related in (("1", project.dac_sectors), ("2", project.dac_categories)):
+        codes = sorted(item.code for item in related.all())
+        for code, share in zip(codes, _shares(len(codes)), strict=True):
+            _sub(activity, "sector", {"vocabulary": vocabulary, "code": code, "percentage": share})
     targets = sorted(project.sdg_targets.all(), key=lambda t: (t.goal_id, t.code))
     for goal in dict.fromkeys(t.goal_id for t in targets):
         _sub(activity, "tag", {"vocabulary": "2", "code": str(goal)})
