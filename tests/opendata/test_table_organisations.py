@@ -244,3 +244,38 @@ def test_encoding_error_deep_in_the_file_writes_nothing():
     assert report.error and "Encodage" in report.error
     assert report.total == 0
     assert not Organisation.objects.exists()
+
+
+@pytest.mark.parametrize("wet_run", [True, False])
+def test_rows_match_what_earlier_rows_of_the_same_file_wrote(wet_run):
+    """The import's name index follows its own writes: a row finds an organisation created or
+    renamed a few rows above, and no longer finds it under its former name."""
+    data = csv_bytes(
+        [
+            org_row(1, name="Les Amis de Kaya"),
+            org_row(2, name="amis de kaya", acronym="AK"),
+            org_row(3, name="Jardins de Dori", siren=siren(5)),
+            org_row(4, name="Jardins partagés de Dori", siren=siren(5)),
+            org_row(5, name="Jardins de Dori", acronym="JD"),
+            org_row(6, name="jardins partages de dori", acronym="JPD"),
+        ]
+    )
+    report = run(data, wet_run=wet_run)
+    assert report.counts == {CREATED: 3, UPDATED: 3, UNCHANGED: 0, REJECTED: 0}
+    rows = outcomes(report)
+    assert [rows[n].outcome for n in range(2, 8)] == [
+        CREATED,
+        UPDATED,
+        CREATED,
+        UPDATED,
+        CREATED,
+        UPDATED,
+    ]
+    if not wet_run:
+        assert not Organisation.objects.exists()
+        return
+    assert sorted(Organisation.objects.values_list("name", "acronym")) == [
+        ("Jardins de Dori", "JD"),
+        ("amis de kaya", "AK"),
+        ("jardins partages de dori", "JPD"),
+    ]

@@ -3,7 +3,12 @@
 Dry run by default: the import performs exactly the writes a wet run would, then rolls them
 back (report.run_atomically). A file refused as a whole — unreadable, not a table, a missing
 required column, an encoding error deep in the file — rolls everything back, wet run or not:
-nothing is ever half-written."""
+nothing is ever half-written.
+
+Rows are applied inside `core.indexing.deferred_indexing()`: the search indexes (and every
+derived table routed through `indexing.request`) are brought up to date once per
+`FLUSH_EVERY` rows, in batches, instead of once per save — inside the import's transaction,
+so a dry run still rolls them back with everything else."""
 
 import os
 from collections.abc import Callable
@@ -12,8 +17,11 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from passerelles.core import indexing
 from passerelles.opendata.report import ImportReport, RowOutcome, apply_rows, run_atomically
 from passerelles.opendata.tables.reader import Progress, TableFileError, read_table
+
+FLUSH_EVERY = 1000  # rows between two index batches: bounded memory, few large batches
 
 
 def import_table(
@@ -57,6 +65,17 @@ def _refuse(report: ImportReport, message: str) -> None:
 def _run(report, handle, mapper_factory, progress, user) -> None:
     def apply(report: ImportReport) -> None:
         mapper = mapper_factory(user=user)
-        apply_rows(report, read_table(handle, mapper.columns, progress=progress), mapper.handle)
+        rows = read_table(handle, mapper.columns, progress=progress)
+        with indexing.deferred_indexing():
+            apply_rows(report, _flushing(rows, FLUSH_EVERY), mapper.handle)
 
     run_atomically(report, apply)
+
+
+def _flushing(rows, every: int):
+    """Yield the rows, running the deferred index work between chunks of `every` rows (after
+    a row's savepoint is released, never inside it)."""
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % every == 0:
+            indexing.flush()

@@ -41,6 +41,7 @@ from passerelles.opendata.report import (
     RowRejected,
 )
 from passerelles.opendata.tables.lookups import Lookups
+from passerelles.opendata.tables.matching import Ambiguous, OrganisationMatcher
 from passerelles.opendata.tables.reader import Column, TableRow
 
 SOURCE = "table"
@@ -303,6 +304,7 @@ class OrganisationRowMapper:
     def __init__(self, *, user=None, lookups: Lookups | None = None):
         self.user = user if user is not None and user.is_authenticated else None
         self.lookups = lookups or Lookups()
+        self.matcher = OrganisationMatcher(SOURCE)
         self.now = timezone.now()
 
     def handle(self, row: TableRow) -> RowOutcome:
@@ -400,55 +402,39 @@ class OrganisationRowMapper:
         return ID_PREFIX + hashlib.sha1(identity.encode()).hexdigest()[:20]  # noqa: S324
 
     def _match(self, row: TableRow, data: dict) -> Organisation | None:
-        active = Organisation.objects.exclude(status=Status.ARCHIVED)
         siren = re.sub(r"\s", "", data.get("siren", ""))
         rna = data.get("rna", "").strip().upper()
-        if siren and (found := active.filter(siren=siren).order_by("pk").first()):
-            return found
-        if rna and (found := active.filter(rna=rna).order_by("pk").first()):
-            return found
-        found = active.filter(source=SOURCE, source_id=self.source_id(row, data)).first()
-        if found is not None:
-            return found
-        return self._match_name(data, siren, rna)
+        pk = self.matcher.by_identifiers(siren, rna, self.source_id(row, data))
+        if pk is None:
+            pk = self._match_name(data, siren, rna)
+        return Organisation.objects.get(pk=pk) if pk is not None else None
 
-    def _match_name(self, data: dict, siren: str, rna: str) -> Organisation | None:
+    def _match_name(self, data: dict, siren: str, rna: str) -> int | None:
         key = normalise_name(data["name"])
         if not key:
             return None
-        candidates = Organisation.objects.exclude(status=Status.ARCHIVED)
-        country = data.get("country", "FR")
-        if country == "FR":
-            commune = self.lookups.commune(data.get("commune", ""), data.get("postcode", ""))
-            if commune is None:
-                return None
-            candidates = candidates.filter(commune=commune)
-        else:
+        try:
+            country = data.get("country", "FR")
+            if country == "FR":
+                commune = self.lookups.commune(data.get("commune", ""), data.get("postcode", ""))
+                if commune is None:
+                    return None
+                return self.matcher.by_name_in_commune(key, commune.pk, siren, rna)
             if not data.get("locality"):
                 return None
-            candidates = candidates.filter(country_id=country, locality__iexact=data["locality"])
-        matches = [
-            pk
-            for pk, other_name, other_siren, other_rna in candidates.values_list(
-                "pk", "name", "siren", "rna"
-            )
-            # Another legal entity (another SIREN or RNA) with the same name is not this one.
-            if normalise_name(other_name) == key
-            and not (siren and other_siren and other_siren != siren)
-            and not (rna and other_rna and other_rna != rna)
-        ]
-        if len(matches) > 1:
+            return self.matcher.by_name_abroad(key, country, data["locality"], siren, rna)
+        except Ambiguous:
             raise _Ambiguous(
                 gettext(
                     "Plusieurs organisations portent ce nom à cet endroit : indiquez le SIREN ou "
                     "le numéro RNA pour désigner la bonne."
                 )
-            )
-        return Organisation.objects.get(pk=matches[0]) if matches else None
+            ) from None
 
     # -- validation and writing -----------------------------------------------------------------
 
     def _apply(self, row, label, cells: dict, existing: Organisation | None) -> RowOutcome:
+        place_before = (None, "") if existing is None else (existing.commune_id, existing.name)
         if existing is not None:
             before = snapshot(existing)
             data = form_data_from_instance(existing)
@@ -486,8 +472,12 @@ class OrganisationRowMapper:
         org.imported_at = self.now
         org.save()
         for name, values in m2m.items():
-            # Only what changed: each write fires the search and suggestion signals.
-            if name in changes and (existing is not None or values):
+            # Only what changed: each write fires the search and suggestion signals. A new
+            # organisation has no links yet: add them without reading them first.
+            if existing is None:
+                if values:
+                    getattr(org, name).add(*values)
+            elif name in changes:
                 getattr(org, name).set(values)
         ChangeRecord.objects.create(
             organisation=org,
@@ -496,6 +486,7 @@ class OrganisationRowMapper:
             changes=changes,
             comment=gettext("Import de tableau"),
         )
+        self.matcher.moved(org.pk, place_before, (org.commune_id, org.name))
         if existing is None:
             return RowOutcome(row.number, CREATED, str(org)[:200], "; ".join(notes), KIND)
         changed = ", ".join(changes)

@@ -2,37 +2,48 @@
 
 Only the project row and its themes are watched: participations and places are saved through
 services.py (and the admin), which reindex once after the whole form, rather than once per
-row. Deleting organisations in bulk (the demo) therefore does not reindex project by project."""
+row. Deleting organisations in bulk (the demo) therefore does not reindex project by project.
+
+Every handler goes through `core.indexing.request`: at once for a single edit, batched at the
+end of the block (or at each `flush()`) inside `deferred_indexing()` (imports)."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from passerelles.core import indexing
 from passerelles.projects.models import Project
-from passerelles.projects.search import index_projects, remove_from_index
+from passerelles.projects.search import index_projects
+
+KIND = "projects.search"
+
+
+def _index(ids, using):
+    # index_projects also removes ids that no longer exist (deletions).
+    indexing.request(KIND, ids, using, index_projects)
 
 
 def _project_saved(sender, instance, raw=False, using="default", **kwargs):
     if not raw:
-        index_projects([instance.pk], using=using)
+        _index([instance.pk], using)
 
 
 def _project_deleted(sender, instance, using="default", **kwargs):
-    remove_from_index([instance.pk], using=using)
+    _index([instance.pk], using)
 
 
 def _themes_changed(sender, instance, action, reverse, pk_set, using="default", **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     if not reverse:
-        index_projects([instance.pk], using=using)
+        _index([instance.pk], using)
     elif pk_set:
-        index_projects(pk_set, using=using)
+        _index(pk_set, using)
 
 
 def _theme_saved(sender, instance, raw=False, using="default", **kwargs):
     # A renamed theme or new synonyms change the documents of every project having it.
     if not raw:
-        ids = Project.themes.through.objects.filter(theme_id=instance.pk)
-        index_projects(list(ids.values_list("project_id", flat=True)), using=using)
+        ids = Project.themes.through.objects.using(using).filter(theme_id=instance.pk)
+        _index(list(ids.values_list("project_id", flat=True)), using)
 
 
 def connect() -> None:
