@@ -13,7 +13,14 @@ import importlib
 
 from bench.common import DATABASES, SIZES
 
-MODULES = ("bench.search", "bench.map", "bench.scheduler", "bench.iati", "bench.tables", "bench.bridges")
+MODULES = (
+    "bench.search",
+    "bench.map",
+    "bench.scheduler",
+    "bench.iati",
+    "bench.tables",
+    "bench.bridges",
+)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
