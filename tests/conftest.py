@@ -5,3 +5,27 @@ from django.db import connection
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+def load_referentials():
+    from django.apps import apps
+
+    from passerelles.geo.loaders import load_countries, load_france
+    from passerelles.vocab.loaders import load_vocabularies
+
+    get = apps.get_model
+    load_countries(get("geo", "Country"))
+    load_france(get("geo", "Region"), get("geo", "Department"), get("geo", "Commune"))
+    load_vocabularies()
+
+
+@pytest.fixture
+def referentials(transactional_db):
+    """Transactional tests empty every table after each run, data migrations included: put
+    the referentials (countries, communes, themes, SDGs) back when an earlier test wiped them.
+    pytest-django runs transactional tests last, so only they (browser and concurrency tests)
+    ever see the wipe, and they ask for this fixture."""
+    from passerelles.geo.models import Commune
+
+    if not Commune.objects.exists():
+        load_referentials()

@@ -37,29 +37,6 @@ def browser():
         browser.close()
 
 
-def load_referentials():
-    from django.apps import apps
-
-    from passerelles.geo.loaders import load_countries, load_france
-    from passerelles.vocab.loaders import load_vocabularies
-
-    get = apps.get_model
-    load_countries(get("geo", "Country"))
-    load_france(get("geo", "Region"), get("geo", "Department"), get("geo", "Commune"))
-    load_vocabularies()
-
-
-@pytest.fixture
-def referentials(transactional_db):
-    """Transactional tests empty every table after each run, data migrations included: put
-    the referentials (countries, communes, themes, SDGs) back when an earlier test wiped them.
-    pytest-django runs transactional tests last, so only browser tests ever see the wipe."""
-    from passerelles.geo.models import Commune
-
-    if not Commune.objects.exists():
-        load_referentials()
-
-
 @pytest.fixture
 def page(browser, live_server, referentials):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})

@@ -13,7 +13,7 @@ from tests.cooperation.factories import first_version, world
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_two_members_answering_at_once_both_count():
+def test_two_members_answering_at_once_both_count(referentials):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks and real concurrent transactions)")
     w = world()
