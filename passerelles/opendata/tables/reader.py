@@ -254,7 +254,7 @@ _BROKEN_XLSX = (
     OSError,
     EOFError,
     SyntaxError,
-    NotImplementedError,
+    NotImplementedError,  # openpyxl raises it for workbook features it does not support
     RuntimeError,
 )
 
