@@ -58,6 +58,33 @@ def test_a_row_creates_a_published_organisation_with_its_vocabularies():
     assert ChangeRecord.objects.filter(organisation=org).exists()
 
 
+def test_imported_links_reach_the_search_index_and_the_suggestion_profile():
+    """New organisations get their themes, SDGs and countries without add(): the directory
+    search and the partner-suggestion profile must still see them."""
+    from passerelles.actors.search import search
+    from passerelles.bridges.models import OrganisationProfile
+
+    data = csv_bytes(
+        [
+            org_row(
+                1,
+                name="Collectif Zorblax",
+                description="Une présentation sans le mot du thème.",
+                themes="eau-assainissement",
+                sdgs="6",
+                countries_of_action="Burkina Faso",
+            )
+        ]
+    )
+    assert run(data).counts[CREATED] == 1
+    org = Organisation.objects.get(name="Collectif Zorblax")
+    # "assainissement" appears only in the theme: found through the indexed theme.
+    assert org in search(Organisation.objects.all(), "assainissement")
+    profile = OrganisationProfile.objects.get(organisation=org)
+    assert profile.themes.split() == [str(org.themes.get().pk)]
+    assert profile.sdgs.split() == ["6"] and "BF" in profile.countries.split()
+
+
 @pytest.mark.parametrize(
     ("values", "reason"),
     [

@@ -70,6 +70,15 @@ class Lookups:
                 self.countries.setdefault(key(text), country)
         self.dac_by_code = {s.code: s for s in DacSector.objects.filter(is_active=True)}
         self._communes: OrderedDict[tuple[str, str], list[Commune]] = OrderedDict()
+        self._by_str_key: dict[str, dict[str, object]] = {}
+
+    def by_str_key(self, name: str) -> dict[str, object]:
+        """One of the dicts above (`theme_by_pk`, `country_by_code`, …) keyed by strings, built
+        once: a form per row reads it instead of rebuilding it."""
+        found = self._by_str_key.get(name)
+        if found is None:
+            found = self._by_str_key[name] = {str(k): v for k, v in getattr(self, name).items()}
+        return found
 
     # -- single values --------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import nh3
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -169,9 +170,10 @@ class _CachedChoice(forms.Field):
     """A model choice resolved beforehand by the mapper (an object, or its key in `index`):
     no query per row."""
 
-    def __init__(self, index: dict, *, multiple: bool = False, **kwargs):
-        # Keys as strings: stored data gives "3", a resolved cell gives 3.
-        self.index = {str(k): v for k, v in index.items()}
+    def __init__(self, index: dict[str, object], *, multiple: bool = False, **kwargs):
+        # `index` is keyed by strings (stored data gives "3", a resolved cell gives 3); it is
+        # built once per import by Lookups.by_str_key, not once per row.
+        self.index = index
         self.multiple = multiple
         super().__init__(**kwargs)
 
@@ -219,14 +221,41 @@ class TableOrganisationForm(OrganisationForm):
         instance = self.instance
         self._place_before = (instance.commune_id, instance.country_id, instance.locality)
         fields = self.fields
-        fields["themes"] = _CachedChoice(lookups.theme_by_pk, multiple=True, required=False)
-        fields["sdgs"] = _CachedChoice(lookups.sdg_by_code, multiple=True, required=False)
-        fields["countries_of_action"] = _CachedChoice(
-            lookups.country_by_code, multiple=True, required=False
+        themes = lookups.by_str_key("theme_by_pk")
+        countries = lookups.by_str_key("country_by_code")
+        fields["themes"] = _CachedChoice(themes, multiple=True, required=False)
+        fields["sdgs"] = _CachedChoice(
+            lookups.by_str_key("sdg_by_code"), multiple=True, required=False
         )
-        fields["country"] = _CachedChoice(lookups.country_by_code)
+        fields["countries_of_action"] = _CachedChoice(countries, multiple=True, required=False)
+        fields["country"] = _CachedChoice(countries)
         # Not columns of the table (a logo cannot be in a cell; legal forms come from SIRENE).
         del fields["logo"], fields["legal_form"]
+
+    def _get_validation_exclusions(self):
+        # The model's full_clean would cost one query per row for each of these, for nothing:
+        # commune and country are objects the lookups read from the database (their foreign
+        # keys exist), and the RNA check constraint restates the RNA field's validator, which
+        # clean_rna runs itself. Everything else the model validates still runs.
+        return super()._get_validation_exclusions() | {"commune", "country", "rna"}
+
+    def _post_clean(self):
+        # The model's check constraints are left out of this form's full_clean: the one on a
+        # field of the table (the RNA format) is clean_rna's validator, and the coordinates
+        # are set after validation by locate() from the referentials. Django 5.2 would still
+        # compile one query per constraint and row to find the constraints skipped.
+        instance = self.instance
+        instance.validate_constraints = _no_constraints
+        try:
+            super()._post_clean()
+        finally:
+            del instance.validate_constraints
+
+    def clean_rna(self):
+        value = super().clean_rna()
+        if value:
+            Organisation._meta.get_field("rna").run_validators(value)
+        return value
 
     def _refuse_markup(self, name):
         # Imports sanitise instead of refusing (see the module docstring), and say so.
@@ -275,6 +304,10 @@ class TableOrganisationForm(OrganisationForm):
                 code="unknown_commune",
             )
         return found[0]
+
+
+def _no_constraints(exclude=None):
+    return None
 
 
 def parse_bool(text: str) -> bool | None:
@@ -473,10 +506,10 @@ class OrganisationRowMapper:
         org.save()
         for name, values in m2m.items():
             # Only what changed: each write fires the search and suggestion signals. A new
-            # organisation has no links yet: add them without reading them first.
+            # organisation has no links yet: insert them without reading them first.
             if existing is None:
                 if values:
-                    getattr(org, name).add(*values)
+                    _add_new_links(org, name, values)
             elif name in changes:
                 getattr(org, name).set(values)
         ChangeRecord.objects.create(
@@ -496,6 +529,29 @@ class OrganisationRowMapper:
 
 class _Ambiguous(Exception):
     pass
+
+
+def _add_new_links(org: Organisation, name: str, values: list) -> None:
+    """`getattr(org, name).add(*values)` for an organisation created a moment ago: one INSERT,
+    without the SELECT of existing links that add() makes first, and with the same
+    m2m_changed signals (the search index and the suggestion profiles listen to them)."""
+    relation = getattr(Organisation, name)
+    through = relation.through
+    source, target = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
+    pks = {value.pk for value in values}
+    signal = {
+        "sender": through,
+        "instance": org,
+        "reverse": False,
+        "model": relation.field.related_model,
+        "pk_set": pks,
+        "using": org._state.db,
+    }
+    m2m_changed.send(action="pre_add", **signal)
+    through.objects.bulk_create(
+        [through(**{f"{source}_id": org.pk, f"{target}_id": pk}) for pk in sorted(pks)]
+    )
+    m2m_changed.send(action="post_add", **signal)
 
 
 RowMapper = OrganisationRowMapper
