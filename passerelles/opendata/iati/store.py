@@ -106,8 +106,11 @@ def load_current(identifiers: list[str], network_ref: str) -> dict[str, Current]
     identifier, then on our export's `<network ref>-<pk>` for a project without one."""
     found: dict[str, Project] = {}
     if identifiers:
-        for project in Project.objects.filter(iati_identifier__in=identifiers).only(
-            *PROJECT_FIELDS
+        # The exclude restates the partial unique index's condition: SQLite uses the index.
+        for project in (
+            Project.objects.filter(iati_identifier__in=identifiers)
+            .exclude(iati_identifier="")
+            .only(*PROJECT_FIELDS)
         ):
             found[project.iati_identifier] = project
     ours = {}

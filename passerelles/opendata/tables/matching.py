@@ -39,7 +39,10 @@ class OrganisationMatcher:
     def by_identifiers(self, siren: str, rna: str, source_id: str) -> int | None:
         """The lowest id with this SIREN, else with this RNA, else the one with this source
         id (unique by constraint): the order of the former three queries."""
-        condition = Q(source=self.source, source_id=source_id)
+        # `~Q(source_id="")` restates the partial unique index's condition: without it SQLite
+        # cannot use that index and the OR below becomes a scan of every organisation, per row
+        # (quadratic imports).
+        condition = Q(source=self.source, source_id=source_id) & ~Q(source_id="")
         if siren:
             condition |= Q(siren=siren)
         if rna:

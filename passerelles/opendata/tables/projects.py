@@ -336,9 +336,15 @@ class RowMapper:
 
     def _match(self, row: TableRow, desired: dict) -> Project | None:
         iati = desired["fields"].get("iati_identifier")
-        if iati and (found := Project.objects.filter(iati_identifier=iati).first()):
+        # The exclude restates the partial unique index's condition (see below).
+        by_iati = Project.objects.filter(iati_identifier=iati).exclude(iati_identifier="")
+        if iati and (found := by_iati.first()):
             return found
-        found = Project.objects.filter(source=SOURCE, source_id=self.source_id(row, desired))
+        # exclude(source_id="") restates the partial unique index's condition, so that SQLite
+        # uses the index instead of scanning every project for each row.
+        found = Project.objects.filter(
+            source=SOURCE, source_id=self.source_id(row, desired)
+        ).exclude(source_id="")
         if found := found.first():
             return found
         leads = desired["roles"].get(ParticipationRole.LEAD)
