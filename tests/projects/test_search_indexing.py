@@ -60,3 +60,25 @@ def test_a_rolled_back_bulk_write_leaves_no_index_entry():
             ProjectFactory(title="Projet fantôme de Tenkodogo")
         raise RuntimeError
     assert found("fantôme") == []
+
+
+def test_renaming_a_participant_reindexes_its_projects():
+    from passerelles.projects.search import index_projects
+    from tests.projects.factories import ParticipationFactory
+
+    participation = ParticipationFactory(
+        project__title="Forages du Yatenga", organisation__name="Amis de Kaya"
+    )
+    other = ProjectFactory(title="Forages du Sahel")
+    index_projects([participation.project_id, other.pk])  # as services.py does after a form
+    org = participation.organisation
+    assert found("Quiberon") == []
+    org.name = "Comité de jumelage Quiberon"
+    org.save()
+    assert found("Quiberon") == [participation.project]
+    # Inside a bulk block (an import), the lookup of its projects waits for the flush.
+    with indexing.deferred_indexing():
+        org.name = "Collectif Zanzibar"
+        org.save()
+        assert found("Zanzibar") == []
+    assert found("Zanzibar") == [participation.project]

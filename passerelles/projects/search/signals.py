@@ -1,8 +1,9 @@
 """Keep the projects' index in step with single edits (forms, admin, API).
 
-Only the project row and its themes are watched: participations and places are saved through
-services.py (and the admin), which reindex once after the whole form, rather than once per
-row. Deleting organisations in bulk (the demo) therefore does not reindex project by project.
+The project row, its themes and the organisations (their names are in the documents of the
+projects they take part in) are watched. Participations and places are not: they are saved
+through services.py (and the admin), which reindex once after the whole form, rather than once
+per row. Deleting organisations in bulk (the demo) therefore does not reindex project by project.
 
 Every handler goes through `core.indexing.request`: at once for a single edit, batched at the
 end of the block (or at each `flush()`) inside `deferred_indexing()` (imports)."""
@@ -10,10 +11,11 @@ end of the block (or at each `flush()`) inside `deferred_indexing()` (imports)."
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from passerelles.core import indexing
-from passerelles.projects.models import Project
+from passerelles.projects.models import Participation, Project
 from passerelles.projects.search import index_projects
 
 KIND = "projects.search"
+ORGANISATIONS_KIND = "projects.search.participants"
 
 
 def _index(ids, using):
@@ -28,6 +30,20 @@ def _project_saved(sender, instance, raw=False, using="default", **kwargs):
 
 def _project_deleted(sender, instance, using="default", **kwargs):
     _index([instance.pk], using)
+
+
+def _projects_of(org_ids, using):
+    ids = Participation.objects.using(using).filter(organisation_id__in=org_ids)
+    index_projects(set(ids.values_list("project_id", flat=True)), using=using)
+
+
+def _organisation_saved(sender, instance, created=False, raw=False, using="default", **kwargs):
+    # A project's document holds its participants' names and acronyms: an organisation renamed
+    # in the directory must stay findable under its new name in the projects it takes part in.
+    # Routed through `request` so that an import saving thousands of organisations looks up
+    # their projects once per batch, not once per row.
+    if not raw and not created:
+        indexing.request(ORGANISATIONS_KIND, [instance.pk], using, _projects_of)
 
 
 def _themes_changed(sender, instance, action, reverse, pk_set, using="default", **kwargs):
@@ -50,6 +66,11 @@ def connect() -> None:
     uid = "passerelles.projects.search"
     post_save.connect(_project_saved, sender=Project, dispatch_uid=f"{uid}.saved")
     post_delete.connect(_project_deleted, sender=Project, dispatch_uid=f"{uid}.deleted")
+    post_save.connect(
+        _organisation_saved,
+        sender=Participation.organisation.field.related_model,
+        dispatch_uid=f"{uid}.organisation",
+    )
     for through in (Project.themes.through, Project.sdg_targets.through):
         m2m_changed.connect(_themes_changed, sender=through, dispatch_uid=f"{uid}.{through}")
     post_save.connect(
