@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from passerelles.actors.enums import Family, Side
 from passerelles.actors.models import Organisation
 from passerelles.actors.search import search
+from passerelles.core.collation import sort_key
 from passerelles.geo.models import Country, Department
 from passerelles.vocab.models import SdgGoal, Theme
 
@@ -313,7 +314,7 @@ class DirectoryFilter:
             for code, fr, en in form.countries
             if counts.get(code) or code in chosen["country"]
         ]
-        options.sort(key=lambda o: o.label)
+        options.sort(key=lambda o: sort_key(o.label))
         facets.append(Facet("country", _("Pays d'action"), "select", options))
 
         counts = self._linked_by_slug()

@@ -4,6 +4,8 @@ cooperatives and foundations belong to the ESS whatever their declared flag."""
 
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.collation import sort_key
+
 LEGAL_FORMS = {
     "1000": _("Entrepreneur individuel"),
     "5499": _("Société à responsabilité limitée (SARL)"),
@@ -65,4 +67,4 @@ def is_ess_by_law(code: str) -> bool:
 
 
 def legal_form_choices():
-    return [("", "—")] + sorted(LEGAL_FORMS.items(), key=lambda kv: str(kv[1]))
+    return [("", "—")] + sorted(LEGAL_FORMS.items(), key=lambda kv: sort_key(str(kv[1])))

@@ -127,7 +127,7 @@ def invite_candidates(space, query: str):
     )
     if query:
         qs = qs.filter(name__icontains=query) | qs.filter(acronym__iexact=query)
-    return qs.select_related("country").order_by("name")
+    return qs.select_related("country").order_by("sort_name", "name")
 
 
 class StatementForm(MemberForm):

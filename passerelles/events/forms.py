@@ -48,7 +48,9 @@ class RegistrationForm(forms.Form):
         self.event = event
         organisations = Organisation.objects.none()
         if user.is_authenticated:
-            organisations = Organisation.objects.filter(memberships__user=user).order_by("name")
+            organisations = Organisation.objects.filter(memberships__user=user).order_by(
+                "sort_name", "name"
+            )
             self.fields["name"].initial = user.full_name
             self.fields["email"].initial = user.email
         self.fields["organisation"].queryset = organisations

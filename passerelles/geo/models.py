@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.collation import French
 from passerelles.geo.gazetteer import place_key
 
 
@@ -18,7 +19,8 @@ class Country(models.Model):
     name_en = models.CharField(_("nom (anglais)"), max_length=120)
 
     class Meta:
-        ordering = ["name_fr"]
+        # French order: "Égypte" after "Danemark", not after "Zimbabwe".
+        ordering = [French("name_fr")]
         verbose_name = _("pays")
         verbose_name_plural = _("pays")
 
@@ -35,7 +37,7 @@ class Region(models.Model):
     name = models.CharField(_("nom"), max_length=120)
 
     class Meta:
-        ordering = ["name"]
+        ordering = [French("name")]  # "Île-de-France" among the I
         verbose_name = _("région")
         verbose_name_plural = _("régions")
 

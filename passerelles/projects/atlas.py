@@ -30,6 +30,7 @@ from django.db.models.functions import Floor
 
 from passerelles.actors.enums import Side, Status
 from passerelles.actors.models import Organisation
+from passerelles.core.collation import sort_key
 from passerelles.geo.models import Country, Department
 from passerelles.projects.enums import ParticipationRole, PlaceSide
 from passerelles.projects.models import Participation, Project, ProjectPlace
@@ -211,7 +212,7 @@ def overview(department: str | None = None) -> Overview:
         for code, country in countries.items()
         if code in projects or code in here or code in there
     ]
-    country_rows.sort(key=lambda r: (-r.projects, -r.activity, r.country.name))
+    country_rows.sort(key=lambda r: (-r.projects, -r.activity, sort_key(r.country.name)))
 
     departments = Department.objects.in_network_region()
     if department:
@@ -231,7 +232,7 @@ def overview(department: str | None = None) -> Overview:
     for (did, cid), (n_orgs, n_projects) in by_country.items():
         rows[did].countries.append((countries[cid], n_orgs, n_projects))
     for row in rows.values():
-        row.countries.sort(key=lambda c: (-c[2], -c[1], c[0].name))
+        row.countries.sort(key=lambda c: (-c[2], -c[1], sort_key(c[0].name)))
     total = counts["pa"][0][2] if counts["pa"] else 0
     return Overview(country_rows, list(rows.values()), total)
 
@@ -493,7 +494,7 @@ def link_summary(projects: QuerySet | None = None) -> list[tuple]:
     countries = Country.objects.in_bulk({cid for _did, cid, _n in rows})
     summary = [(departments[did], countries[cid], n) for did, cid, n in rows]
     # The region's own departments first, then by count.
-    summary.sort(key=lambda r: (r[0].region_id != region, -r[2], r[0].code, r[1].name))
+    summary.sort(key=lambda r: (r[0].region_id != region, -r[2], r[0].code, sort_key(r[1].name)))
     return summary
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family
 from passerelles.actors.filters import ChoicesField, Facet, FacetOption
+from passerelles.core.collation import sort_key
 from passerelles.geo.models import Country, Department
 from passerelles.projects.enums import PlaceSide, ProjectStatus
 from passerelles.projects.models import Participation, Project, ProjectPlace
@@ -215,7 +216,7 @@ class ProjectFilter:
             for code, fr, en in form.countries
             if counts.get(code) or code in chosen["country"]
         ]
-        options.sort(key=lambda o: o.label)
+        options.sort(key=lambda o: sort_key(o.label))
         facets.append(Facet("country", _("Pays (là-bas)"), "select", options))
 
         counts = self.counts("family")

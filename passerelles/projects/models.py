@@ -16,12 +16,28 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Side, Status
 from passerelles.actors.models import ChangeAction, sanitise_html
+from passerelles.core.collation import sort_key
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
 
 RESERVED_SLUGS = {"nouveau", "organisations"}
 
 
 class ProjectQuerySet(models.QuerySet):
+    # Bulk writers (demo, IATI import) bypass save(): the sort column is kept right here too.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.sort_title = sort_key(obj.title)[:250]
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "title" in fields:
+            for obj in objs:
+                obj.sort_title = sort_key(obj.title)[:250]
+            fields = [*fields, "sort_title"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -88,6 +104,8 @@ class ProjectQuerySet(models.QuerySet):
 
 class Project(models.Model):
     title = models.CharField(_("titre"), max_length=250)
+    # The title without accents or case, for the French alphabetical order (core.collation).
+    sort_title = models.CharField(max_length=250, default="", editable=False)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=260, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
     summary = models.CharField(_("résumé en une phrase"), max_length=400, blank=True)
@@ -136,10 +154,13 @@ class Project(models.Model):
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["sort_title", "title"]
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
-        indexes = [models.Index(fields=["status", "project_status"], name="projects_status")]
+        indexes = [
+            models.Index(fields=["status", "project_status"], name="projects_status"),
+            models.Index(fields=["sort_title", "title"], name="projects_sort_title"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["iati_identifier"],
@@ -164,6 +185,10 @@ class Project(models.Model):
 
     def save(self, *args, **kwargs):
         self.description = sanitise_html(self.description)
+        self.sort_title = sort_key(self.title)[:250]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_title"}
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)

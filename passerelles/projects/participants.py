@@ -57,7 +57,7 @@ def own_organisations(user) -> list[Organisation]:
         Organisation.objects.filter(memberships__user=user)
         .exclude(status=Status.ARCHIVED)
         .select_related("commune", "country")
-        .order_by("name")
+        .order_by("sort_name", "name")
     )
 
 

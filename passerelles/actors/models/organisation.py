@@ -17,6 +17,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from passerelles.actors.enums import Family, Side, Size, Status
 from passerelles.actors.legal_forms import is_ess_by_law
+from passerelles.core.collation import sort_key
 
 # Tags allowed in rich-text descriptions; everything else (scripts, styles, event handlers) is
 # stripped by nh3 before saving.
@@ -53,6 +54,21 @@ validate_rna = RegexValidator(
 
 
 class OrganisationQuerySet(models.QuerySet):
+    # Bulk writers (demo, imports) bypass save(): the sort column is kept right here too.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.sort_name = sort_key(obj.name)[:200]
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "name" in fields:
+            for obj in objs:
+                obj.sort_name = sort_key(obj.name)[:200]
+            fields = [*fields, "sort_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -88,6 +104,8 @@ class OrganisationQuerySet(models.QuerySet):
 
 class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
+    # The name without accents or case, for the French alphabetical order (core.collation).
+    sort_name = models.CharField(max_length=200, default="", editable=False)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
     family = models.CharField(_("famille d'acteurs"), max_length=30, choices=Family.choices)
@@ -198,7 +216,7 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["sort_name", "name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         indexes = [
@@ -206,6 +224,7 @@ class Organisation(models.Model):
             models.Index(fields=["status", "department"], name="actors_org_status_dept"),
             models.Index(fields=["siren"], name="actors_org_siren"),
             models.Index(fields=["rna"], name="actors_org_rna"),
+            models.Index(fields=["sort_name", "name"], name="actors_org_sort_name"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -232,6 +251,10 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.description = sanitise_html(self.description)
+        self.sort_name = sort_key(self.name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
         self.side = Side.HERE if self.country_id == "FR" else Side.THERE
         if self.commune_id:
             self.department_id = self.commune.department_id

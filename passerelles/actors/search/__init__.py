@@ -60,7 +60,7 @@ def search(queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
     return (
         queryset.filter(**be.filter_kwargs(expression))
         .annotate(search_rank=be.rank_expression(expression))
-        .order_by("-search_rank", "name", "pk")
+        .order_by("-search_rank", "sort_name", "name", "pk")
     )
 
 

@@ -58,7 +58,7 @@ def call_detail(request, slug):
     if can_see_call_candidates(request.user):
         qs = funding.eligible_organisations(call).select_related("commune", "country")
         total = qs.count()
-        candidates = list(qs.order_by("name")[:CANDIDATES_SHOWN])
+        candidates = list(qs.order_by("sort_name", "name")[:CANDIDATES_SHOWN])
     return render(
         request,
         "bridges/calls/detail.html",

@@ -51,7 +51,7 @@ def search(queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
     return (
         queryset.filter(**be.filter_kwargs(expression))
         .annotate(search_rank=be.rank_expression(expression))
-        .order_by("-search_rank", "title", "pk")
+        .order_by("-search_rank", "sort_title", "title", "pk")
     )
 
 

@@ -58,7 +58,7 @@ def organisation_projects_for(organisation, user) -> OrganisationProjects:
         .filter(participations__project__in=mine.values("project_id"))
         .annotate(shared=Count("participations__project", distinct=True))
         .select_related("commune", "country")
-        .order_by("-shared", "name")
+        .order_by("-shared", "sort_name", "name")
     )
     listed = list(partners[: 2 * PARTNERS_LIMIT])
     out.partners_here = [o for o in listed if o.side == Side.HERE][:PARTNERS_LIMIT]

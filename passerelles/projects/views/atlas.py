@@ -58,13 +58,17 @@ def country(request, code):
     here, here_total = _capped(
         atlas.organisations_here_in_country(country.code)
         .select_related("commune")
-        .order_by("-n_projects", "name")
+        .order_by("-n_projects", "sort_name", "name")
     )
     there, there_total = _capped(
-        atlas.organisations_there_in_country(country.code).order_by("-n_projects", "name")
+        atlas.organisations_there_in_country(country.code).order_by(
+            "-n_projects", "sort_name", "name"
+        )
     )
     projects, projects_total = _capped(
-        atlas.with_participants(atlas.projects_in_country(country.code)).order_by("title")
+        atlas.with_participants(atlas.projects_in_country(country.code)).order_by(
+            "sort_title", "title"
+        )
     )
     context = {
         "country": country,
@@ -104,10 +108,12 @@ def department(request, code):
     organisations, organisations_total = _capped(
         atlas.organisations_abroad_from_department(department.code)
         .select_related("commune")
-        .order_by("-n_projects", "name")
+        .order_by("-n_projects", "sort_name", "name")
     )
     projects, projects_total = _capped(
-        atlas.with_participants(atlas.projects_in_department(department.code)).order_by("title")
+        atlas.with_participants(atlas.projects_in_department(department.code)).order_by(
+            "sort_title", "title"
+        )
     )
     context = {
         "department": department,
