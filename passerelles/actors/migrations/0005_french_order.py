@@ -22,13 +22,6 @@ def fill(apps, schema_editor):
 
 
 
-def analyze(apps, schema_editor):
-    # SQLite rebuilds the table to add a column and forgets its statistics; without them the
-    # planner drives a search from the status index and runs the full-text query once per row
-    # (minutes at 100,000 rows instead of milliseconds). Fresh statistics on both databases.
-    schema_editor.execute("ANALYZE actors_organisation")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -53,5 +46,4 @@ class Migration(migrations.Migration):
             model_name='organisation',
             index=models.Index(fields=['sort_name', 'name'], name='actors_org_sort_name'),
         ),
-        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]

@@ -22,13 +22,6 @@ def fill(apps, schema_editor):
 
 
 
-def analyze(apps, schema_editor):
-    # SQLite rebuilds the table to add a column and forgets its statistics; without them the
-    # planner drives a search from the status index and runs the full-text query once per row
-    # (minutes at 100,000 rows instead of milliseconds). Fresh statistics on both databases.
-    schema_editor.execute("ANALYZE projects_project")
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -52,5 +45,4 @@ class Migration(migrations.Migration):
             model_name='project',
             index=models.Index(fields=['sort_title', 'title'], name='projects_sort_title'),
         ),
-        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
