@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.users.enums import NetworkRole
-from passerelles.users.models import Membership, User
+from passerelles.users.models import Membership, MembershipRequest, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -79,3 +79,30 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+
+@admin.register(MembershipRequest)
+class MembershipRequestAdmin(admin.ModelAdmin):
+    """A record for reading and searching: decisions are taken in the staff queue
+    (/compte/rattachement/), which sets the membership and e-mails the requester."""
+
+    list_display = ["user", "organisation", "status", "role", "created_at", "decided_by"]
+    list_filter = ["status", "role"]
+    search_fields = ["user__email", "user__full_name", "organisation__name"]
+    list_select_related = ["user", "organisation", "decided_by"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "user",
+        "organisation",
+        "message",
+        "status",
+        "role",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        # Requests come from the people themselves; staff grant memberships directly instead.
+        return False

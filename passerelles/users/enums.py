@@ -16,3 +16,12 @@ class MembershipRole(models.TextChoices):
 
     ADMIN = "admin", _("gestionnaire")
     EDITOR = "editor", _("contributeur·rice")
+
+
+class MembershipRequestStatus(models.TextChoices):
+    """Where a person's request to act for an organisation stands."""
+
+    PENDING = "pending", _("en attente")
+    APPROVED = "approved", _("acceptée")
+    REJECTED = "rejected", _("refusée")
+    WITHDRAWN = "withdrawn", _("retirée")

@@ -1,10 +1,12 @@
 """People: an e-mail-identified user with a network role, acting for organisations."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.users.enums import MembershipRole, NetworkRole
+from passerelles.users.enums import MembershipRequestStatus, MembershipRole, NetworkRole
 
 
 class UserManager(BaseUserManager):
@@ -171,3 +173,140 @@ class ApiToken(models.Model):
             .filter(digest=cls.hash(key), user__is_active=True)
             .first()
         )
+
+
+class MembershipRequestError(Exception):
+    """A decision that cannot be taken on a membership request; the message is in French."""
+
+
+class MembershipRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=MembershipRequestStatus.PENDING)
+
+
+class MembershipRequest(models.Model):
+    """A person asks to act for an organisation; network staff grant it (with a role) or
+    refuse it (with a reason sent to them). Decided requests are kept as a record."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="membership_requests")
+    organisation = models.ForeignKey(
+        "actors.Organisation", on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    message = models.TextField(_("votre fonction dans l'organisation"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=MembershipRequestStatus.choices,
+        default=MembershipRequestStatus.PENDING,
+    )
+    role = models.CharField(
+        _("rôle accordé"), max_length=20, choices=MembershipRole.choices, blank=True
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("décidée par"),
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    reason = models.TextField(_("motif du refus"), blank=True)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+
+    objects = MembershipRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("demande de rattachement")
+        verbose_name_plural = _("demandes de rattachement")
+        constraints = [
+            # Decided requests stay as a record, so only pending ones must be unique: a person
+            # refused last year may ask again.
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status=MembershipRequestStatus.PENDING),
+                name="%(app_label)s_%(class)s_one_pending_per_user_org",
+            ),
+            # The requester is always told why they were refused.
+            models.CheckConstraint(
+                condition=~models.Q(status=MembershipRequestStatus.REJECTED) | ~models.Q(reason=""),
+                name="%(app_label)s_%(class)s_rejected_has_reason",
+            ),
+            # An approval always says which role it granted.
+            models.CheckConstraint(
+                condition=~models.Q(status=MembershipRequestStatus.APPROVED) | ~models.Q(role=""),
+                name="%(app_label)s_%(class)s_approved_has_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MembershipRequestStatus.PENDING
+
+    def clean(self):
+        if self.status == MembershipRequestStatus.REJECTED and not self.reason.strip():
+            raise ValidationError(
+                {"reason": _("Indiquez le motif du refus : il sera envoyé par e-mail.")}
+            )
+
+    def _lock(self) -> "MembershipRequest":
+        """Re-read the row under a lock (PostgreSQL) so two staff deciding at once cannot
+        both win; the in-memory instance is refreshed from it."""
+        locked = type(self).objects.select_for_update().get(pk=self.pk)
+        self.status, self.role, self.reason = locked.status, locked.role, locked.reason
+        self.decided_by_id, self.decided_at = locked.decided_by_id, locked.decided_at
+        return locked
+
+    def already_decided_error(self) -> MembershipRequestError:
+        return MembershipRequestError(
+            _("Cette demande a déjà été traitée (%(status)s).")
+            % {"status": self.get_status_display()}
+        )
+
+    def approve(self, by, role=MembershipRole.EDITOR) -> bool:
+        """Grant `role` for the organisation: create the membership, or change its role if
+        staff added the person meanwhile. Idempotent: approving an approved request changes
+        nothing and returns False; True when this call made the decision."""
+        if role not in MembershipRole.values:
+            raise MembershipRequestError(_("Rôle inconnu."))
+        with transaction.atomic():
+            self._lock()
+            if self.status == MembershipRequestStatus.APPROVED:
+                return False
+            if self.status != MembershipRequestStatus.PENDING:
+                raise self.already_decided_error()
+            Membership.objects.update_or_create(
+                user_id=self.user_id, organisation_id=self.organisation_id, defaults={"role": role}
+            )
+            self.status, self.role = MembershipRequestStatus.APPROVED, role
+            self.decided_by, self.decided_at = by, timezone.now()
+            self.save(update_fields=["status", "role", "decided_by", "decided_at"])
+        return True
+
+    def reject(self, by, reason: str) -> None:
+        """Refuse the request; the reason is required because it is sent to the requester."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise MembershipRequestError(
+                _("Indiquez le motif du refus : il sera envoyé par e-mail.")
+            )
+        with transaction.atomic():
+            self._lock()
+            if not self.is_pending:
+                raise self.already_decided_error()
+            self.status, self.reason = MembershipRequestStatus.REJECTED, reason
+            self.decided_by, self.decided_at = by, timezone.now()
+            self.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+
+    def withdraw(self) -> None:
+        """The requester changes their mind; only a pending request can be withdrawn."""
+        with transaction.atomic():
+            self._lock()
+            if not self.is_pending:
+                raise self.already_decided_error()
+            self.status, self.decided_at = MembershipRequestStatus.WITHDRAWN, timezone.now()
+            self.save(update_fields=["status", "decided_at"])
