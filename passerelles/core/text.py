@@ -31,9 +31,19 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_ELISION.sub(" ", text or ""))
 
 
-@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """One French word → its folded lemma. Cached: the same words recur across thousands of rows."""
+    """One French word → its folded lemma. Cached: the same words recur across thousands of rows.
+
+    Numbers are their own stem and stay out of the cache: a file of numbered rows ("Lot 1",
+    "Lot 2"…) would otherwise fill it with words seen once, and an import's memory would grow
+    with its file."""
+    if word.isascii() and word.isdigit():
+        return word
+    return _stem(word)
+
+
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
     lower = word.lower()
     lemma = simplemma.lemmatize(lower, lang="fr")
     folded = fold(lemma)

@@ -22,12 +22,19 @@ MAX_QUERY_TERMS = 12
 MIN_PREFIX_CHARS = 3
 
 
-@lru_cache(maxsize=300_000)
 def token(word: str) -> str | None:
     """One word → its index token, or None for a stop word.
 
     Cached on the raw word: indexing 100,000 organisations meets the same few thousand words
-    millions of times, and folding each occurrence again would dominate the rebuild time."""
+    millions of times, and folding each occurrence again would dominate the rebuild time.
+    Numbers are their own token and stay out of the cache (see core.text.stem)."""
+    if word.isascii() and word.isdigit():
+        return word
+    return _token(word)
+
+
+@lru_cache(maxsize=300_000)
+def _token(word: str) -> str | None:
     if fold(word) in FRENCH_STOPWORDS:
         return None
     s = stem(word)
