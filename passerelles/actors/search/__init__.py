@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 
 from passerelles.actors.search import postgres, sqlite
 from passerelles.actors.search.documents import all_documents, documents
-from passerelles.actors.search.text import parse_query
+from passerelles.actors.search.ranking import ranked_matches
 
 __all__ = ["index_organisations", "rebuild_index", "remove_from_index", "search"]
 
@@ -45,23 +45,7 @@ def search(queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
 
     A blank query, or one with no searchable word (only stop words or punctuation), returns the
     queryset unchanged: there is nothing to restrict it by."""
-    terms = parse_query(query, prefix=prefix)
-    if not terms:
-        return queryset
-    conn = connections[queryset.db]
-    be = backend(conn)
-    expression = be.match_expression(terms)
-    if len(terms) > 1:
-        # All words first; if no organisation at all has them all, any of them, so that a long
-        # query with one unknown word still finds something. One indexed lookup, LIMIT 1.
-        with conn.cursor() as cursor:
-            if not be.has_match(cursor, expression):
-                expression = be.match_expression(terms, any_term=True)
-    return (
-        queryset.filter(**be.filter_kwargs(expression))
-        .annotate(search_rank=be.rank_expression(expression))
-        .order_by("-search_rank", "sort_name", "name", "pk")
-    )
+    return ranked_matches(queryset, query, backend, ("sort_name", "name", "pk"), prefix=prefix)
 
 
 def index_organisations(ids: Iterable[int], *, using: str = "default") -> int:

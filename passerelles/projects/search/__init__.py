@@ -17,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
-from passerelles.actors.search.text import parse_query
+from passerelles.actors.search.ranking import ranked_matches
 from passerelles.projects.search import postgres, sqlite
 from passerelles.projects.search.documents import all_documents, documents
 
@@ -37,22 +37,7 @@ def backend(conn) -> ModuleType:
 def search(queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
     """Projects of `queryset` matching `query`, best first, annotated with `search_rank`. A
     query without a searchable word returns the queryset unchanged."""
-    terms = parse_query(query, prefix=prefix)
-    if not terms:
-        return queryset
-    conn = connections[queryset.db]
-    be = backend(conn)
-    expression = be.match_expression(terms)
-    if len(terms) > 1:
-        # All words first; if no project has them all, any of them (one indexed LIMIT 1).
-        with conn.cursor() as cursor:
-            if not be.has_match(cursor, expression):
-                expression = be.match_expression(terms, any_term=True)
-    return (
-        queryset.filter(**be.filter_kwargs(expression))
-        .annotate(search_rank=be.rank_expression(expression))
-        .order_by("-search_rank", "sort_title", "title", "pk")
-    )
+    return ranked_matches(queryset, query, backend, ("sort_title", "title", "pk"), prefix=prefix)
 
 
 def index_projects(ids: Iterable[int], *, using: str = "default") -> int:
