@@ -243,12 +243,16 @@ class OrganisationForm(forms.ModelForm):
     def clean_rna(self):
         return self.cleaned_data.get("rna", "").strip().upper()
 
+    def find_communes(self, text: str, postcode: str) -> list:
+        """The communes a typed name or code may mean (the table import's form answers from
+        the look-ups it loaded once)."""
+        return lookup_communes(text, postcode)
+
     def clean_commune(self):
         text = self.cleaned_data.get("commune", "").strip()
         if not text:
             return None
-        postcode = self.cleaned_data.get("postcode", "")
-        found = lookup_communes(text, postcode)
+        found = self.find_communes(text, self.cleaned_data.get("postcode", ""))
         if len(found) > 1:
             raise forms.ValidationError(
                 _(

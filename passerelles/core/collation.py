@@ -41,3 +41,16 @@ def register_sqlite_collation(sender, connection, **kwargs) -> None:
 
 def French(field: str) -> Collate:  # noqa: N802 (reads as an expression class in orderings)
     return Collate(F(field), COLLATION)
+
+
+def fill_sort_column(model, source: str, target: str, length: int) -> None:
+    """Fill `target` with the sort key of `source` for every row (a data migration's step;
+    `model` is the migration's historical model)."""
+    batch = []
+    for obj in model.objects.only("pk", source).iterator(chunk_size=2000):
+        setattr(obj, target, sort_key(getattr(obj, source))[:length])
+        batch.append(obj)
+        if len(batch) == 2000:
+            model.objects.bulk_update(batch, [target])
+            batch = []
+    model.objects.bulk_update(batch, [target])

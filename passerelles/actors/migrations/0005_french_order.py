@@ -8,18 +8,9 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from passerelles.core.collation import sort_key
+    from passerelles.core.collation import fill_sort_column
 
-    Model = apps.get_model("actors", "Organisation")
-    batch = []
-    for obj in Model.objects.only("pk", "name").iterator(chunk_size=2000):
-        obj.sort_name = sort_key(obj.name)[:200]
-        batch.append(obj)
-        if len(batch) == 2000:
-            Model.objects.bulk_update(batch, ["sort_name"])
-            batch = []
-    Model.objects.bulk_update(batch, ["sort_name"])
-
+    fill_sort_column(apps.get_model("actors", "Organisation"), "name", "sort_name", 200)
 
 
 class Migration(migrations.Migration):

@@ -279,31 +279,9 @@ class TableOrganisationForm(OrganisationForm):
         )
         return after != self._place_before
 
-    def clean_commune(self):
-        # The form's rule and messages, with the memoised lookup.
-        text = self.cleaned_data.get("commune", "").strip()
-        if not text:
-            return None
-        found = self.lookups.communes(text, self.cleaned_data.get("postcode", ""))
-        if len(found) > 1:
-            raise forms.ValidationError(
-                _(
-                    "Plusieurs communes s'appellent « %(text)s » (%(names)s). Indiquez le code "
-                    "postal ou le code INSEE de la bonne."
-                ),
-                params={"text": text, "names": ", ".join(str(c) for c in found[:5])},
-                code="ambiguous_commune",
-            )
-        if not found:
-            raise forms.ValidationError(
-                _(
-                    "Commune inconnue : « %(text)s ». Écrivez son nom exact (ex. "
-                    "Saint-Jean-de-Braye) avec le code postal, ou son code INSEE à 5 caractères."
-                ),
-                params={"text": text},
-                code="unknown_commune",
-            )
-        return found[0]
+    def find_communes(self, text: str, postcode: str) -> list:
+        # The form's rule and messages (clean_commune), with the memoised lookup.
+        return self.lookups.communes(text, postcode)
 
 
 def _no_constraints(exclude=None):

@@ -8,18 +8,9 @@ from django.db import migrations, models
 
 
 def fill(apps, schema_editor):
-    from passerelles.core.collation import sort_key
+    from passerelles.core.collation import fill_sort_column
 
-    Model = apps.get_model("projects", "Project")
-    batch = []
-    for obj in Model.objects.only("pk", "title").iterator(chunk_size=2000):
-        obj.sort_title = sort_key(obj.title)[:250]
-        batch.append(obj)
-        if len(batch) == 2000:
-            Model.objects.bulk_update(batch, ["sort_title"])
-            batch = []
-    Model.objects.bulk_update(batch, ["sort_title"])
-
+    fill_sort_column(apps.get_model("projects", "Project"), "title", "sort_title", 250)
 
 
 class Migration(migrations.Migration):
