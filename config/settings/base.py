@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it calls the view itself, inside a transaction for requests that change data.
+    "passerelles.core.transactions.AtomicWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -79,8 +81,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'passerelles.sqlite3'}"),
 }
-# One transaction per request: a view that fails half-way leaves nothing half-written.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# One transaction per request that changes data (POST, PUT, PATCH, DELETE): a view that fails
+# half-way leaves nothing half-written. Requests that only read run without one, so that on
+# SQLite they never wait for the write lock: see passerelles.core.transactions.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while a writer commits; IMMEDIATE avoids "database is locked"
     # upgrades from read to write locks under concurrent requests.
@@ -88,6 +92,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A write waits up to 20 s for another to finish (the default is 5 s) before
+            # failing with "database is locked".
+            "timeout": 20,
         }
     )
 else:

@@ -134,8 +134,8 @@ def request_membership(request, slug):
         status = 409 if request.method == "POST" else 200
     elif request.method == "POST" and form.is_valid():
         try:
-            # A savepoint: ATOMIC_REQUESTS wraps the view, and a lost race on the unique
-            # constraint must not break the whole request's transaction.
+            # A savepoint: a POST runs inside the request's transaction (core.transactions),
+            # and a lost race on the unique constraint must not break it.
             with transaction.atomic():
                 MembershipRequest.objects.create(
                     user=request.user,

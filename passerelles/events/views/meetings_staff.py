@@ -83,8 +83,9 @@ def set_tables(request, slug):
     return dashboard(request, slug, tables_form=form, status=400)
 
 
-# The solver may run for a minute: no transaction around it (ATOMIC_REQUESTS would hold the
-# database lock for that long on SQLite); scheduling.run writes in its own transaction.
+# The solver may run for a minute: no transaction around it (a POST's request transaction,
+# see core.transactions, would hold the database lock for that long on SQLite);
+# scheduling.run writes in its own transaction.
 @transaction.non_atomic_requests
 @require_POST
 def run_scheduler(request, slug):
