@@ -70,9 +70,7 @@ def test_csrf_is_checked_before_the_view_is_called():
     # forged proposal would reach the view.
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post(
-        "/annuaire/proposer/", {"name": "Forged"}
-    )
+    response = Client(enforce_csrf_checks=True).post("/annuaire/proposer/", {"name": "Forged"})
     assert response.status_code == 403
 
 
