@@ -141,6 +141,10 @@ STORAGES = {
 PASSERELLES_MAX_UPLOAD_BYTES = env.int("PASSERELLES_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
 # Staff imports (CSV, XLSX, IATI) are bigger than logos.
 PASSERELLES_MAX_IMPORT_BYTES = env.int("PASSERELLES_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
+# Most rows (or IATI activities) the staff web page imports: about what it can simulate, then
+# apply, within the request timeout advised in docs/deployment.md (4 ms a row on 2 cores).
+# Bigger files go through the command line.
+PASSERELLES_MAX_WEB_IMPORT_RECORDS = env.int("PASSERELLES_MAX_WEB_IMPORT_RECORDS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

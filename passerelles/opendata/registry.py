@@ -52,6 +52,21 @@ class Source:
     def accepts(self, filename: str) -> bool:
         return filename.lower().endswith(self.extensions)
 
+    def count_records(self, file: IO[bytes]) -> int | None:
+        """How many records (rows, activities) a seekable file holds, read but not mapped: a
+        small part of an import's time. None when the reader refuses the file; the import then
+        says why, row by row. The file is rewound either way."""
+        from passerelles.opendata.iati.reader import IatiFileError
+        from passerelles.opendata.tables.reader import TableFileError
+
+        try:
+            records = self.reader(file, list(self.columns)) if self.columns else self.reader(file)
+            return sum(1 for _record in records)
+        except (TableFileError, IatiFileError, OSError):
+            return None
+        finally:
+            file.seek(0)
+
 
 _SOURCES: dict[str, Source] = {}
 

@@ -115,6 +115,48 @@ def test_too_big_and_wrong_type_are_refused_with_a_message(client, staff, settin
     assert not ImportRun.objects.exists()
 
 
+def xlsx_bytes(rows: list[dict]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "encode"), [("orgs.csv", csv_bytes), ("orgs.xlsx", xlsx_bytes)])
+def test_too_many_rows_for_the_web_page_point_to_the_command_line(
+    client, staff, settings, name, encode
+):
+    client.force_login(staff)
+    settings.PASSERELLES_MAX_WEB_IMPORT_RECORDS = 3
+    data = encode([org_row(n) for n in range(4)])
+    response = client.post(reverse("opendata:import"), upload(data, name=name))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "compte 4 enregistrements" in page and "3 au plus" in page
+    assert "passerelles import-table" in page
+    assert not ImportRun.objects.exists()
+    # At the limit, the file is simulated as usual.
+    data = encode([org_row(n) for n in range(3)])
+    response = client.post(reverse("opendata:import"), upload(data, name=name))
+    assert response.status_code == 302
+    assert ImportRun.objects.get().counts["created"] == 3
+
+
+def test_too_many_iati_activities_point_to_the_iati_command(client, staff, settings):
+    client.force_login(staff)
+    settings.PASSERELLES_MAX_WEB_IMPORT_RECORDS = 0
+    with open("tests/opendata/data/iati/activity-standard-example-annotated.xml", "rb") as f:
+        data = f.read()
+    response = client.post(reverse("opendata:import"), upload(data, "activites.xml", "iati"))
+    assert response.status_code == 400
+    assert "passerelles import-iati" in response.content.decode()
+    assert not ImportRun.objects.exists()
+
+
 def test_refused_file_is_recorded_and_cannot_be_applied(client, staff):
     client.force_login(staff)
     client.post(reverse("opendata:import"), upload(b"foo;bar\n1;2\n"))
