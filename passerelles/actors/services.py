@@ -39,7 +39,9 @@ def _send_on_commit(to: str, template: str, context: dict, language: str = "fr")
             body = render_to_string(f"actors/email/{template}.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
-    transaction.on_commit(send)
+    # robust: a mail server that fails is logged; what was decided stays recorded, and the
+    # person gets the page that says so, not an error page.
+    transaction.on_commit(send, robust=True)
 
 
 def _notify_proposer(proposal: Proposal, template: str, **extra) -> None:

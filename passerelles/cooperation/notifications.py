@@ -54,7 +54,9 @@ def notify(space, kind, title_fn, path: str, users=None) -> int:
         messages.append((title, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
     Notification.objects.bulk_create(rows)
     if messages and _mail_enabled.get():
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+        # robust: a failing mail server is logged, never turns a recorded decision into an
+        # error page (the in-app notification above is there either way).
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False), robust=True)
     return len(people)
 
 

@@ -58,7 +58,9 @@ def send_registration_mail(registration: Registration, template: str, request=No
             body = render_to_string(f"events/email/{template}.txt", context)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
-    transaction.on_commit(send)
+    # robust: a mail server that fails is logged; what was decided stays recorded, and the
+    # person gets the page that says so, not an error page.
+    transaction.on_commit(send, robust=True)
 
 
 def register(

@@ -41,7 +41,9 @@ def _send_invitation(to: str, organisation: Organisation, project: Project, user
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
     # Only once the organisation really exists: a rolled-back save sends nothing.
-    transaction.on_commit(send)
+    # robust: a mail server that fails is logged; what was decided stays recorded, and the
+    # person gets the page that says so, not an error page.
+    transaction.on_commit(send, robust=True)
 
 
 def add_pending_organisation(data: dict, project: Project, user, base_url: str = ""):

@@ -111,7 +111,9 @@ def _notify(membership_request: MembershipRequest, template: str) -> None:
             body = render_to_string(f"users/email/{template}.txt", context)
         send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
-    transaction.on_commit(send)
+    # robust: a mail server that fails is logged; what was decided stays recorded, and the
+    # person gets the page that says so, not an error page.
+    transaction.on_commit(send, robust=True)
 
 
 # -- the requester ------------------------------------------------------------------------
