@@ -2,6 +2,7 @@
 defaults are the production-safe ones, and dev.py / test.py relax only what they must."""
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "passerelles.cooperation",
     "passerelles.events",
     "passerelles.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a sign-in refused for too many failures into the page that says so.
+    "axes.middleware.AxesMiddleware",
     # Last: it calls the view itself, inside a transaction for requests that change data.
     "passerelles.core.transactions.AtomicWritesMiddleware",
 ]
@@ -102,7 +106,24 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a sign-in before the password is checked once an e-mail address
+# has failed too often from one client (docs/decisions.md §14).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# The pair: guessing one account's password is stopped, but nobody can lock a member out of
+# their account from elsewhere by failing on purpose.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "passerelles.users.throttling.attempted_email"
+AXES_LOCKOUT_CALLABLE = "passerelles.users.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "passerelles.users.throttling.client_ip"
+# How many reverse proxies stand in front of the application, each appending to
+# X-Forwarded-For the address it received the request from (0: none, use REMOTE_ADDR).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"

@@ -4,11 +4,13 @@ with our templates (see urls.py)."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from passerelles.users import throttling
 from passerelles.users.forms import ApiTokenForm, SignupForm
 from passerelles.users.models import ApiToken
 
@@ -77,3 +79,13 @@ def token_revoke(request, pk: int):
         _("Jeton « %(name)s » révoqué : il ne donne plus accès à l'API.") % {"name": token.name},
     )
     return redirect("users:account")
+
+
+class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's "choose a new password" page, which also lifts a sign-in refusal: a member
+    locked out after forgetting their password can sign in with the new one at once."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        throttling.unlock(form.user.email)
+        return response
