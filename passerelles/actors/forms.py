@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.legal_forms import legal_form_choices
 from passerelles.actors.models import Organisation
+from passerelles.core.antispam import HoneypotMixin
 from passerelles.core.forms import BoundedModelMultipleChoiceField
 from passerelles.geo import gazetteer
 from passerelles.geo.models import Commune, Country
@@ -357,7 +358,7 @@ def geocode_abroad(locality: str, country_code: str) -> tuple[float, float] | No
     return gazetteer.geocode_abroad(locality, country_code).point
 
 
-class ProposeForm(OrganisationForm):
+class ProposeForm(HoneypotMixin, OrganisationForm):
     """A new organisation from anyone. Visitors without an account leave an e-mail so staff
     can answer; logged-in people are answered at their account's address."""
 
@@ -382,7 +383,7 @@ class ProposeForm(OrganisationForm):
             self.fields["contact_email"].required = True
 
 
-class CorrectionForm(OrganisationForm):
+class CorrectionForm(HoneypotMixin, OrganisationForm):
     """A correction to a published organisation: the same fields (no logo), applied by staff."""
 
     message = forms.CharField(

@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family
 from passerelles.actors.models import Organisation
+from passerelles.core.antispam import HoneypotMixin
 from passerelles.events.enums import Priority
 from passerelles.events.models import MeetingProfile
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(HoneypotMixin, forms.Form):
     name = forms.CharField(label=_("Nom et prénom"), max_length=150)
     email = forms.EmailField(
         label=_("Adresse e-mail"),

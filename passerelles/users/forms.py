@@ -4,10 +4,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.antispam import HoneypotMixin
 from passerelles.users.models import User
 
 
-class SignupForm(BaseUserCreationForm):
+class SignupForm(HoneypotMixin, BaseUserCreationForm):
     """Full name, e-mail and the password twice. Everyone signs up as a member; staff grant
     other roles and attach people to the organisations they act for."""
 
