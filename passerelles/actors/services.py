@@ -3,10 +3,8 @@ merging. Each runs in one transaction and writes the history; e-mails leave only
 transaction has committed, so nobody is told about a decision that was rolled back."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import Status
@@ -20,6 +18,7 @@ from passerelles.actors.models import (
     ProposalKind,
     ProposalStatus,
 )
+from passerelles.core.mail import send_on_commit
 
 
 class ModerationError(Exception):
@@ -27,21 +26,6 @@ class ModerationError(Exception):
 
 
 # -- e-mails ------------------------------------------------------------------------------
-
-
-def _send_on_commit(to: str, template: str, context: dict, language: str = "fr") -> None:
-    if not to:
-        return
-
-    def send():
-        with translation.override(language):
-            subject = render_to_string(f"actors/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"actors/email/{template}.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    # robust: a mail server that fails is logged; what was decided stays recorded, and the
-    # person gets the page that says so, not an error page.
-    transaction.on_commit(send, robust=True)
 
 
 def _notify_proposer(proposal: Proposal, template: str, **extra) -> None:
@@ -52,7 +36,7 @@ def _notify_proposer(proposal: Proposal, template: str, **extra) -> None:
         "network_name": settings.PASSERELLES_NETWORK_NAME,
         **extra,
     }
-    _send_on_commit(proposal.contact_email, template, context, language)
+    send_on_commit(proposal.contact_email, f"actors/email/{template}", context, language)
 
 
 # -- contributions ------------------------------------------------------------------------

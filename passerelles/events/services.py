@@ -8,13 +8,12 @@ E-mails leave once the transaction has committed: nobody is told about a rolled-
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from passerelles.core.mail import send_on_commit
 from passerelles.events.enums import MeetingStatus, RegistrationStatus
 from passerelles.events.models import Event, Meeting, MeetingProfile, Registration
 
@@ -49,18 +48,7 @@ def send_registration_mail(registration: Registration, template: str, request=No
         "event_url": absolute(registration.event.get_absolute_url(), request),
         "network_name": settings.PASSERELLES_NETWORK_NAME,
     }
-    language = _language(registration)
-    to = registration.email
-
-    def send():
-        with translation.override(language):
-            subject = render_to_string(f"events/email/{template}_subject.txt", context).strip()
-            body = render_to_string(f"events/email/{template}.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    # robust: a mail server that fails is logged; what was decided stays recorded, and the
-    # person gets the page that says so, not an error page.
-    transaction.on_commit(send, robust=True)
+    send_on_commit(registration.email, f"events/email/{template}", context, _language(registration))
 
 
 def register(

@@ -3,16 +3,14 @@ funding (one transaction, one history record, one reindex), and naming an organi
 from the directory (a pending organisation with its moderation proposal, and an invitation)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import Status
 from passerelles.actors.history import record_change as record_organisation_change
 from passerelles.actors.models import ChangeAction, Organisation, Proposal, ProposalKind
+from passerelles.core.mail import send_on_commit
 from passerelles.geo import gazetteer
 from passerelles.projects.history import record_change, snapshot
 from passerelles.projects.models import Participation, Project
@@ -32,18 +30,9 @@ def _send_invitation(to: str, organisation: Organisation, project: Project, user
         "correct_url": base_url + reverse("actors:correct", kwargs={"slug": organisation.slug}),
         "project_url": base_url + project.get_absolute_url(),
     }
-
-    def send():
-        # In French, the network's language: the person invited has no account to tell us theirs.
-        with translation.override("fr"):
-            subject = render_to_string("projects/email/invitation_subject.txt", context).strip()
-            body = render_to_string("projects/email/invitation.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    # Only once the organisation really exists: a rolled-back save sends nothing.
-    # robust: a mail server that fails is logged; what was decided stays recorded, and the
-    # person gets the page that says so, not an error page.
-    transaction.on_commit(send, robust=True)
+    # In French, the network's language: the person invited has no account to tell us theirs.
+    # After the commit: only once the organisation really exists.
+    send_on_commit(to, "projects/email/invitation", context, "fr")
 
 
 def add_pending_organisation(data: dict, project: Project, user, base_url: str = ""):

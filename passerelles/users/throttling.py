@@ -35,8 +35,7 @@ def lockout_response(request, original_response, credentials):
     from django.shortcuts import render
 
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
-    return render(request, "users/locked_out.html", context, status=429)
+    return render(request, "users/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def unlock(email: str) -> None:

@@ -9,19 +9,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
+from passerelles.core.mail import send_on_commit
 from passerelles.users import perms
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole
 from passerelles.users.models import Membership, MembershipRequest, MembershipRequestError
@@ -104,16 +102,7 @@ def _notify(membership_request: MembershipRequest, template: str) -> None:
         "network_name": settings.PASSERELLES_NETWORK_NAME,
         "site_url": getattr(settings, "PASSERELLES_SITE_URL", "").rstrip("/"),
     }
-
-    def send():
-        with translation.override(user.preferred_language or "fr"):
-            subject = render_to_string(f"users/email/{template}_subject.txt", context)
-            body = render_to_string(f"users/email/{template}.txt", context)
-        send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
-
-    # robust: a mail server that fails is logged; what was decided stays recorded, and the
-    # person gets the page that says so, not an error page.
-    transaction.on_commit(send, robust=True)
+    send_on_commit(user.email, f"users/email/{template}", context, user.preferred_language)
 
 
 # -- the requester ------------------------------------------------------------------------
