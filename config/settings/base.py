@@ -80,6 +80,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Plain-text e-mails (subjects and bodies, passerelles.core.mail): nothing is
+        # HTML-escaped, so "Ville d'Orléans" or "A & B" reach people as typed. Never used for
+        # a page: a page is HTML and goes through the engine above.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {
@@ -158,6 +168,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# A write to an organisation or a project outside its actions module (docs/decisions.md,
+# "One door") raises in development and tests; production logs it with its stack instead.
+PASSERELLES_STRICT_DOOR = env.bool("PASSERELLES_STRICT_DOOR", default=DEBUG)
 # Uploads: logos and staff imports. Anything larger is refused with a clear message.
 PASSERELLES_MAX_UPLOAD_BYTES = env.int("PASSERELLES_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
 # Staff imports (CSV, XLSX, IATI) are bigger than logos.

@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.history import record_change, snapshot
+from passerelles.actors import actions
+from passerelles.actors.history import M2M_FIELDS
 from passerelles.actors.models import (
-    ChangeAction,
     ChangeRecord,
     NotDuplicate,
     Organisation,
     Proposal,
 )
+from passerelles.core.history import ChangeSource, Origin
 from passerelles.users.models import Membership
 
 
@@ -48,8 +49,16 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "siren", "siret", "rna", "slug"]
     list_select_related = ["department", "country"]
     autocomplete_fields = ["commune", "country", "countries_of_action", "themes", "sdgs"]
-    readonly_fields = ["side", "department", "created_at", "updated_at", "created_by"]
-    prepopulated_fields = {"slug": ["name"]}
+    # Derived by the actions (Organisation.derive), never typed.
+    readonly_fields = [
+        "slug",
+        "side",
+        "department",
+        "imported_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
     date_hierarchy = "created_at"
     inlines = [MembershipInline, ChangeRecordInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -106,21 +115,29 @@ class OrganisationAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        # The history compares with the stored record, taken before the admin overwrites it.
-        request._history_before = snapshot(Organisation.objects.get(pk=obj.pk)) if change else {}
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        """Through the actions, like every other write: derived fields, history (source
+        "admin"), moderation and re-indexing."""
+        origin = Origin(request.user, ChangeSource.ADMIN, str(_("Administration")))
+        writable = set(actions.DATA_FIELDS) | set(M2M_FIELDS)
+        names = form.changed_data if change else list(form.cleaned_data)
+        data = {name: form.cleaned_data[name] for name in names if name in writable}
+        status = form.cleaned_data.get("status")
+        if change:
+            saved = actions.update_organisation(
+                Organisation.objects.get(pk=obj.pk), data, origin=origin
+            )
+            if "status" in form.changed_data:
+                saved = actions.set_status(saved, status, origin=origin)
+        else:
+            saved = actions.create_organisation(data, origin=origin, status=status)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        record_change(
-            form.instance,
-            getattr(request, "_history_before", {}),
-            user=request.user,
-            action=ChangeAction.UPDATED if change else ChangeAction.CREATED,
-            comment=str(_("Administration")),
-        )
+        # The many-to-many fields were written by the action; the inlines (memberships) are
+        # saved as usual.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Proposal)

@@ -35,9 +35,14 @@ class ActorsConfig(AppConfig):
         import passerelles.actors.search.models  # noqa: F401
 
     def ready(self):
+        from passerelles.actors.history import M2M_FIELDS
+        from passerelles.actors.models import Organisation
         from passerelles.actors.search import signals
+        from passerelles.core import door
 
         signals.connect()
+        # Organisations are written by passerelles.actors.actions only (docs/decisions.md).
+        door.guard(Organisation, m2m=M2M_FIELDS)
         # sender=self: once per migrate, not once per installed app.
         post_migrate.connect(
             analyze_after_migrate, sender=self, dispatch_uid="passerelles.actors.analyze"

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+# Imported for its operations: the writes of /organisations join the organisations' router.
+import passerelles.api.organisation_writes  # noqa: F401
 from passerelles.api.bridges import router as bridges_router
 from passerelles.api.cooperation import router as cooperation_router
 from passerelles.api.events import router as events_router

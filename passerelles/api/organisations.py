@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from passerelles.actors.enums import Family, Side
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
+from passerelles.core.richtext import html_to_text, sanitise_html
 
 MAX_PAGE = 100_000
 PAGE_SIZE = 50
@@ -62,7 +63,18 @@ class OrganisationList(Schema):
 class OrganisationDetail(OrganisationOut):
     acronym: str
     mission: str
-    description: str = Field(description="HTML assaini (balises simples uniquement).")
+    description: str = Field(
+        description=(
+            "HTML assaini : seulement p, br, strong, em, ul, ol, li, a, h3, h4, blockquote "
+            "(liens en rel=noopener). Pour un affichage en texte, voir description_text."
+        )
+    )
+    description_text: str = Field(
+        description=(
+            "La présentation en texte brut : paragraphes séparés par une ligne vide, sans "
+            "balise ni entité HTML."
+        )
+    )
     offers: str
     needs: str
     locality: str
@@ -75,6 +87,7 @@ class OrganisationDetail(OrganisationOut):
     siren: str
     rna: str
     source: str
+    status: str = Field(description="published, pending (en attente de modération)…")
     last_verified_at: datetime | None
     updated_at: datetime
 
@@ -132,11 +145,17 @@ def get_organisation(request: HttpRequest, organisation_id: int):
         .prefetch_related("themes", "sdgs", "countries_of_action"),
         pk=organisation_id,
     )
+    return detail(request, org)
+
+
+def detail(request: HttpRequest, org: Organisation) -> dict:
+    """The detail answer for `org` (its relations prefetched)."""
     return {
         **_item(request, org),
         "acronym": org.acronym,
         "mission": org.mission,
-        "description": org.description,
+        "description": sanitise_html(org.description),
+        "description_text": html_to_text(org.description),
         "offers": org.offers,
         "needs": org.needs,
         "locality": org.locality,
@@ -149,6 +168,7 @@ def get_organisation(request: HttpRequest, organisation_id: int):
         "siren": org.siren,
         "rna": org.rna,
         "source": org.source,
+        "status": org.status,
         "last_verified_at": org.last_verified_at,
         "updated_at": org.updated_at,
     }

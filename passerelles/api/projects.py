@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from passerelles.actors.enums import Family
+from passerelles.core.richtext import html_to_text
 from passerelles.projects import perms
 from passerelles.projects.editor import ProjectEditor
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
@@ -88,7 +89,18 @@ class ProjectList(Schema):
 
 class ProjectDetail(ProjectOut):
     status: str
-    description: str = Field(description="HTML assaini (balises simples uniquement).")
+    description: str = Field(
+        description=(
+            "HTML assaini : seulement p, br, strong, em, ul, ol, li, a, h3, h4, blockquote "
+            "(liens en rel=noopener). Pour un affichage en texte, voir description_text."
+        )
+    )
+    description_text: str = Field(
+        description=(
+            "La présentation en texte brut : paragraphes séparés par une ligne vide, sans "
+            "balise ni entité HTML."
+        )
+    )
     participations: list[ParticipationOut]
     places: list[PlaceOut]
     funding_lines: list[FundingLineOut]
@@ -199,6 +211,7 @@ def _detail(request: HttpRequest, project: Project) -> dict:
         **_item(request, project),
         "status": project.status,
         "description": project.description,
+        "description_text": html_to_text(project.description),
         "participations": [
             {
                 "organisation_id": p.organisation_id,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from passerelles.bridges.models import CommonIssue, FundingCall, PinnedPair, Zone
+from passerelles.core.richtext import TextFieldsAdmin
 
 
 @admin.register(Zone)
@@ -10,7 +11,7 @@ class ZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingCall)
-class FundingCallAdmin(admin.ModelAdmin):
+class FundingCallAdmin(TextFieldsAdmin, admin.ModelAdmin):
     list_display = ["title", "funder_name", "opens_on", "closes_on", "is_published"]
     list_filter = ["is_published", "closes_on"]
     search_fields = ["title", "funder_name"]
@@ -26,7 +27,7 @@ class PinnedPairInline(admin.TabularInline):
 
 
 @admin.register(CommonIssue)
-class CommonIssueAdmin(admin.ModelAdmin):
+class CommonIssueAdmin(TextFieldsAdmin, admin.ModelAdmin):
     list_display = ["title", "position", "is_published"]
     search_fields = ["title"]
     filter_horizontal = ["themes", "sdg_targets"]

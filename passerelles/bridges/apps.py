@@ -7,6 +7,8 @@ class BridgesConfig(AppConfig):
     verbose_name = _("Passerelles entre acteurs")
 
     def ready(self):
-        from passerelles.bridges import signals
+        from passerelles.bridges import merging, signals
 
         signals.connect()
+        # Rows pointing at a merged duplicate move to the kept organisation.
+        merging.connect()

@@ -3,13 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family, Side
 from passerelles.bridges.models import CommonIssue, FundingCall
+from passerelles.core.richtext import PlainTextField
 from passerelles.geo.models import Department
 
 MAX_NEED = 1000
 
 
 class PartnerSearchForm(forms.Form):
-    need = forms.CharField(
+    need = PlainTextField(
+        multiline=True,
         label=_("Ce que vous cherchez, en quelques mots"),
         required=False,
         max_length=MAX_NEED,
@@ -91,6 +93,8 @@ class FundingCallForm(forms.ModelForm):
             "zones": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 5}),
         }
+        # Plain names; the presentation edited as Markdown, stored sanitised.
+        formfield_callback = FundingCall.text_fields.formfield
 
 
 class CommonIssueForm(forms.ModelForm):
@@ -101,3 +105,4 @@ class CommonIssueForm(forms.ModelForm):
             "themes": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 5}),
         }
+        formfield_callback = CommonIssue.text_fields.formfield

@@ -1,10 +1,10 @@
-"""Keep suggestion profiles in step with single edits (forms, admin, moderation, projects).
+"""Keep suggestion profiles in step with the directory and the projects.
 
 Bulk writers (demo, imports) either bypass signals and call suggest.profiles.rebuild_profiles
 (or the `rebuild_bridges_index` command), or save inside `core.indexing.deferred_indexing()`,
 which batches the work below. Profiles are written in the same transaction as the edit."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 
 from passerelles.actors.models import Organisation
 from passerelles.bridges.suggest.profiles import sync_profiles
@@ -17,25 +17,11 @@ def _sync(ids, using="default"):
     indexing.request(KIND, ids, using, lambda batch, using: sync_profiles(batch))
 
 
-def _org_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _sync([instance.pk])
-
-
 def _org_deleted(sender, instance, **kwargs):
     # A deleted organisation's participations go first (cascade) and their handler below asks
     # for its profile again; syncing the id once the organisation is gone removes that profile
     # (sync_profiles drops the profiles of ids that are not published organisations).
     _sync([instance.pk])
-
-
-def _links_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if not reverse:
-        _sync([instance.pk])
-    elif pk_set:
-        _sync(pk_set)
 
 
 def _participation_changed(sender, instance, raw=False, **kwargs):
@@ -47,12 +33,9 @@ def _participation_changed(sender, instance, raw=False, **kwargs):
 def connect():
     from passerelles.projects.models import Participation
 
-    post_save.connect(_org_saved, sender=Organisation, dispatch_uid="bridges_org_saved")
+    # Organisations' rows and links change through their actions, which report them.
+    indexing.listen("organisation", KIND, lambda batch, using: sync_profiles(batch))
     post_delete.connect(_org_deleted, sender=Organisation, dispatch_uid="bridges_org_deleted")
-    for relation in (Organisation.themes, Organisation.sdgs, Organisation.countries_of_action):
-        m2m_changed.connect(
-            _links_changed, sender=relation.through, dispatch_uid=f"bridges_{relation.field.name}"
-        )
     post_save.connect(
         _participation_changed, sender=Participation, dispatch_uid="bridges_participation_saved"
     )

@@ -13,6 +13,7 @@ from passerelles.cooperation.models import (
     CooperationSpace,
     SpaceMember,
 )
+from passerelles.core.richtext import PlainTextField
 
 
 class MemberForm(forms.Form):
@@ -31,7 +32,8 @@ class MemberForm(forms.Form):
 
 
 def objectives_field(**kwargs):
-    return forms.CharField(
+    return PlainTextField(
+        multiline=True,
         label=_("Objectifs"),
         help_text=_("Un objectif par ligne."),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -95,6 +97,7 @@ class CollegeForm(forms.ModelForm):
     class Meta:
         model = College
         fields = ["name", "required", "quorum_kind", "quorum"]
+        field_classes = {"name": PlainTextField}
 
 
 class InviteForm(forms.Form):
@@ -131,7 +134,7 @@ def invite_candidates(space, query: str):
 
 
 class StatementForm(MemberForm):
-    text = forms.CharField(
+    text = PlainTextField(
         label=_("Énoncé"),
         max_length=280,
         help_text=_("Une phrase courte : « nous voulons que… »."),
@@ -143,9 +146,11 @@ class VoteForm(MemberForm):
 
 
 class VersionForm(MemberForm):
-    text = forms.CharField(label=_("Raison d'être"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = PlainTextField(
+        multiline=True, label=_("Raison d'être"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     objectives = objectives_field()
-    note = forms.CharField(label=_("Ce qui change"), max_length=300, required=False)
+    note = PlainTextField(label=_("Ce qui change"), max_length=300, required=False)
 
     def clean_objectives(self):
         lines = split_lines(self.cleaned_data["objectives"])
@@ -155,9 +160,11 @@ class VersionForm(MemberForm):
 
 
 class AmendmentForm(MemberForm):
-    text = forms.CharField(label=_("Texte proposé"), widget=forms.Textarea(attrs={"rows": 5}))
+    text = PlainTextField(
+        multiline=True, label=_("Texte proposé"), widget=forms.Textarea(attrs={"rows": 5})
+    )
     objectives = objectives_field()
-    rationale = forms.CharField(label=_("Pourquoi ce changement"), max_length=500, required=False)
+    rationale = PlainTextField(label=_("Pourquoi ce changement"), max_length=500, required=False)
 
     def clean_objectives(self):
         lines = split_lines(self.cleaned_data["objectives"])
@@ -167,8 +174,11 @@ class AmendmentForm(MemberForm):
 
 
 class CommentForm(MemberForm):
-    text = forms.CharField(
-        label=_("Commentaire"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    text = PlainTextField(
+        multiline=True,
+        label=_("Commentaire"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -182,7 +192,8 @@ class AnswerForm(MemberForm):
             "(raison obligatoire). Abstention : je ne bloque pas mais ne m'engage pas."
         ),
     )
-    reason = forms.CharField(
+    reason = PlainTextField(
+        multiline=True,
         label=_("Raison"),
         required=False,
         max_length=2000,
@@ -204,8 +215,9 @@ class AnswerForm(MemberForm):
 
 class ActionForm(MemberForm):
     objective = forms.TypedChoiceField(label=_("Objectif de la raison d'être"), coerce=int)
-    title = forms.CharField(label=_("Intitulé"), max_length=200)
-    description = forms.CharField(
+    title = PlainTextField(label=_("Intitulé"), max_length=200)
+    description = PlainTextField(
+        multiline=True,
         label=_("Description"),
         required=False,
         max_length=4000,
@@ -230,8 +242,9 @@ class ContributionForm(MemberForm):
     value_eur = forms.DecimalField(
         label=_("Valeur estimée (€)"), min_value=0, max_digits=12, decimal_places=2, initial=0
     )
-    description = forms.CharField(label=_("Quoi"), max_length=500)
-    learned = forms.CharField(
+    description = PlainTextField(label=_("Quoi"), max_length=500)
+    learned = PlainTextField(
+        multiline=True,
         label=_("Ce que nous avons appris des autres"),
         required=False,
         max_length=2000,

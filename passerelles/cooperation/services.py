@@ -37,6 +37,7 @@ from passerelles.cooperation.models import (
     StatementVote,
 )
 from passerelles.cooperation.notifications import notify
+from passerelles.core.richtext import plain_text
 
 log = DecisionLogEntry.record
 
@@ -183,12 +184,17 @@ def leave(member: SpaceMember, user) -> SpaceMember:
     return member
 
 
+def _objectives(objectives) -> list[str]:
+    """Objectives as plain text, one line each, empty ones left out."""
+    return [line[:300] for line in (plain_text(o) for o in objectives or ()) if line]
+
+
 # -- statements ---------------------------------------------------------------------------
 
 
 def write_statement(space, member, text, user) -> Statement:
     _require_voting(member, space)
-    text = (text or "").strip()
+    text = plain_text(text)
     if not text:
         raise CooperationError(_("Écrivez l'énoncé."))
     return Statement.objects.create(space=space, member=member, text=text[:280], author=user)
@@ -211,8 +217,9 @@ def new_version(space, text, objectives, user, member=None, parent=None, note=""
     the question has changed, so answers to the old text must not decide the new one."""
     if member is not None:
         _require_voting(member, space)
-    text = (text or "").strip()
-    objectives = [o.strip()[:300] for o in objectives if o and o.strip()]
+    text = plain_text(text, multiline=True)
+    objectives = _objectives(objectives)
+    note = plain_text(note)
     if not text:
         raise CooperationError(_("Le texte de la raison d'être est vide."))
     if not objectives:
@@ -249,8 +256,8 @@ def new_version(space, text, objectives, user, member=None, parent=None, note=""
 
 def propose_amendment(version, member, text, objectives, rationale, user) -> Amendment:
     _require_voting(member, version.space)
-    text = (text or "").strip()
-    objectives = [o.strip()[:300] for o in objectives if o and o.strip()]
+    text = plain_text(text, multiline=True)
+    objectives = _objectives(objectives)
     if not text or not objectives:
         raise CooperationError(_("Un amendement propose un texte et au moins un objectif."))
     with transaction.atomic():
@@ -259,7 +266,7 @@ def propose_amendment(version, member, text, objectives, rationale, user) -> Ame
             member=member,
             text=text,
             objectives=objectives,
-            rationale=(rationale or "")[:500],
+            rationale=plain_text(rationale)[:500],
             author=user,
         )
         log(
@@ -326,7 +333,7 @@ def reject_amendment(amendment, user, member=None) -> Amendment:
 
 def add_comment(version, member, text, user) -> Comment:
     _require_voting(member, version.space)
-    text = (text or "").strip()
+    text = plain_text(text, multiline=True)
     if not text:
         raise CooperationError(_("Le commentaire est vide."))
     return Comment.objects.create(version=version, member=member, text=text[:2000], author=user)
@@ -393,7 +400,7 @@ def answer(rnd, member, value, reason, user) -> Response:
         raise CooperationError(_("Ce tour de consentement est clos."))
     member = SpaceMember.objects.select_related("organisation").get(pk=member.pk)
     _require_voting(member, rnd.space)
-    reason = (reason or "").strip()
+    reason = plain_text(reason, multiline=True)
     if value not in Answer.values:
         raise CooperationError(_("Réponse inconnue."))
     if value == Answer.OBJECTION and not reason:
@@ -532,15 +539,16 @@ def add_action(space, member, lead, objective_index, title, user, description=""
     objectives = space.adopted_version.objectives
     if not 0 <= objective_index < len(objectives):
         raise CooperationError(_("Choisissez un objectif de la raison d'être adoptée."))
-    if not (title or "").strip():
+    title, description = plain_text(title), plain_text(description, multiline=True)
+    if not title:
         raise CooperationError(_("Donnez un intitulé à l'action."))
     action = Action.objects.create(
         space=space,
         version=space.adopted_version,
         objective_index=objective_index,
         objective=objectives[objective_index][:300],
-        title=title.strip()[:200],
-        description=(description or "")[:4000],
+        title=title[:200],
+        description=description[:4000],
         lead=lead,
         due_on=due_on,
         created_by=user,
@@ -578,8 +586,8 @@ def add_contribution(
         receiver=receiver,
         kind=kind,
         value_eur=value_eur,
-        description=description[:500],
-        learned=learned or "",
+        description=plain_text(description)[:500],
+        learned=plain_text(learned, multiline=True),
         created_by=user,
         given_on=given_on or timezone.localdate(),
     )

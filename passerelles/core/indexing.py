@@ -9,6 +9,12 @@ so memory stays flat). It runs inside the caller's transaction, so a rolled-back
 the indexes as they were, exactly like the immediate path.
 
 The state lives in a context variable: each thread (web request, test thread) has its own.
+
+Actions say what changed with `changed(topic, ids)`; the apps that keep a derived table
+subscribe to a topic with `listen(topic, kind, handler)` when they start. So a lower app (the
+organisations' actions) asks a higher one (the partner suggestions) to re-index without
+importing it. Topics in use: "organisation" (a row or its links changed), "project", and
+"participants" (organisations whose project participations changed).
 """
 
 from collections.abc import Callable, Iterable
@@ -18,6 +24,23 @@ from contextvars import ContextVar
 Handler = Callable[..., object]  # handler(ids: list[int], using: str)
 
 _pending: ContextVar[dict | None] = ContextVar("passerelles_deferred_indexing", default=None)
+_listeners: dict[str, dict[str, Handler]] = {}
+
+
+def listen(topic: str, kind: str, handler: Handler) -> None:
+    """Run `handler(ids, using=…)` (as `kind`) whenever an action reports `topic` changed.
+    Called from an app's ready(); registering the same kind twice keeps one."""
+    _listeners.setdefault(topic, {})[kind] = handler
+
+
+def changed(topic: str, ids: Iterable[int], using: str = "default") -> None:
+    """An action changed these rows of `topic`: every listener re-indexes them, now or at the
+    end of the deferred block."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return
+    for kind, handler in _listeners.get(topic, {}).items():
+        request(kind, ids, using, handler)
 
 
 def request(kind: str, ids: Iterable[int], using: str, handler: Handler) -> None:

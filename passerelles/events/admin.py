@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.richtext import TextFieldsAdmin
 from passerelles.events import services
 from passerelles.events.models import (
     Event,
@@ -15,7 +16,7 @@ from passerelles.events.models import (
 )
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TextFieldsAdmin, admin.TabularInline):
     model = Session
     extra = 0
     fields = ["title", "starts_at", "ends_at", "room", "capacity"]
@@ -32,7 +33,7 @@ class TableInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TextFieldsAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "place", "capacity", "is_published"]
     list_filter = ["kind", "is_published", "meetings_enabled"]
     search_fields = ["title", "slug", "place"]
@@ -62,7 +63,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(TextFieldsAdmin, admin.ModelAdmin):
     list_display = ["name", "event", "organisation", "status", "created_at", "checked_in_at"]
     list_filter = ["status", "event"]
     search_fields = ["name", "email", "organisation__name", "organisation_name"]
@@ -73,7 +74,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingProfile)
-class MeetingProfileAdmin(admin.ModelAdmin):
+class MeetingProfileAdmin(TextFieldsAdmin, admin.ModelAdmin):
     list_display = ["registration", "limited_availability", "updated_at"]
     search_fields = ["registration__name", "registration__email"]
     raw_id_fields = ["registration"]

@@ -2,7 +2,10 @@
 personal agenda of meetings).
 
 Spreadsheet cells that start with =, +, - or @ are prefixed with a quote: a name typed as
-"=HYPERLINK(…)" must stay text when staff open the file, not become a formula."""
+"=HYPERLINK(…)" must stay text when staff open the file, not become a formula.
+
+Every text is plain (core.richtext.plain_text): no tag and no HTML entity in a cell or in a
+calendar, whatever a form or an import once stored."""
 
 import csv
 import io
@@ -12,6 +15,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from openpyxl import Workbook
+
+from passerelles.core.richtext import html_to_text, plain_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,14 +45,14 @@ def attendance_rows(registrations):
     for registration in registrations:
         checked = registration.checked_in_at
         yield [
-            registration.name,
+            plain_text(registration.name),
             registration.email,
-            registration.organisation_label or _("à titre citoyen"),
+            plain_text(registration.organisation_label) or _("à titre citoyen"),
             registration.get_status_display(),
             timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
             timezone.localtime(checked).strftime("%Y-%m-%d %H:%M") if checked else "",
-            " ; ".join(session.title for session in registration.sessions.all()),
-            registration.accessibility_needs,
+            " ; ".join(plain_text(session.title) for session in registration.sessions.all()),
+            plain_text(registration.accessibility_needs, multiline=True),
         ]
 
 
@@ -87,10 +92,10 @@ def _vevent(uid, summary, start, end, *, location="", description="", url="") ->
     vevent.add("dtstamp", timezone.now())
     vevent.add("dtstart", start)
     vevent.add("dtend", end)
-    vevent.add("summary", summary)
-    if location:
+    vevent.add("summary", plain_text(summary))
+    if location := plain_text(location):
         vevent.add("location", location)
-    if description:
+    if description := plain_text(description, multiline=True):
         vevent.add("description", description)
     if url:
         vevent.add("url", url)
@@ -100,7 +105,7 @@ def _vevent(uid, summary, start, end, *, location="", description="", url="") ->
 def event_calendar(event, *, event_url: str, domain: str, sessions=None) -> bytes:
     """The event itself, then each of its sessions (or only `sessions` when given)."""
     calendar = _calendar()
-    calendar.add("x-wr-calname", event.title)
+    calendar.add("x-wr-calname", plain_text(event.title))
     if sessions is None:
         calendar.add_component(
             _vevent(
@@ -109,7 +114,8 @@ def event_calendar(event, *, event_url: str, domain: str, sessions=None) -> byte
                 event.starts_at,
                 event.ends_at,
                 location=event.place_label,
-                description=event.summary,
+                # The one-sentence summary, or the presentation's text when there is none.
+                description=event.summary or html_to_text(event.description),
                 url=event_url,
             )
         )
@@ -134,7 +140,9 @@ def agenda_calendar(registration, meetings, *, agenda_url: str, domain: str) -> 
     """A participant's meetings, one event each, with the table and the other person."""
     event = registration.event
     calendar = _calendar()
-    calendar.add("x-wr-calname", _("Mes rencontres — %(event)s") % {"event": event.title})
+    calendar.add(
+        "x-wr-calname", _("Mes rencontres — %(event)s") % {"event": plain_text(event.title)}
+    )
     for meeting in meetings:
         other = meeting.other(registration)
         who = other.name + (f" ({other.organisation_label})" if other.organisation_label else "")

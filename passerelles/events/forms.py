@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from passerelles.actors.enums import Family
 from passerelles.actors.models import Organisation
 from passerelles.core.antispam import HoneypotMixin
+from passerelles.core.richtext import PlainTextField
 from passerelles.events.enums import Priority
 from passerelles.events.models import MeetingProfile
 
 
 class RegistrationForm(HoneypotMixin, forms.Form):
-    name = forms.CharField(label=_("Nom et prénom"), max_length=150)
+    name = PlainTextField(label=_("Nom et prénom"), max_length=150)
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         help_text=_("Vous y recevrez la confirmation et le lien pour gérer votre inscription."),
@@ -22,13 +23,14 @@ class RegistrationForm(HoneypotMixin, forms.Form):
         required=False,
         empty_label=_("En mon nom (citoyen·ne) ou une autre organisation"),
     )
-    organisation_name = forms.CharField(
+    organisation_name = PlainTextField(
         label=_("Autre organisation"),
         max_length=200,
         required=False,
         help_text=_("Si votre organisation n'est pas dans l'annuaire. Vide : à titre citoyen."),
     )
-    accessibility_needs = forms.CharField(
+    accessibility_needs = PlainTextField(
+        multiline=True,
         label=_("Besoins d'accessibilité"),
         required=False,
         max_length=2000,
@@ -87,6 +89,8 @@ class MeetingProfileForm(forms.ModelForm):
     class Meta:
         model = MeetingProfile
         fields = ["offers", "seeks"]
+        # Plain text on several lines (one offer or need a line), read by the matching.
+        formfield_callback = MeetingProfile.text_fields.formfield
         widgets = {
             "offers": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),
             "seeks": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),

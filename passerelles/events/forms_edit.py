@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from passerelles.actors.models import sanitise_html
 from passerelles.events.enums import RegistrationStatus
 from passerelles.events.models import Event, Session
 
@@ -116,12 +115,9 @@ class EventEditForm(forms.ModelForm):
             "meetings_enabled": _("Rencontres one-to-one entre participant·es"),
             "max_meetings": _("Rencontres au plus par personne"),
         }
-        help_texts = {
-            "description": _(
-                "Texte simple ou HTML léger (paragraphes, listes, liens, gras) : le reste "
-                "est retiré."
-            ),
-        }
+        # Plain names, the presentation edited as Markdown (core.richtext.RichTextField, whose
+        # help says how to format).
+        formfield_callback = Event.text_fields.formfield
         widgets = {
             "description": forms.Textarea(attrs={"rows": 8}),
             "capacity": forms.NumberInput(attrs={"min": 1}),
@@ -134,9 +130,6 @@ class EventEditForm(forms.ModelForm):
         self.fields["capacity"].validators.append(_min_one)
         # Confirmed people at load time; re-counted under lock when saving.
         self.confirmed = self.instance.confirmed_registrations_count() if self.instance.pk else 0
-
-    def clean_description(self):
-        return sanitise_html(self.cleaned_data.get("description", ""))
 
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
@@ -212,6 +205,7 @@ class SessionForm(forms.ModelForm):
             "capacity": _("Places (vide : sans limite)"),
         }
         widgets = {"capacity": forms.NumberInput(attrs={"min": 1})}
+        formfield_callback = Session.text_fields.formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

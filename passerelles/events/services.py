@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from passerelles.core.mail import send_on_commit
+from passerelles.core.richtext import plain_text
 from passerelles.events.enums import MeetingStatus, RegistrationStatus
 from passerelles.events.models import Event, Meeting, MeetingProfile, Registration
 
@@ -70,6 +71,10 @@ def register(
         if not event.registration_is_open():
             raise RegistrationError(_("Les inscriptions à cet événement sont fermées."))
         email = (email or "").strip().lower()
+        # Plain text, as every path (the form, the API) would store it: no markup, no entity.
+        name = plain_text(name)
+        if not name:
+            raise RegistrationError(_("Indiquez votre nom et prénom."))
         if event.registrations.active().filter(email=email).exists():
             raise RegistrationError(
                 _("Cette adresse e-mail est déjà inscrite : utilisez le lien reçu par e-mail.")
@@ -95,11 +100,11 @@ def register(
                 registration = Registration.objects.create(
                     event=event,
                     user=user if user is not None and user.is_authenticated else None,
-                    name=name.strip(),
+                    name=name,
                     email=email,
                     organisation=organisation,
-                    organisation_name="" if organisation else organisation_name.strip(),
-                    accessibility_needs=accessibility_needs.strip(),
+                    organisation_name="" if organisation else plain_text(organisation_name),
+                    accessibility_needs=plain_text(accessibility_needs, multiline=True),
                     status=status,
                 )
         except IntegrityError as error:  # the unique e-mail constraint, from a parallel request

@@ -12,6 +12,9 @@ class ProjectsConfig(AppConfig):
         import passerelles.projects.search.models  # noqa: F401
 
     def ready(self):
+        from passerelles.projects import merging
         from passerelles.projects.search import signals
 
         signals.connect()
+        # Participations and funding lines of a merged duplicate move to the kept organisation.
+        merging.connect()

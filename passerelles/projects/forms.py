@@ -13,8 +13,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.forms import _DANGEROUS_MARKUP, lookup_communes
+from passerelles.actors.validation import lookup_communes
 from passerelles.core.forms import BoundedModelMultipleChoiceField
+from passerelles.core.richtext import DANGEROUS_MARKUP as _DANGEROUS_MARKUP
 from passerelles.geo import gazetteer
 from passerelles.geo.models import Country, Department
 from passerelles.projects.enums import PlaceSide

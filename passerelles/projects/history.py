@@ -9,7 +9,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, override
 
-from passerelles.actors.models import ChangeAction, sanitise_html
+from passerelles.actors.models import ChangeAction
+from passerelles.core.history import normalise_text
+from passerelles.core.richtext import html_to_text
 from passerelles.projects.enums import PlaceSide
 from passerelles.projects.models import Project, ProjectChangeRecord
 
@@ -50,8 +52,8 @@ def _field(project: Project, name: str) -> str:
     if value is None:
         return ""
     if name == "description":
-        # What is stored, not what was typed: the model sanitises on save.
-        return sanitise_html(value)
+        # The history reads like the page: the description as its plain text, never its tags.
+        return html_to_text(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -100,10 +102,11 @@ def snapshot(project: Project) -> dict[str, str]:
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    # Compared once normalised (line endings, spaces): only what a person sees counts.
     return {
         name: [before.get(name, ""), after.get(name, "")]
         for name in TRACKED_FIELDS
-        if before.get(name, "") != after.get(name, "")
+        if normalise_text(before.get(name, "")) != normalise_text(after.get(name, ""))
     }
 
 

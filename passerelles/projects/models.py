@@ -15,8 +15,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Side, Status
-from passerelles.actors.models import ChangeAction, sanitise_html
 from passerelles.core.collation import sort_key
+from passerelles.core.history import AbstractChangeRecord
+from passerelles.core.richtext import sanitise_html
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
 
 RESERVED_SLUGS = {"nouveau", "organisations"}
@@ -394,21 +395,12 @@ class FundingLine(models.Model):
         return str(self.funder) if self.funder_id else self.funder_name
 
 
-class ProjectChangeRecord(models.Model):
-    """Append-only history of a project, like actors.ChangeRecord: `changes` maps a field
-    name to [old, new] display strings."""
+class ProjectChangeRecord(AbstractChangeRecord):
+    """Append-only history of a project (the shared implementation: core.history)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="history")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
-    action = models.CharField(_("action"), max_length=12, choices=ChangeAction.choices)
-    changes = models.JSONField(_("changements"), default=dict)
-    comment = models.CharField(_("commentaire"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    class Meta(AbstractChangeRecord.Meta):
         verbose_name = _("modification de projet")
         verbose_name_plural = _("historique des projets")
 

@@ -14,9 +14,9 @@ from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inline
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family, Status
-from passerelles.actors.forms import lookup_communes
 from passerelles.actors.models import Organisation
 from passerelles.actors.search import search as search_organisations
+from passerelles.actors.validation import lookup_communes
 from passerelles.geo.models import Country
 from passerelles.projects.enums import EDITING_ROLES, ParticipationRole
 from passerelles.projects.forms import FastSelect, StackedMixin, refuse_markup

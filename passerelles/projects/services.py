@@ -7,11 +7,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from passerelles.actors import actions as organisation_actions
 from passerelles.actors.enums import Status
-from passerelles.actors.history import record_change as record_organisation_change
-from passerelles.actors.models import ChangeAction, Organisation, Proposal, ProposalKind
+from passerelles.actors.models import ChangeAction, Organisation
+from passerelles.core.history import ChangeSource, Origin
 from passerelles.core.mail import send_on_commit
-from passerelles.geo import gazetteer
 from passerelles.projects.history import record_change, snapshot
 from passerelles.projects.models import Participation, Project
 from passerelles.projects.search import index_projects
@@ -41,38 +41,30 @@ def add_pending_organisation(data: dict, project: Project, user, base_url: str =
     organisation" form, so it waits in the moderation queue; link it to the project; invite its
     contact when an address was given. Returns (organisation, locality_found)."""
     country = data["country"]
-    org = Organisation(
-        name=data["name"],
-        family=data["family"],
-        country=country,
-        status=Status.PENDING,
-        source=ORGANISATION_SOURCE,
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
-    found = True
+    fields = {
+        "name": data["name"],
+        "family": data["family"],
+        "country": country,
+        "is_si": True,
+        "source": ORGANISATION_SOURCE,
+    }
     if country.code == "FR":
-        org.commune = data["commune_obj"]
+        fields["commune"] = data["commune_obj"]
     else:
-        org.locality = data["locality"]
-        point = gazetteer.geocode_abroad(org.locality, country.code).point
-        found = point is not None
-        if point:
-            org.lat, org.lon = point
-    org.is_si = True
-    org.save()
+        fields["locality"] = data["locality"]
     comment = _("Nommée dans le projet « %(title)s »") % {"title": project.title}
-    record_organisation_change(org, {}, user=user, action=ChangeAction.CREATED, comment=comment)
     message = comment
     if data.get("invite_email"):
         message += ". " + _("Invitation à compléter la fiche envoyée à %(email)s.") % {
             "email": data["invite_email"]
         }
-    Proposal.objects.create(
-        kind=ProposalKind.CREATE,
-        organisation=org,
+    org = organisation_actions.create_organisation(
+        fields,
+        origin=Origin(user, ChangeSource.WEB, comment),
+        status=Status.PENDING,
         message=message,
-        proposer=user if user is not None and user.is_authenticated else None,
     )
+    found = not org.geocoding_failed
     Participation.objects.create(project=project, organisation=org, role=data["role"])
     _send_invitation(data.get("invite_email", ""), org, project, user, base_url)
     return org, found

@@ -9,7 +9,11 @@ class UsersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from passerelles.users import merging
         from passerelles.users.groups import sync_staff_group
+
+        # Rows pointing at a merged duplicate move to the kept organisation.
+        merging.connect()
 
         # post_migrate is sent once per installed app, and auth creates each app's permissions
         # in that app's turn: listening to every app (not only ours) means the last call sees

@@ -1,11 +1,19 @@
-"""Account forms: sign-up and log-in by e-mail."""
+"""Account forms: sign-up and log-in by e-mail, a new password by e-mail."""
+
+import logging
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.core.antispam import HoneypotMixin
+from passerelles.core.mail import render_subject, render_text
+from passerelles.core.richtext import PlainTextField
 from passerelles.users.models import User
+
+logger = logging.getLogger("django.contrib.auth")
 
 
 class SignupForm(HoneypotMixin, BaseUserCreationForm):
@@ -16,6 +24,7 @@ class SignupForm(HoneypotMixin, BaseUserCreationForm):
         model = User
         fields = ("full_name", "email")
         labels = {"full_name": _("Nom complet"), "email": _("Adresse e-mail")}
+        field_classes = {"full_name": PlainTextField}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -62,7 +71,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 class ApiTokenForm(forms.Form):
     """Name of a new personal API token (to recognise it in the list and revoke it)."""
 
-    name = forms.CharField(
+    name = PlainTextField(
         label=_("Nom du jeton"),
         max_length=80,
         help_text=_("Pour le reconnaître, ex. « script d'import » ou « tableur »."),
@@ -75,3 +84,26 @@ class ApiTokenForm(forms.Form):
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form, with the e-mail rendered as plain text like every other e-mail
+    (passerelles.core.mail): nothing in it is HTML-escaped."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        subject = render_subject(subject_template_name, context)
+        body = render_text(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        try:
+            message.send()
+        except Exception:
+            # As Django does: the page answers the same whether or not the mail went out.
+            logger.exception("Failed to send password reset email to %s", context["user"].pk)

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.richtext import TextFields, plain_text
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole, NetworkRole
 
 
@@ -240,8 +241,15 @@ class MembershipRequest(models.Model):
             ),
         ]
 
+    # The requester's message and staff's reason are plain text: read on a page, sent by e-mail.
+    text_fields = TextFields(lines=("message", "reason"))
+
     def __str__(self):
         return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        self.text_fields.clean(self)
+        super().save(*args, **kwargs)
 
     @property
     def is_pending(self) -> bool:
@@ -289,7 +297,7 @@ class MembershipRequest(models.Model):
 
     def reject(self, by, reason: str) -> None:
         """Refuse the request; the reason is required because it is sent to the requester."""
-        reason = (reason or "").strip()
+        reason = plain_text(reason, multiline=True)
         if not reason:
             raise MembershipRequestError(
                 _("Indiquez le motif du refus : il sera envoyé par e-mail.")

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from passerelles.users import views, views_membership
-from passerelles.users.forms import EmailAuthenticationForm
+from passerelles.users.forms import EmailAuthenticationForm, PasswordResetForm
 
 app_name = "users"
 # Templates live under users/: django.contrib.admin comes first in INSTALLED_APPS and ships its
@@ -47,6 +47,7 @@ urlpatterns = [
     path(
         "mot-de-passe/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
             template_name="users/password_reset_form.html",
             email_template_name="users/email/password_reset.txt",
             subject_template_name="users/email/password_reset_subject.txt",

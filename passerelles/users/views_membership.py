@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
 from passerelles.core.mail import send_on_commit
+from passerelles.core.richtext import PlainTextField
 from passerelles.users import perms
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole
 from passerelles.users.models import Membership, MembershipRequest, MembershipRequestError
@@ -42,6 +43,7 @@ class MembershipRequestForm(forms.ModelForm):
             )
         }
         widgets = {"message": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+        formfield_callback = MembershipRequest.text_fields.formfield
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -59,7 +61,9 @@ class ApproveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    # Plain text: it is sent by e-mail as typed.
+    reason = PlainTextField(
+        multiline=True,
         label=gettext_lazy("Motif du refus (envoyé par e-mail à la personne)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

@@ -1,15 +1,21 @@
 import factory
 
+from passerelles.actors import actions
 from passerelles.actors.enums import Family, Status
+from passerelles.actors.history import M2M_FIELDS
 from passerelles.actors.models import Organisation
+from passerelles.core import door
+from passerelles.core.history import ChangeSource, Origin
+
+FACTORY_ORIGIN = Origin(None, ChangeSource.SYSTEM, "Jeu d'essai")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
-    """A published organisation here (Blois by default)."""
+    """A published organisation here (Blois by default), created through the actions like
+    every organisation (history, moderation when pending, search and suggestion indexes)."""
 
     class Meta:
         model = Organisation
-        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Association Test {n}")
     family = Family.SI_ASSOCIATION
@@ -19,20 +25,25 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     commune_id = "41018"
     description = "Une association de solidarité internationale."
 
-    @factory.post_generation
-    def themes(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.themes.set(extracted)
-
-    @factory.post_generation
-    def sdgs(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.sdgs.set(extracted)
-
-    @factory.post_generation
-    def countries_of_action(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.countries_of_action.set(extracted)
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        status = kwargs.pop("status", Status.PUBLISHED)
+        data, rest = {}, {}
+        for name, value in kwargs.items():
+            base = name.removesuffix("_id") if name in ("commune_id", "country_id") else name
+            if base in actions.DATA_FIELDS or base in M2M_FIELDS:
+                data[base] = value
+            else:
+                rest[name] = value
+        org = actions.create_organisation(data, origin=FACTORY_ORIGIN, status=status)
+        if rest:
+            # Test set-ups only (a creation date in the past, a chosen slug): not data a
+            # person or an import can give.
+            with door.inside():
+                for name, value in rest.items():
+                    setattr(org, name, value)
+                org.save()
+        return org
 
 
 class AbroadOrganisationFactory(OrganisationFactory):
@@ -44,3 +55,8 @@ class AbroadOrganisationFactory(OrganisationFactory):
     locality = "Ouagadougou"
     lat = 12.3657
     lon = -1.5339
+
+
+def change_organisation(org, **changes):
+    """Change `org` through the door, as a test set-up (the history says "système")."""
+    return actions.update_organisation(org, changes, origin=FACTORY_ORIGIN)

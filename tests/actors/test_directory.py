@@ -7,7 +7,11 @@ from django.urls import reverse
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.vocab.models import SdgGoal, Theme
-from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.actors.factories import (
+    AbroadOrganisationFactory,
+    OrganisationFactory,
+    change_organisation,
+)
 from tests.users.factories import (
     AdminFactory,
     MembershipFactory,
@@ -127,7 +131,7 @@ def test_facet_counts_unfiltered(orgs):
 
 
 def test_country_facet_counts_an_organisation_once(orgs):
-    orgs["abroad"].countries_of_action.set(["BF", "ML"])
+    change_organisation(orgs["abroad"], countries_of_action=["BF", "ML"])
     countries = facet(DirectoryFilter({}).facets(), "country")
     assert countries["BF"].count == 1
     assert countries["ML"].count == 1
@@ -221,15 +225,16 @@ def test_list_query_count_is_constant(client, django_assert_max_num_queries, the
 
 
 def test_detail_shows_public_fields(client, orgs):
-    org = orgs["both"]
-    org.mission = "Semer l'avenir"
-    org.offers = "Formations en maraîchage"
-    org.needs = "Un partenaire au Togo"
-    org.website = "https://agrisud.example"
-    org.email = "contact@agrisud.example"
-    org.description = "<p>Texte <strong>riche</strong></p><script>alert(1)</script>"
-    org.save()
-    org.countries_of_action.set(["SN"])
+    org = change_organisation(
+        orgs["both"],
+        mission="Semer l'avenir",
+        offers="Formations en maraîchage",
+        needs="Un partenaire au Togo",
+        website="https://agrisud.example",
+        email="contact@agrisud.example",
+        description="<p>Texte <strong>riche</strong></p><script>alert(1)</script>",
+        countries_of_action=["SN"],
+    )
     html = client.get(org.get_absolute_url()).content.decode()
     for text in (
         "Semer l&#x27;avenir",

@@ -200,7 +200,7 @@ def test_the_form_groups_fields_in_titled_sections():
 def test_an_imported_legal_form_outside_our_list_does_not_block_editing():
     org = OrganisationFactory(legal_form="9150")
     data = org_form_data(name=org.name, legal_form="9150")
-    form = OrganisationForm(data=data, instance=org)
+    form = OrganisationForm(data=data, organisation=org)
     assert form.is_valid(), form.errors
 
 

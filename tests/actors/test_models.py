@@ -6,7 +6,11 @@ from django.db import IntegrityError, transaction
 
 from passerelles.actors.enums import Side, Status
 from passerelles.actors.models import NotDuplicate, Organisation, Proposal, ProposalKind
-from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.actors.factories import (
+    AbroadOrganisationFactory,
+    OrganisationFactory,
+    change_organisation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +88,7 @@ def test_slugs_are_unique_and_stable():
     b = OrganisationFactory(name="Terre solidaire")
     assert a.slug == "terre-solidaire"
     assert b.slug == "terre-solidaire-2"
-    b.name = "Autre nom"
-    b.save()
+    b = change_organisation(b, name="Autre nom")
     assert b.slug == "terre-solidaire-2"
 
 

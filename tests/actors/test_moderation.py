@@ -10,10 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from passerelles.actors import services
+from passerelles.actors import moderation
 from passerelles.actors.duplicates import candidates_for, likely_pairs
 from passerelles.actors.enums import Status
 from passerelles.actors.models import ChangeRecord, NotDuplicate, Organisation, Proposal
+from passerelles.core.history import ChangeSource, Origin
 from passerelles.vocab.models import Theme
 from tests.actors.contribution_helpers import client_for, edit_data, org_form_data
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
@@ -38,11 +39,9 @@ def _propose(client, **overrides):
 
 
 def test_queue_lists_pending_proposals_oldest_first_with_counts(staff_client):
-    old = Proposal.objects.create(
-        kind="create",
-        organisation=OrganisationFactory(name="Ancienne", status=Status.PENDING),
-        created_at=timezone.now() - timedelta(days=3),
-    )
+    # A pending organisation comes with its creation proposal (the actions open it).
+    old = OrganisationFactory(name="Ancienne", status=Status.PENDING).proposals.get()
+    Proposal.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
     new = Proposal.objects.create(kind="update", organisation=OrganisationFactory(name="Récente"))
     Proposal.objects.create(kind="update", organisation=OrganisationFactory(), status="approved")
     response = staff_client.get(reverse("actors:moderation"))
@@ -110,7 +109,7 @@ def test_approving_a_correction_applies_the_payload_with_history(client, staff_c
     org.refresh_from_db()
     assert org.phone == "02 54 11 22 33"
     assert list(org.themes.all()) == [theme]
-    record = ChangeRecord.objects.get(organisation=org)
+    record = ChangeRecord.objects.exclude(source=ChangeSource.SYSTEM).get(organisation=org)
     assert record.user == staff_client.staff
     assert set(record.changes) == {"phone", "themes"}
 
@@ -180,7 +179,8 @@ def test_merging_fills_empty_fields_moves_people_and_archives_the_duplicate(
         rna="W412001234",
         themes=[theme_b],
     )
-    proposal = Proposal.objects.create(kind="create", organisation=dup, proposer_email="p@x.org")
+    proposal = dup.proposals.get()
+    Proposal.objects.filter(pk=proposal.pk).update(proposer_email="p@x.org")
     correction = Proposal.objects.create(kind="update", organisation=dup, payload={"phone": "1"})
     member = MembershipFactory(organisation=dup).user
     MembershipFactory(organisation=target)
@@ -202,8 +202,13 @@ def test_merging_fills_empty_fields_moves_people_and_archives_the_duplicate(
     assert correction.organisation == target
     assert proposal.status == "merged" and proposal.merged_into == target
     assert dup.status == Status.ARCHIVED
-    assert target.history.get().action == "merged"
-    assert dup.history.get().action == "merged"
+    # Both merge records, and the duplicate's own story, now read on the kept record; the
+    # duplicate's records say which record they were made to.
+    merged = target.history.filter(action="merged")
+    assert merged.count() == 2
+    assert merged.filter(merged_from=f"Maison des solidarites (n° {dup.pk})").count() == 1
+    assert target.history.filter(merged_from__startswith="Maison des solidarites").count() == 2
+    assert not dup.history.exists()
     assert "rejoint une fiche existante" in mail.outbox[0].subject
 
 
@@ -290,14 +295,14 @@ def test_a_merged_record_address_leads_to_the_kept_one_and_projects_follow(clien
     kept = OrganisationFactory(name="Amis du Togo")
     duplicate = OrganisationFactory(name="Les amis du Togo")
     older = OrganisationFactory(name="Amis Togo")
-    services.merge(older, duplicate, StaffFactory())
+    moderation.merge(older, duplicate, origin=Origin(StaffFactory()))
     shared, own = ProjectFactory(), ProjectFactory()
     ParticipationFactory(project=shared, organisation=kept, role="lead")
     ParticipationFactory(project=shared, organisation=duplicate, role="lead")
     ParticipationFactory(project=own, organisation=duplicate, role="partner_here")
     line = FundingLineFactory(project=own, funder=duplicate)
 
-    services.merge(duplicate, kept, StaffFactory())
+    moderation.merge(duplicate, kept, origin=Origin(StaffFactory()))
 
     response = client.get(reverse("actors:detail", args=[duplicate.slug]))
     assert response.status_code == 301 and response["Location"] == kept.get_absolute_url()
@@ -318,8 +323,8 @@ def test_an_archived_record_that_was_not_merged_stays_hidden(client):
 
 def test_a_record_cannot_be_merged_into_itself():
     org = OrganisationFactory()
-    with pytest.raises(services.ModerationError):
-        services.merge(org, org, StaffFactory())
+    with pytest.raises(moderation.ModerationError):
+        moderation.merge(org, org, origin=Origin(StaffFactory()))
 
 
 def test_members_edit_directly_with_history_and_place_follows_the_commune(client):
@@ -332,14 +337,16 @@ def test_members_edit_directly_with_history_and_place_follows_the_commune(client
     org.refresh_from_db()
     assert org.commune_id == "45234" and org.department_id == "45"
     assert org.lat == pytest.approx(47.9, abs=0.1)
-    assert org.history.get().changes["commune"] == ["Blois (41)", "Orléans (45)"]
+    record = org.history.exclude(source=ChangeSource.SYSTEM).get()
+    assert record.changes["commune"] == ["Blois (41)", "Orléans (45)"]
+    assert record.source == ChangeSource.WEB
 
 
 def test_an_edit_that_changes_nothing_writes_no_history(client):
     org = OrganisationFactory()
     client.force_login(MembershipFactory(organisation=org).user)
     client.post(reverse("actors:edit", args=[org.slug]), edit_data(org))
-    assert not org.history.exists()
+    assert not org.history.exclude(source=ChangeSource.SYSTEM).exists()
 
 
 def test_history_page_hides_emails_from_the_public_and_shows_them_to_staff(client, staff_client):
@@ -436,9 +443,10 @@ def test_an_admin_edit_writes_history(staff_client):
         data.pop(key, None)
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    record = org.history.get()
+    record = org.history.exclude(source=ChangeSource.SYSTEM).get()
     assert record.changes["phone"] == ["", "02 38 00 00 00"]
     assert record.user == staff_client.staff
+    assert record.source == ChangeSource.ADMIN
 
 
 def _request_for(user):

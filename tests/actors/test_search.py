@@ -3,6 +3,7 @@
 import pytest
 from django.db.models import Count
 
+from passerelles.actors import actions
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
 from passerelles.actors.search import (
@@ -12,7 +13,12 @@ from passerelles.actors.search import (
     search,
 )
 from passerelles.vocab.models import Theme
-from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.actors.factories import (
+    FACTORY_ORIGIN,
+    AbroadOrganisationFactory,
+    OrganisationFactory,
+    change_organisation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -192,8 +198,7 @@ def test_caller_filters_are_kept_and_composable(orgs):
 def test_index_follows_save_and_delete():
     org = OrganisationFactory(name="Jardins Partagés", description="Une association.")
     assert names("jardin") == [org.name]
-    org.name = "Vergers Partagés"
-    org.save()
+    change_organisation(org, name="Vergers Partagés")
     assert names("jardin") == []
     assert names("verger") == [org.name]
     org.delete()
@@ -204,34 +209,31 @@ def test_index_follows_theme_changes():
     health = Theme.objects.get(slug="sante")
     org = OrganisationFactory(name="Les Amis", description="Une association.")
     assert names("paludisme") == []
-    org.themes.add(health)
+    change_organisation(org, themes=[health])
     assert names("paludisme") == [org.name]
-    org.themes.remove(health)
+    change_organisation(org, themes=[])
     assert names("paludisme") == []
-    health.organisations.add(org)
+    change_organisation(org, themes=[health])
     assert names("paludisme") == [org.name]
-    health.organisations.clear()
-    assert names("paludisme") == []
-    org.themes.add(health)
     health.synonyms += "\ndrépanocytose"
     health.save()
     assert names("drépanocytose") == [org.name]
 
 
-def test_bulk_created_organisations_are_indexed_by_rebuild():
-    base = OrganisationFactory.build(description="Filière karité.")
-    Organisation.objects.bulk_create(
-        [
-            Organisation(
-                name=f"Karité {i}",
-                slug=f"karite-{i}",
-                family=base.family,
-                country_id="FR",
-                description=base.description,
-            )
-            for i in range(5)
-        ]
-    )
+def test_bulk_created_organisations_are_indexed_and_a_rebuild_restores_the_index():
+    rows = [
+        {
+            "name": f"Karité {i}",
+            "family": "si_association",
+            "country": "FR",
+            "commune": "41018",
+            "description": "Filière karité.",
+        }
+        for i in range(5)
+    ]
+    created = actions.bulk_create_organisations(rows, origin=FACTORY_ORIGIN)
+    assert len(names("karité")) == 5
+    remove_from_index([org.pk for org in created])
     assert names("karité") == []
     progress = []
     assert rebuild_index(lambda done, total: progress.append((done, total))) == 5

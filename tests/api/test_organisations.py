@@ -4,7 +4,11 @@ import pytest
 
 from passerelles.actors.enums import Family, Status
 from passerelles.vocab.models import SdgGoal, Theme
-from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.actors.factories import (
+    AbroadOrganisationFactory,
+    OrganisationFactory,
+    change_organisation,
+)
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/organisations"
@@ -112,8 +116,7 @@ def test_invalid_parameters_are_4xx_with_french_message(client, params, message)
 
 def test_detail(client, orgs):
     org = orgs["blois"]
-    org.sdgs.set([SdgGoal.objects.get(code=3)])
-    org.countries_of_action.set(["SN", "ML"])
+    change_organisation(org, sdgs=[SdgGoal.objects.get(code=3)], countries_of_action=["SN", "ML"])
     data = client.get(f"{LIST}/{org.pk}").json()
     assert ITEM_KEYS <= set(data)
     assert data["sdgs"] == [3]

@@ -154,7 +154,7 @@ def _form_data(**overrides):
     data = {
         "title": "Nouvel appel",
         "funder_name": "AFD",
-        "description": "<p>Ok</p><script>x</script>",
+        "description": "Un appel **ouvert** aux associations.",
         "opens_on": "2026-11-01",
         "closes_on": "2026-12-31",
         "eligible_families": ["si_association"],
@@ -174,7 +174,7 @@ def test_only_staff_record_calls(role, org):
     if role in STAFF_ROLES:
         assert response.status_code == 302
         call = FundingCall.objects.get(title="Nouvel appel")
-        assert "<script>" not in call.description
+        assert call.description == "<p>Un appel <strong>ouvert</strong> aux associations.</p>"
     else:
         assert response.status_code == (302 if role == "visitor" else 403)
         assert not FundingCall.objects.exists()

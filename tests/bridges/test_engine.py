@@ -3,7 +3,7 @@ index kept in sync, and the indexed ranking equal to scoring every organisation.
 
 import pytest
 
-from passerelles.actors.enums import Status
+from passerelles.actors import actions
 from passerelles.bridges.models import OrganisationProfile
 from passerelles.bridges.suggest import (
     Filters,
@@ -15,7 +15,12 @@ from passerelles.bridges.suggest import (
 from passerelles.bridges.suggest.engine import brute_force, rank
 from passerelles.bridges.suggest.index import get_index
 from passerelles.vocab.models import Theme
-from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.actors.factories import (
+    FACTORY_ORIGIN,
+    AbroadOrganisationFactory,
+    OrganisationFactory,
+    change_organisation,
+)
 from tests.projects.factories import linked_project
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +49,7 @@ def test_unpublishing_removes_an_organisation_from_suggestions(directory):
     need = "réparer des vélos et former des mécaniciens"
     velo = directory["velo"]
     assert _names(suggestions_for_need(need, limit=1)) == [velo.name]
-    velo.status = Status.ARCHIVED
-    velo.save()
+    actions.archive_organisation(velo, origin=FACTORY_ORIGIN)
     assert velo.name not in _names(suggestions_for_need(need, limit=50))
     assert not OrganisationProfile.objects.filter(organisation=velo).exists()
 
@@ -54,8 +58,7 @@ def test_an_edit_is_seen_by_the_next_request(directory):
     fablab = directory["fablab"]
     need = "sérigraphie sur textile"
     assert fablab.name not in _names(suggestions_for_need(need))
-    fablab.offers = "Ateliers de sérigraphie sur textile"
-    fablab.save()
+    change_organisation(fablab, offers="Ateliers de sérigraphie sur textile")
     assert _names(suggestions_for_need(need))[0] == fablab.name
 
 

@@ -5,11 +5,12 @@ comes between "Eau" and "Énergie", and "Égypte" between "Danemark" and "Espagn
 import pytest
 from django.urls import reverse
 
+from passerelles.actors import actions
 from passerelles.actors.models import Organisation
 from passerelles.core.collation import sort_key
 from passerelles.geo.models import Country, Region
 from passerelles.projects.models import Project
-from tests.actors.factories import OrganisationFactory
+from tests.actors.factories import FACTORY_ORIGIN, OrganisationFactory, change_organisation
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,13 +38,15 @@ def test_the_directory_lists_organisations_in_french_order(client):
 
 
 def test_bulk_created_and_renamed_organisations_keep_their_place():
-    Organisation.objects.bulk_create(
-        [OrganisationFactory.build(name=name, slug=f"o{i}") for i, name in enumerate(NAMES)]
+    actions.bulk_create_organisations(
+        [
+            {"name": name, "family": "network", "country": "FR", "commune": "41018"}
+            for name in NAMES
+        ],
+        origin=FACTORY_ORIGIN,
     )
     assert [o.name for o in Organisation.objects.all()] == FRENCH
-    org = Organisation.objects.get(name="zèbres du Loiret")
-    org.name = "Ânes solidaires"
-    org.save(update_fields=["name"])
+    change_organisation(Organisation.objects.get(name="zèbres du Loiret"), name="Ânes solidaires")
     assert [o.name for o in Organisation.objects.all()][:3] == [
         "Amis de Kaya",
         "Ânes solidaires",

@@ -229,15 +229,33 @@ def test_the_edit_form_shows_paris_times_and_the_sessions(client):
     assert '<label for="id_title">' in page and "<legend>" in page
 
 
-def test_description_is_sanitised(client):
+def test_description_with_code_is_refused_with_a_message(client):
+    # The text layer's rule (core.richtext): code pasted in a text is refused, so the person
+    # sees what happened instead of having it silently removed.
     _staff(client)
-    client.post(
+    response = client.post(
         reverse("events:create"),
         _event_data(description='<p onclick="x()">Bonjour</p><script>alert(1)</script>'),
     )
-    description = Event.objects.get().description
-    assert "Bonjour" in description
-    assert "<script" not in description and "onclick" not in description
+    assert response.status_code == 400
+    assert "Ce texte contient du code" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_description_is_edited_as_markdown_and_stored_sanitised(client):
+    _staff(client)
+    client.post(
+        reverse("events:create"),
+        _event_data(description="Accueil **dès 9 h**.\r\n\r\n- café\r\n- <em>plénière</em>"),
+    )
+    event = Event.objects.get()
+    assert event.description == (
+        "<p>Accueil <strong>dès 9 h</strong>.</p>\n"
+        "<ul>\n<li>café</li>\n<li><em>plénière</em></li>\n</ul>"
+    )
+    response = client.get(reverse("events:edit", args=[event.slug]))
+    textarea = response.content.decode().split('id="id_description"')[1].split("</textarea>")[0]
+    assert "Accueil **dès 9 h**." in textarea and "&lt;" not in textarea
 
 
 def test_staff_edit_add_and_delete_sessions(client):

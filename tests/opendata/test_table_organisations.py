@@ -13,6 +13,7 @@ from passerelles.opendata import registry
 from passerelles.opendata.report import CREATED, REJECTED, UNCHANGED, UPDATED
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 from tests.opendata.conftest import csv_bytes, org_row
+from tests.users.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,24 @@ def test_a_row_creates_a_published_organisation_with_its_vocabularies():
     assert {g.code for g in org.sdgs.all()} == {2, 3, 4}
     assert {c.code for c in org.countries_of_action.all()} == {"BF", "SN"}
     assert org.website == "https://www.exemple.org"
-    assert ChangeRecord.objects.filter(organisation=org).exists()
+    # The history says it was imported, from a table, and by whom.
+    record = ChangeRecord.objects.get(organisation=org)
+    assert (record.action, record.source) == ("imported", "table")
+    assert record.comment == "Import de tableau" and record.changes["name"][1] == org.name
+
+
+def test_an_update_by_import_is_recorded_as_an_import_with_what_changed():
+    org = OrganisationFactory(name="Gardée", siren=siren(5), phone="")
+    staff = StaffFactory()
+    row = org_row(1, name="Gardée", siren=siren(5), phone="02 54", themes="")
+    report = run(csv_bytes([row]), user=staff)
+    assert report.counts[UPDATED] == 1, report.rejections
+    record = ChangeRecord.objects.get(organisation=org, source="table")
+    assert record.action == "imported" and record.user == staff
+    assert set(record.changes) == {"phone"}
+    # Imported again: nothing changes, nothing is recorded.
+    assert run(csv_bytes([row])).counts[UNCHANGED] == 1
+    assert org.history.filter(source="table").count() == 1
 
 
 def test_imported_links_reach_the_search_index_and_the_suggestion_profile():
@@ -151,7 +169,7 @@ def test_matching_by_siren_then_rna_then_name_and_commune():
         ]
     )
     report = run(data)
-    assert report.counts == {CREATED: 0, UPDATED: 4, UNCHANGED: 0, REJECTED: 0}
+    assert report.counts == {CREATED: 0, UPDATED: 4, UNCHANGED: 0, REJECTED: 0}, report.rejections
     by_siren.refresh_from_db()
     assert by_siren.name == "Nouveau nom"
     assert Organisation.objects.get(pk=by_rna.pk).acronym == "AU"

@@ -64,6 +64,7 @@ def test_a_rolled_back_bulk_write_leaves_no_index_entry():
 
 def test_renaming_a_participant_reindexes_its_projects():
     from passerelles.projects.search import index_projects
+    from tests.actors.factories import change_organisation
     from tests.projects.factories import ParticipationFactory
 
     participation = ParticipationFactory(
@@ -73,12 +74,10 @@ def test_renaming_a_participant_reindexes_its_projects():
     index_projects([participation.project_id, other.pk])  # as services.py does after a form
     org = participation.organisation
     assert found("Quiberon") == []
-    org.name = "Comité de jumelage Quiberon"
-    org.save()
+    change_organisation(org, name="Comité de jumelage Quiberon")
     assert found("Quiberon") == [participation.project]
     # Inside a bulk block (an import), the lookup of its projects waits for the flush.
     with indexing.deferred_indexing():
-        org.name = "Collectif Zanzibar"
-        org.save()
+        change_organisation(org, name="Collectif Zanzibar")
         assert found("Zanzibar") == []
     assert found("Zanzibar") == [participation.project]

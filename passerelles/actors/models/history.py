@@ -1,37 +1,20 @@
-"""Change history of organisations: who changed what, when, with the old and new values."""
+"""Change history of organisations: who changed what, when, through which channel, with the old
+and new values (the shared implementation is passerelles.core.history)."""
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.history import AbstractChangeRecord, ChangeAction, ChangeSource
 
-class ChangeAction(models.TextChoices):
-    CREATED = "created", _("création")
-    UPDATED = "updated", _("modification")
-    PROPOSAL_APPROVED = "approved", _("proposition acceptée")
-    MERGED = "merged", _("fusion d'un doublon")
-    IMPORTED = "imported", _("import")
-    STATUS = "status", _("changement de statut")
+__all__ = ["ChangeAction", "ChangeRecord", "ChangeSource"]
 
 
-class ChangeRecord(models.Model):
-    """Append-only: one row per save that changed something. `changes` maps a field name to
-    [old, new] as displayable strings (related objects by label, lists sorted)."""
-
+class ChangeRecord(AbstractChangeRecord):
     organisation = models.ForeignKey(
         "actors.Organisation", on_delete=models.CASCADE, related_name="history"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
-    action = models.CharField(_("action"), max_length=12, choices=ChangeAction.choices)
-    changes = models.JSONField(_("changements"), default=dict)
-    comment = models.CharField(_("commentaire"), max_length=300, blank=True)
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    class Meta(AbstractChangeRecord.Meta):
         verbose_name = _("modification")
         verbose_name_plural = _("historique des modifications")
 

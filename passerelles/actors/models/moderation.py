@@ -118,7 +118,11 @@ class NotDuplicate(models.Model):
 
     @classmethod
     def remember(cls, a, b, user=None):
-        first, second = sorted([a.pk, b.pk])
+        return cls.remember_ids(a.pk, b.pk, user=user)
+
+    @classmethod
+    def remember_ids(cls, a: int, b: int, user=None):
+        first, second = sorted([a, b])
         return cls.objects.get_or_create(
             first_id=first, second_id=second, defaults={"decided_by": user}
         )[0]

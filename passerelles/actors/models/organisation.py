@@ -2,7 +2,6 @@
 
 import re
 
-import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -10,7 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -18,14 +16,11 @@ from stdnum.fr import siret as stdnum_siret
 from passerelles.actors.enums import Family, Side, Size, Status
 from passerelles.actors.legal_forms import is_ess_by_law
 from passerelles.core.collation import sort_key
+from passerelles.core.door import GuardedQuerySet
+from passerelles.core.richtext import sanitise_html
+from passerelles.core.slugs import slug_base, unique_slug
 
-# Tags allowed in rich-text descriptions; everything else (scripts, styles, event handlers) is
-# stripped by nh3 before saving.
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote"}
-
-
-def sanitise_html(value: str) -> str:
-    return nh3.clean(value or "", tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow")
+__all__ = ["Organisation", "OrganisationQuerySet", "sanitise_html"]
 
 
 def validate_siren(value: str):
@@ -53,21 +48,8 @@ validate_rna = RegexValidator(
 )
 
 
-class OrganisationQuerySet(models.QuerySet):
-    # Bulk writers (demo, imports) bypass save(): the sort column is kept right here too.
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for obj in objs:
-            obj.sort_name = sort_key(obj.name)[:200]
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if "name" in fields:
-            for obj in objs:
-                obj.sort_name = sort_key(obj.name)[:200]
-            fields = [*fields, "sort_name"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
+class OrganisationQuerySet(GuardedQuerySet, models.QuerySet):
+    """Rows are written by passerelles.actors.actions only (GuardedQuerySet checks it)."""
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -109,6 +91,9 @@ class Organisation(models.Model):
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
     family = models.CharField(_("famille d'acteurs"), max_length=30, choices=Family.choices)
+    # Set when the family was guessed (the retired "partner abroad" family typed from a name):
+    # staff confirm it from a short review list; any later choice of the family clears it.
+    family_to_review = models.BooleanField(_("famille à vérifier"), default=False)
     is_ess = models.BooleanField(_("économie sociale et solidaire (ESS)"), default=False)
     is_si = models.BooleanField(_("solidarité internationale"), default=False)
     legal_form = models.CharField(
@@ -249,27 +234,35 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
-    def save(self, *args, **kwargs):
+    def get_absolute_url(self):
+        return reverse("actors:detail", kwargs={"slug": self.slug})
+
+    # What follows from the other fields. Called by the actions module before every write,
+    # single or bulk, and nowhere else: the one place these rules live.
+    DERIVED_FIELDS = ("sort_name", "side", "department", "is_ess", "description", "slug")
+
+    def derive(self, *, with_slug: bool = True) -> None:
+        """Set the derived fields: the sort key, the side (from the country, never the family),
+        the department and the town-hall point (from the commune), ESS by law (from the legal
+        form), the description sanitised, a unique slug (unless `with_slug` is False: bulk
+        writers allocate slugs for a whole batch)."""
         self.description = sanitise_html(self.description)
         self.sort_name = sort_key(self.name)[:200]
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "sort_name"}
         self.side = Side.HERE if self.country_id == "FR" else Side.THERE
         if self.commune_id:
-            self.department_id = self.commune.department_id
-            if self.lat is None and self.commune.lat is not None:
-                self.lat, self.lon = self.commune.lat, self.commune.lon
+            commune = self.commune
+            self.department_id = commune.department_id
+            if self.lat is None and commune.lat is not None:
+                self.lat, self.lon = commune.lat, commune.lon
         else:
             self.department_id = None
         if is_ess_by_law(self.legal_form):
             self.is_ess = True
-        if not self.slug:
-            self.slug = self._unique_slug()
-        super().save(*args, **kwargs)
+        if with_slug and not self.slug:
+            self.slug = unique_slug(Organisation, self.slug_base(), exclude_pk=self.pk)
 
-    def get_absolute_url(self):
-        return reverse("actors:detail", kwargs={"slug": self.slug})
+    def slug_base(self) -> str:
+        return slug_base(self.acronym or self.name, "organisation", 200)
 
     @property
     def is_there(self) -> bool:
@@ -283,24 +276,18 @@ class Organisation(models.Model):
         return ", ".join(p for p in parts if p)
 
     def clean(self):
-        errors = {}
+        # The same rules as every form, API call and import (passerelles.actors.rules).
+        from passerelles.actors.rules import place_and_identifier_errors
+
         self.siren = re.sub(r"\s", "", self.siren or "")
         self.siret = re.sub(r"\s", "", self.siret or "")
         self.rna = (self.rna or "").strip().upper()
-        if self.siret and self.siren and not self.siret.startswith(self.siren):
-            errors["siret"] = _("Le SIRET doit commencer par le SIREN de l'organisation.")
-        if self.country_id == "FR":
-            if not self.commune_id and not self.locality:
-                errors["commune"] = _("Indiquez la commune du siège en France.")
-        else:
-            if self.commune_id:
-                errors["commune"] = _("Une organisation à l'étranger n'a pas de commune française.")
+        errors = place_and_identifier_errors(
+            country=self.country_id,
+            commune=self.commune_id,
+            locality=self.locality,
+            siren=self.siren,
+            siret=self.siret,
+        )
         if errors:
             raise ValidationError(errors)
-
-    def _unique_slug(self) -> str:
-        base = slugify(self.acronym or self.name)[:200] or "organisation"
-        slug, n = base, 2
-        while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug

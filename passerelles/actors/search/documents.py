@@ -51,7 +51,9 @@ def _documents(ids: list[int], themes: dict[int, str], using: str) -> list[Docum
 
     rows = (
         Organisation.objects.using(using)
-        .filter(pk__in=ids)
+        # A record merged into another is no longer an organisation of its own: no document
+        # (its id is then removed from the index, like a deleted one).
+        .filter(pk__in=ids, merged_into__isnull=True)
         .values_list(
             "pk",
             "name",

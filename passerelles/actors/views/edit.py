@@ -1,5 +1,6 @@
 """Contributions: propose a new organisation, edit one you act for, suggest a correction, read
-the history. Rules live in perms.py, multi-model work in services.py."""
+the history. Rules live in perms.py; writes go through actions.py (moderation.py for the
+proposals)."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -9,14 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from passerelles.actors import perms, services
+from passerelles.actors import actions, moderation, perms
 from passerelles.actors.forms import CorrectionForm, OrganisationForm, ProposeForm
 from passerelles.actors.history import field_label
 from passerelles.actors.models import ChangeAction, Organisation
+from passerelles.core.history import ChangeSource, Origin
 
 
-def _geocoding_warning(request, form, org):
-    if form.geocoding_failed:
+def _geocoding_warning(request, org):
+    if getattr(org, "geocoding_failed", False):
         messages.warning(
             request,
             _(
@@ -34,8 +36,13 @@ def propose(request):
         raise PermissionDenied
     form = ProposeForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        proposal = services.propose_organisation(form, user=request.user)
-        _geocoding_warning(request, form, proposal.organisation)
+        proposal = moderation.propose_organisation(
+            form.data_for_actions(),
+            origin=Origin(request.user, ChangeSource.WEB),
+            message=form.cleaned_data.get("message", ""),
+            contact_email=form.cleaned_data.get("contact_email", ""),
+        )
+        _geocoding_warning(request, proposal.organisation)
         return redirect(reverse("actors:propose") + "?merci=1")
     return render(request, "actors/propose.html", {"form": form})
 
@@ -51,10 +58,14 @@ def edit(request, slug):
             "can_correct": perms.can_suggest_correction(request.user, org),
         }
         return render(request, "actors/edit_forbidden.html", context, status=403)
-    form = OrganisationForm(request.POST or None, request.FILES or None, instance=org)
+    form = OrganisationForm(request.POST or None, request.FILES or None, organisation=org)
     if request.method == "POST" and form.is_valid():
-        org = services.edit_organisation(form, request.user)
-        _geocoding_warning(request, form, org)
+        org = actions.update_organisation(
+            org,
+            form.data_for_actions(changed_only=True),
+            origin=Origin(request.user, ChangeSource.WEB),
+        )
+        _geocoding_warning(request, org)
         messages.success(request, _("Les modifications sont enregistrées."))
         return redirect(org)
     return render(request, "actors/edit.html", {"form": form, "organisation": org})
@@ -67,9 +78,15 @@ def suggest_correction(request, slug):
     if perms.can_edit_organisation(request.user, org) and request.method == "GET":
         # Members and staff need no moderation: send them to the direct edit form.
         return redirect("actors:edit", slug=org.slug)
-    form = CorrectionForm(request.POST or None, instance=org, user=request.user)
+    form = CorrectionForm(request.POST or None, organisation=org, user=request.user)
     if request.method == "POST" and form.is_valid():
-        proposal = services.suggest_correction(form, org, user=request.user)
+        proposal = moderation.suggest_correction(
+            org,
+            form.changed_payload(),
+            origin=Origin(request.user, ChangeSource.WEB),
+            message=form.cleaned_data.get("message", ""),
+            contact_email=form.cleaned_data.get("contact_email", ""),
+        )
         if proposal is None:
             messages.info(request, _("Vous n'avez rien modifié : aucune correction envoyée."))
         else:

@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from passerelles.actors import perms, services
+from passerelles.actors import moderation, perms
 from passerelles.actors.duplicates import candidates_for, likely_pairs
 from passerelles.actors.forms import MergeForm, RejectForm
 from passerelles.actors.history import field_label
 from passerelles.actors.models import Organisation, Proposal, ProposalKind, ProposalStatus
+from passerelles.core.history import ChangeSource, Origin
 
 QUEUE_PAGE = 100
 
@@ -69,6 +70,7 @@ def queue(request):
 def _decide(request, proposal, candidates):
     """Apply the POSTed decision; returns (done, reject_form, merge_form)."""
     action = request.POST.get("action")
+    origin = Origin(request.user, ChangeSource.WEB)
     reject_form = RejectForm(request.POST if action == "reject" else None)
     merge_form = MergeForm(
         request.POST if action == "merge" else None,
@@ -77,30 +79,30 @@ def _decide(request, proposal, candidates):
     )
     try:
         if action == "approve":
-            services.approve(proposal, request.user)
+            moderation.approve(proposal, origin=origin)
             messages.success(request, _("Proposition acceptée et publiée."))
             return True, reject_form, merge_form
         if action == "reject" and reject_form.is_valid():
-            services.reject(proposal, request.user, reject_form.cleaned_data["reason"])
+            moderation.reject(proposal, reject_form.cleaned_data["reason"], origin=origin)
             messages.success(request, _("Proposition refusée ; le motif est envoyé."))
             return True, reject_form, merge_form
         if action == "merge" and merge_form.is_valid():
             target = merge_form.cleaned_data["target"]
-            services.merge(proposal.organisation, target, request.user, proposal=proposal)
+            moderation.merge(proposal.organisation, target, origin=origin, proposal=proposal)
             messages.success(
                 request, _("Fiches fusionnées dans « %(name)s ».") % {"name": target.name}
             )
             return True, reject_form, merge_form
         if action == "not_duplicate":
             other = _organisation_or_404(request.POST.get("other"))
-            services.mark_not_duplicate(proposal.organisation, other, request.user)
+            moderation.mark_not_duplicate(proposal.organisation, other, origin=origin)
             messages.success(
                 request,
                 _("C'est noté : « %(name)s » ne sera plus proposée comme doublon.")
                 % {"name": other.name},
             )
             return False, reject_form, merge_form
-    except services.ModerationError as error:
+    except moderation.ModerationError as error:
         # Nothing was applied: back to the review page with the reason.
         messages.error(request, str(error))
         return False, reject_form, merge_form
@@ -131,7 +133,7 @@ def review(request, pk):
             status = 400
         else:
             return redirect("actors:review", pk=proposal.pk)
-    changes, errors = services.proposed_changes(proposal)
+    changes, errors = moderation.proposed_changes(proposal)
     rows = [
         {"name": name, "label": field_label(name), "old": old, "new": new}
         for name, (old, new) in changes.items()
@@ -158,7 +160,9 @@ def duplicates(request):
         action = request.POST.get("action")
         try:
             if action == "not_duplicate":
-                services.mark_not_duplicate(first, second, request.user)
+                moderation.mark_not_duplicate(
+                    first, second, origin=Origin(request.user, ChangeSource.WEB)
+                )
                 messages.success(request, _("C'est noté : ces deux fiches sont distinctes."))
             elif action == "merge":
                 # The form says which record to keep; the other one is folded into it.
@@ -170,7 +174,7 @@ def duplicates(request):
                         first,
                     )
                 )
-                services.merge(drop, keep, request.user)
+                moderation.merge(drop, keep, origin=Origin(request.user, ChangeSource.WEB))
                 messages.success(
                     request,
                     _("« %(drop)s » est fusionnée dans « %(keep)s ».")
@@ -178,7 +182,7 @@ def duplicates(request):
                 )
             else:
                 messages.error(request, _("Action inconnue."))
-        except services.ModerationError as error:
+        except moderation.ModerationError as error:
             messages.error(request, str(error))
         return redirect("actors:duplicates")
     pairs, total = likely_pairs()

@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family
-from passerelles.actors.models import sanitise_html
+from passerelles.core.richtext import TextFields
 
 # A deadline this close is highlighted (in words, not only in colour).
 CLOSING_SOON_DAYS = 21
@@ -145,11 +145,14 @@ class FundingCall(models.Model):
             ),
         ]
 
+    # The presentation is rich text (edited as Markdown); names are plain.
+    text_fields = TextFields(plain=("title", "funder_name"), rich=("description",))
+
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description = sanitise_html(self.description)
+        self.text_fields.clean(self)
         if self.funder_id and not self.funder_name:
             self.funder_name = self.funder.name[:200]
         if not self.slug:

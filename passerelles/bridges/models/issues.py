@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.models import sanitise_html
+from passerelles.core.richtext import TextFields
 
 
 class CommonIssue(models.Model):
@@ -35,11 +35,14 @@ class CommonIssue(models.Model):
         verbose_name = _("enjeu commun")
         verbose_name_plural = _("enjeux communs")
 
+    # The presentation is rich text (edited as Markdown); title and keywords are plain.
+    text_fields = TextFields(plain=("title", "keywords"), rich=("description",))
+
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description = sanitise_html(self.description)
+        self.text_fields.clean(self)
         if not self.slug:
             base = slugify(self.title)[:200] or "enjeu"
             slug, n = base, 2

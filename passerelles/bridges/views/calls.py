@@ -15,6 +15,7 @@ from passerelles.bridges.forms import FundingCallForm
 from passerelles.bridges.models import FundingCall
 from passerelles.bridges.perms import can_manage_calls, can_see_call_candidates, can_view_call
 from passerelles.bridges.views.access import allowed_or_refuse, requires
+from passerelles.core.richtext import plain_text
 
 CANDIDATES_SHOWN = 100
 
@@ -106,10 +107,12 @@ def calls_ical(request):
         event.add("dtstamp", stamp)
         event.add("dtstart", call.closes_on)
         event.add("dtend", call.closes_on + timedelta(days=1))
-        event.add("summary", _("Clôture : %(title)s") % {"title": call.title})
+        # Plain text in calendars: no tag, no HTML entity.
+        event.add("summary", _("Clôture : %(title)s") % {"title": plain_text(call.title)})
         event.add(
             "description",
-            f"{call.funder_label}\n{request.build_absolute_uri(call.get_absolute_url())}",
+            f"{plain_text(call.funder_label)}\n"
+            f"{request.build_absolute_uri(call.get_absolute_url())}",
         )
         event.add("url", request.build_absolute_uri(call.get_absolute_url()))
         cal.add_component(event)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.models import sanitise_html
+from passerelles.core.richtext import TextFields
 from passerelles.events.enums import EventKind, RegistrationStatus
 
 
@@ -97,11 +97,15 @@ class Event(models.Model):
             ),
         ]
 
+    # Names and the one-sentence summary are plain; the presentation is rich text (edited as
+    # Markdown, stored sanitised). docs/decisions.md, "One text layer".
+    text_fields = TextFields(plain=("title", "summary", "place", "address"), rich=("description",))
+
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.description = sanitise_html(self.description)
+        self.text_fields.clean(self)
         if not self.slug:
             base = slugify(self.title)[:200] or "evenement"
             slug, n = base, 2
@@ -168,8 +172,15 @@ class Session(models.Model):
             ),
         ]
 
+    # A session's description is a line or two under its title: plain text.
+    text_fields = TextFields(plain=("title", "room"), lines=("description",))
+
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.text_fields.clean(self)
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -269,7 +280,10 @@ class Registration(models.Model):
     def __str__(self):
         return f"{self.name} — {self.event}"
 
+    text_fields = TextFields(plain=("name", "organisation_name"), lines=("accessibility_needs",))
+
     def save(self, *args, **kwargs):
+        self.text_fields.clean(self)
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
 

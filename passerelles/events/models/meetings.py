@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.richtext import TextFields
 from passerelles.events.enums import MeetingStatus, Priority
 
 
@@ -26,8 +27,15 @@ class MeetingProfile(models.Model):
         verbose_name = _("profil de rencontres")
         verbose_name_plural = _("profils de rencontres")
 
+    # Plain text on several lines, like an organisation's offers and needs it starts from.
+    text_fields = TextFields(lines=("offers", "seeks"))
+
     def __str__(self):
         return str(self.registration)
+
+    def save(self, *args, **kwargs):
+        self.text_fields.clean(self)
+        super().save(*args, **kwargs)
 
 
 class MeetingRequest(models.Model):

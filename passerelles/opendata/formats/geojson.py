@@ -1,7 +1,8 @@
 """GeoJSON (RFC 7946) FeatureCollections of organisations and of projects, streamed.
 
 Coordinates are [longitude, latitude] (GeoJSON order, not the "lat lon" of IATI). Records
-without a point are left out: a Feature without geometry is useless on a map."""
+without a point are left out: a Feature without geometry is useless on a map. Properties are
+plain text (a map's popup shows them as text)."""
 
 import json
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 
 from passerelles.actors.models import Organisation
+from passerelles.core.richtext import plain_text
 from passerelles.projects.models import Participation, Project
 
 CHUNK = 2000
@@ -37,14 +39,14 @@ def organisation_features(queryset=None, base_url: str = "") -> Iterator[dict]:
             "id": org.slug,
             "geometry": {"type": "Point", "coordinates": [org.lon, org.lat]},
             "properties": {
-                "name": org.name,
-                "acronym": org.acronym,
+                "name": plain_text(org.name),
+                "acronym": plain_text(org.acronym),
                 "family": org.family,
                 "family_label": str(org.get_family_display()),
                 "is_ess": org.is_ess,
                 "is_si": org.is_si,
                 "side": org.side,
-                "place": org.place_label,
+                "place": plain_text(org.place_label),
                 "commune": org.commune_id,
                 "department": org.department_id,
                 "country": org.country_id,
@@ -72,14 +74,14 @@ def project_features(queryset=None, base_url: str = "") -> Iterator[dict]:
             "id": project.slug,
             "geometry": {"type": "MultiPoint", "coordinates": points},
             "properties": {
-                "title": project.title,
+                "title": plain_text(project.title),
                 "status": project.project_status,
                 "status_label": str(project.get_project_status_display()),
                 "start_date": project.start_date.isoformat() if project.start_date else None,
                 "end_date": project.end_date.isoformat() if project.end_date else None,
                 "countries": sorted({p.country_id for p in project.places_there}),
                 "participants": [
-                    {"name": p.organisation.name, "role": p.role}
+                    {"name": plain_text(p.organisation.name), "role": p.role}
                     for p in project.participations.all()
                 ],
                 "themes": [t.slug for t in project.themes.all()],

@@ -9,16 +9,17 @@ terms where they fit (RIPESS vocabulary, /shared/data/essglobal):
   cooperation. ESSGlobal 1.1 has no property for themes, so the generic Dublin Core one is
   used, as SKOS concepts are meant to be linked.
 
-Streamed as one document with an `@graph`."""
+Texts are plain (schema.org `description` is text): the description's paragraphs separated by
+blank lines, entities decoded, no tag. Streamed as one document with an `@graph`."""
 
 import json
-import re
 from collections.abc import Iterator
 
 from django.conf import settings
 
 from passerelles.actors.enums import Family
 from passerelles.actors.models import Organisation
+from passerelles.core.richtext import html_to_text, plain_text
 
 CHUNK = 2000
 ESSGLOBAL_THEMES = "http://purl.org/essglobal/standard/themes/"
@@ -30,11 +31,6 @@ CONTEXT = {
     "dcterms": "http://purl.org/dc/terms/",
     "dcterms:subject": {"@type": "@id"},
 }
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def _plain(html: str) -> str:
-    return " ".join(_TAGS.sub(" ", html or "").split())
 
 
 def organisation_node(org: Organisation, base_url: str = "") -> dict:
@@ -45,25 +41,25 @@ def organisation_node(org: Organisation, base_url: str = "") -> dict:
     node = {
         "@id": page,
         "@type": types,
-        "name": org.name,
+        "name": plain_text(org.name),
         "url": org.website or page,
         "mainEntityOfPage": page,
     }
     if org.acronym:
-        node["alternateName"] = org.acronym
-    if description := _plain(org.description):
+        node["alternateName"] = plain_text(org.acronym)
+    if description := html_to_text(org.description):
         node["description"] = description
     if org.mission:
-        node["essglobal:mission"] = org.mission
+        node["essglobal:mission"] = plain_text(org.mission)
     address = {"@type": "PostalAddress", "addressCountry": org.country_id}
     if org.address:
-        address["streetAddress"] = org.address
+        address["streetAddress"] = plain_text(org.address)
     if org.postcode:
         address["postalCode"] = org.postcode
     if org.commune_id:
         address["addressLocality"] = org.commune.name
     elif org.locality:
-        address["addressLocality"] = org.locality
+        address["addressLocality"] = plain_text(org.locality)
     node["address"] = address
     if org.lat is not None and org.lon is not None:
         node["geo"] = {"@type": "GeoCoordinates", "latitude": org.lat, "longitude": org.lon}

@@ -1,13 +1,12 @@
 """Murmurations organisation profiles (organizations_schema-v1.0.0), one per published
 organisation, served at a stable URL the Murmurations index can fetch
-(/donnees/murmurations/<slug>.json)."""
-
-import re
+(/donnees/murmurations/<slug>.json). Texts are plain: the schema's fields are text, shown as
+such by the index's map and directory."""
 
 from passerelles.actors.models import Organisation
+from passerelles.core.richtext import html_to_text, plain_text
 
 SCHEMA = "organizations_schema-v1.0.0"
-_TAGS = re.compile(r"<[^>]+>")
 
 
 def profile(org: Organisation, base_url: str = "") -> dict:
@@ -15,17 +14,16 @@ def profile(org: Organisation, base_url: str = "") -> dict:
     page = base_url + org.get_absolute_url()
     data: dict = {
         "linked_schemas": [SCHEMA],
-        "name": org.name[:200],
+        "name": plain_text(org.name)[:200],
         "primary_url": org.website or page,
         "unique_id": page,
     }
     if org.acronym:
-        data["nickname"] = org.acronym
-    description = " ".join(_TAGS.sub(" ", org.description or "").split())
-    if description:
+        data["nickname"] = plain_text(org.acronym)
+    if description := html_to_text(org.description):
         data["description"] = description
     if org.mission:
-        data["mission"] = org.mission
+        data["mission"] = plain_text(org.mission)
     tags = [t.name_fr[:100] for t in org.themes.all()]
     if org.is_ess:
         tags.append("ESS")
@@ -37,9 +35,9 @@ def profile(org: Organisation, base_url: str = "") -> dict:
     address = ", ".join(
         part
         for part in (
-            org.address,
+            plain_text(org.address),
             " ".join(p for p in (org.postcode, org.commune.name if org.commune_id else "") if p),
-            org.locality,
+            plain_text(org.locality),
             org.country.name_fr if org.country_id else "",
         )
         if part

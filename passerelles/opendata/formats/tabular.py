@@ -1,6 +1,13 @@
 """CSV and XLSX writers for organisations and projects, in the columns of the import templates
 (so an export re-imports unchanged), plus the page URL.
 
+Cells are text a person reads, never HTML: plain fields as plain text (entities decoded, any
+stray markup taken out), rich-text descriptions as the Markdown a person types in the form
+("**gras**", "- " for a list item, a blank line between paragraphs). Markdown rather than
+bare text so that re-importing an export keeps the formatting instead of flattening it; a
+description with paragraphs only reads exactly as its plain text (docs/decisions.md, "One
+text layer").
+
 Spreadsheets run a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return as a
 formula (CSV injection): such cells are written with a leading `'`, which spreadsheets show as
 text; the table reader drops that quote again on import (reader._cell_text)."""
@@ -12,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch
 
 from passerelles.actors.models import Organisation
+from passerelles.core.richtext import html_to_markdown, plain_text
 from passerelles.opendata.tables import organisations as org_table
 from passerelles.opendata.tables import projects as project_table
 from passerelles.projects.enums import ParticipationRole, PlaceSide
@@ -33,6 +41,14 @@ def safe_cell(value) -> str:
     return text
 
 
+def _line(value) -> str:
+    return plain_text(value)
+
+
+def _lines(value) -> str:
+    return plain_text(value, multiline=True)
+
+
 class _Echo:
     """A file-like object whose write returns the line: csv.writer into a generator."""
 
@@ -51,27 +67,27 @@ def organisation_rows(queryset=None, base_url: str = "") -> Iterator[list]:
     queryset = queryset.order_by("pk").prefetch_related("themes", "sdgs", "countries_of_action")
     for org in queryset.iterator(chunk_size=CHUNK):
         values = {
-            "name": org.name,
-            "acronym": org.acronym,
+            "name": _line(org.name),
+            "acronym": _line(org.acronym),
             "family": org.family,
             "siren": org.siren,
             "siret": org.siret,
             "rna": org.rna,
-            "address": org.address,
-            "postcode": org.postcode,
+            "address": _line(org.address),
+            "postcode": _line(org.postcode),
             "commune": org.commune_id or "",
             "country": org.country_id,
-            "locality": org.locality,
-            "mission": org.mission,
-            "description": org.description,
+            "locality": _line(org.locality),
+            "mission": _line(org.mission),
+            "description": html_to_markdown(org.description),
             "themes": "; ".join(t.slug for t in org.themes.all()),
             "sdgs": "; ".join(str(g.code) for g in org.sdgs.all()),
             "countries_of_action": "; ".join(c.code for c in org.countries_of_action.all()),
-            "offers": org.offers,
-            "needs": org.needs,
+            "offers": _lines(org.offers),
+            "needs": _lines(org.needs),
             "website": org.website,
             "email": org.email,
-            "phone": org.phone,
+            "phone": _line(org.phone),
             "is_ess": org.is_ess,
             "is_si": org.is_si,
             "url": base_url + org.get_absolute_url(),
@@ -81,7 +97,7 @@ def organisation_rows(queryset=None, base_url: str = "") -> Iterator[list]:
 
 def _org_ref(org) -> str:
     # SIREN or RNA designate an organisation unambiguously on re-import; else its name.
-    return org.siren or org.rna or org.name
+    return org.siren or org.rna or plain_text(org.name)
 
 
 def project_rows(queryset=None, base_url: str = "") -> Iterator[list]:
@@ -104,10 +120,10 @@ def project_rows(queryset=None, base_url: str = "") -> Iterator[list]:
         lines = list(project.funding_lines.all())
         line = lines[0] if len(lines) == 1 else None
         values = {
-            "title": project.title,
-            "acronym": project.acronym,
-            "summary": project.summary,
-            "description": project.description,
+            "title": _line(project.title),
+            "acronym": _line(project.acronym),
+            "summary": _line(project.summary),
+            "description": html_to_markdown(project.description),
             "status": project.project_status,
             "start_date": project.start_date.isoformat() if project.start_date else "",
             "end_date": project.end_date.isoformat() if project.end_date else "",
@@ -115,7 +131,7 @@ def project_rows(queryset=None, base_url: str = "") -> Iterator[list]:
             "partners_here": "; ".join(by_role.get(ParticipationRole.PARTNER_HERE, [])),
             "partners_there": "; ".join(by_role.get(ParticipationRole.PARTNER_THERE, [])),
             "country": "; ".join(sorted({p.country_id for p in there})),
-            "locality": there[0].locality if len(there) == 1 else "",
+            "locality": _line(there[0].locality) if len(there) == 1 else "",
             "commune": here[0].commune_id if len(here) == 1 else "",
             "themes": "; ".join(t.slug for t in project.themes.all()),
             "sdgs": "; ".join(t.code for t in project.sdg_targets.all()),

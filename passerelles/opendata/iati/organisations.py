@@ -18,14 +18,18 @@ from typing import NamedTuple
 from django.utils.text import slugify
 from stdnum.fr import siren as stdnum_siren
 
+from passerelles.actors import actions
 from passerelles.actors.enums import Family, Side, Status
 from passerelles.actors.models import Organisation
+from passerelles.core.history import ChangeSource, Origin
 from passerelles.core.text import normalise_name
 from passerelles.opendata.iati.codelists import agency_country
 from passerelles.opendata.iati.records import ActivityRecord, ParticipatingOrg
-from passerelles.opendata.iati.store import allocate_slugs
 
 SOURCE = "iati"
+IATI_ORIGIN = Origin(None, ChangeSource.IATI, "Import IATI")
+# What an organisation found only in a file carries (its place is its country).
+_ROW_FIELDS = ("name", "family", "is_si", "iati_ref", "siren", "rna", "source", "source_id")
 _SIREN_REF = re.compile(r"^FR-(?:SIRENE?|RCS|SIRET|INSEE)-(\d{9})(?:\d{5})?$", re.IGNORECASE)
 _RNA_REF = re.compile(r"^FR-RNA-(W[0-9A-Z]{9})$", re.IGNORECASE)
 # IATI OrganisationType codes of organisations based in the partner country.
@@ -251,6 +255,7 @@ class OrganisationMatcher:
         family = Family.ABROAD if country != "FR" else FAMILY_FROM_TYPE.get(org.type)
         name = (org.name or org.ref)[:200]
         source_id = org.ref or f"nom--{slugify(name)[:110]}"
+        # A placeholder until flush() writes it through the actions (it then gets its pk).
         created = Organisation(
             name=name,
             family=family or Family.SI_ASSOCIATION,
@@ -259,12 +264,9 @@ class OrganisationMatcher:
             iati_ref=org.ref,
             siren=siren_from_ref(org.ref),
             rna=rna_from_ref(org.ref),
-            status=Status.PENDING,
             source=SOURCE,
             source_id=source_id[:120],
-            imported_at=self.now,
         )
-        # What save() derives is set here (a bulk writer: see flush()).
         created.side = Side.THERE if country != "FR" else Side.HERE
         self._pending.append(created)
         if org.ref:
@@ -281,8 +283,17 @@ class OrganisationMatcher:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        allocate_slugs(Organisation, pending, _slug_base)
-        Organisation.objects.bulk_create(pending)
+        # Through the door: the same derivations as every creation, a change record "imported"
+        # with the source IATI, and a moderation proposal for each (they are pending).
+        rows = [
+            {name: getattr(created, name) for name in _ROW_FIELDS} | {"country": created.country_id}
+            for created in pending
+        ]
+        written = actions.bulk_create_organisations(
+            rows, origin=IATI_ORIGIN, status=Status.PENDING, message=IATI_ORIGIN.comment
+        )
+        for created, row in zip(pending, written, strict=True):
+            created.pk, created.slug, created.side = row.pk, row.slug, row.side
         index = self._name_index()
         for created in pending:
             self.created.append(created.pk)

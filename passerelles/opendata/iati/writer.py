@@ -15,6 +15,9 @@ locality or a point, a `location` whose ref starts with the country code; a plac
 `location` whose ref is `FR-COG-<commune>` or `FR-DEP-<department>` (France is no recipient
 country). Funding lines are yearly `budget`s (summed per year and currency) and, one per
 line, incoming-commitment `transaction`s naming the funder (IATI budgets have no funder).
+
+Narratives are plain text: the description's paragraphs (core.richtext.html_to_text), names
+without entities or tags (docs/decisions.md, "One text layer").
 """
 
 import datetime as dt
@@ -28,12 +31,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from lxml import etree
 
-from passerelles.opendata.iati.mapper import (
-    COMMUNE_REF,
-    DEPARTMENT_REF,
-    html_to_text,
-    network_iati_ref,
-)
+from passerelles.core.richtext import html_to_text, plain_text
+from passerelles.opendata.iati.mapper import COMMUNE_REF, DEPARTMENT_REF, network_iati_ref
 from passerelles.opendata.iati.organisations import TYPE_FROM_FAMILY, ref_for
 from passerelles.opendata.iati.records import PASSERELLES_NS
 from passerelles.projects.enums import (
@@ -111,8 +110,10 @@ def _sub(parent, tag: str, attrib: dict | None = None, text: str | None = None):
 
 
 def _narrative(parent, tag: str, text: str, attrib: dict | None = None):
+    # Narratives are plain text (IATI tools show them as such): no tag, no entity, and none of
+    # the control characters XML refuses; paragraphs stay apart.
     element = _sub(parent, tag, attrib)
-    _sub(element, "narrative", text=text)
+    _sub(element, "narrative", text=plain_text(text, multiline=True))
     return element
 
 

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from django.utils import translation
 
 from passerelles.actors.enums import Family
-from passerelles.actors.forms import lookup_communes
+from passerelles.actors.validation import lookup_communes
 from passerelles.core.text import fold
 from passerelles.geo.models import Commune, Country
 from passerelles.vocab.models import DacSector, SdgGoal, SdgTarget, Theme

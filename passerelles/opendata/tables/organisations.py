@@ -1,13 +1,14 @@
 """Organisations table: the template's columns and the mapper (row → organisation).
 
-Each row is validated by the organisation form itself (`TableOrganisationForm`, a subclass of
-`actors.forms.OrganisationForm` whose vocabulary fields read prefetched lookups instead of
-querying), so SIREN/SIRET/RNA checks, unknown or ambiguous communes, e-mail and URL formats,
-and the here/abroad rules answer with the form's own French messages.
+Each row is validated by the organisations' rules themselves (`TableOrganisationRules`, a
+subclass of `actors.validation.OrganisationRules` whose vocabulary fields read prefetched
+lookups instead of querying), so SIREN/SIRET/RNA checks, unknown or ambiguous communes, e-mail
+and URL formats, and the here/abroad rules answer with the web form's own French messages;
+the row is then written by the organisations' actions (history "import de tableau", index).
 
 Two deliberate differences with the web form: an empty cell leaves the stored value as it is
 (a table may carry only some columns), and markup pasted in a text (a `<script>`) is removed
-and reported rather than refusing the row — rich text is sanitised like every description.
+and reported rather than refusing the row — texts are then cleaned like every other.
 
 Matching, in order: SIREN, RNA, then the row's namespaced id (`table--<id>`, or a digest of
 its identity when the table has no `id` column), then the normalised name in the same commune
@@ -18,20 +19,18 @@ published (staff check the preview before applying).
 import hashlib
 import re
 
-import nh3
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.db.models.signals import m2m_changed
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.actors import actions
 from passerelles.actors.enums import Family, Status
-from passerelles.actors.forms import _DANGEROUS_MARKUP, OrganisationForm, form_data_from_instance
-from passerelles.actors.history import diff, snapshot
-from passerelles.actors.legal_forms import is_ess_by_law
-from passerelles.actors.models import ChangeAction, ChangeRecord, Organisation, sanitise_html
+from passerelles.actors.models import Organisation
+from passerelles.actors.validation import OrganisationRules, organisation_initial
+from passerelles.core.history import ChangeSource, Origin
+from passerelles.core.richtext import DANGEROUS_MARKUP, html_to_text, sanitise_html
 from passerelles.core.text import fold, normalise_name
 from passerelles.opendata.report import (
     CREATED,
@@ -100,7 +99,7 @@ COLUMNS = [
         "description",
         _("présentation"),
         False,
-        _("texte ; paragraphes, gras, italique, listes et liens HTML simples acceptés"),
+        _("texte ; mise en forme Markdown ou HTML simple (paragraphes, gras, listes, liens)"),
         "",
         "Association de jumelage avec Ouahigouya.",
     ),
@@ -163,7 +162,6 @@ TEXT_FIELDS = [
     "email",
     "phone",
 ]
-PLAIN_TEXT = ("mission", "offers", "needs")
 
 
 class _CachedChoice(forms.Field):
@@ -200,26 +198,14 @@ class _CachedChoice(forms.Field):
         return keys(initial) != keys(data)
 
 
-class TableOrganisationForm(OrganisationForm):
-    class Meta(OrganisationForm.Meta):
-        fields = [
-            *TEXT_FIELDS,
-            "family",
-            "is_ess",
-            "is_si",
-            "themes",
-            "sdgs",
-            "countries_of_action",
-            "commune",
-            "country",
-        ]
+class TableOrganisationRules(OrganisationRules):
+    """The organisations' rules for one row, with vocabularies resolved from the import's
+    look-ups (no query per row) and pasted code removed and reported instead of refused."""
 
     def __init__(self, *args, lookups: Lookups, **kwargs):
         self.lookups = lookups
         self.cleaned_markup: list[str] = []
         super().__init__(*args, **kwargs)
-        instance = self.instance
-        self._place_before = (instance.commune_id, instance.country_id, instance.locality)
         fields = self.fields
         themes = lookups.by_str_key("theme_by_pk")
         countries = lookups.by_str_key("country_by_code")
@@ -232,60 +218,23 @@ class TableOrganisationForm(OrganisationForm):
         # Not columns of the table (a logo cannot be in a cell; legal forms come from SIRENE).
         del fields["logo"], fields["legal_form"]
 
-    def _get_validation_exclusions(self):
-        # The model's full_clean would cost one query per row for each of these, for nothing:
-        # commune and country are objects the lookups read from the database (their foreign
-        # keys exist), and the RNA check constraint restates the RNA field's validator, which
-        # clean_rna runs itself. Everything else the model validates still runs.
-        return super()._get_validation_exclusions() | {"commune", "country", "rna"}
-
-    def _post_clean(self):
-        # The model's check constraints are left out of this form's full_clean: the one on a
-        # field of the table (the RNA format) is clean_rna's validator, and the coordinates
-        # are set after validation by locate() from the referentials. Django 5.2 would still
-        # compile one query per constraint and row to find the constraints skipped.
-        instance = self.instance
-        instance.validate_constraints = _no_constraints
-        try:
-            super()._post_clean()
-        finally:
-            del instance.validate_constraints
-
-    def clean_rna(self):
-        value = super().clean_rna()
-        if value:
-            Organisation._meta.get_field("rna").run_validators(value)
-        return value
-
-    def _refuse_markup(self, name):
-        # Imports sanitise instead of refusing (see the module docstring), and say so.
-        value = self.cleaned_data.get(name, "")
-        if value and _DANGEROUS_MARKUP.search(value):
-            self.cleaned_markup.append(name)
-            if name in PLAIN_TEXT:
-                return nh3.clean(value, tags=set())
-            return sanitise_html(value)
-        return value
-
-    def place_changed(self) -> bool:
-        # "Blois" in a cell and "41018" stored are the same place: compare what they resolve
-        # to, so a re-import keeps a precise point instead of resetting it to the town hall.
-        commune = self.cleaned_data.get("commune")
-        country = self.cleaned_data.get("country")
-        after = (
-            commune.pk if commune else None,
-            country.pk if country else None,
-            self.cleaned_data.get("locality", ""),
-        )
-        return after != self._place_before
+    def full_clean(self):
+        # Code pasted in a text is taken out before the fields refuse it, and reported.
+        if self.is_bound:
+            data = dict(self.data)
+            for name in ("name", "acronym", "mission", "description", "offers", "needs"):
+                value = data.get(name)
+                if isinstance(value, str) and DANGEROUS_MARKUP.search(value):
+                    self.cleaned_markup.append(name)
+                    data[name] = (
+                        sanitise_html(value) if name == "description" else html_to_text(value)
+                    )
+            self.data = data
+        super().full_clean()
 
     def find_communes(self, text: str, postcode: str) -> list:
-        # The form's rule and messages (clean_commune), with the memoised lookup.
+        # The rules' own message (clean_commune), with the memoised lookup.
         return self.lookups.communes(text, postcode)
-
-
-def _no_constraints(exclude=None):
-    return None
 
 
 def parse_bool(text: str) -> bool | None:
@@ -316,7 +265,6 @@ class OrganisationRowMapper:
         self.user = user if user is not None and user.is_authenticated else None
         self.lookups = lookups or Lookups()
         self.matcher = OrganisationMatcher(SOURCE)
-        self.now = timezone.now()
 
     def handle(self, row: TableRow) -> RowOutcome:
         name = row.get("name")
@@ -447,89 +395,47 @@ class OrganisationRowMapper:
     def _apply(self, row, label, cells: dict, existing: Organisation | None) -> RowOutcome:
         place_before = (None, "") if existing is None else (existing.commune_id, existing.name)
         if existing is not None:
-            before = snapshot(existing)
-            data = form_data_from_instance(existing)
-            data.pop("legal_form", None)
-            data.update(cells)
-            instance = existing
+            initial = organisation_initial(existing)
+            initial.pop("legal_form", None)
+            initial.pop("logo", None)
+            form = TableOrganisationRules(
+                {**initial, **cells},
+                organisation=existing,
+                initial=initial,
+                lookups=self.lookups,
+            )
         else:
-            before = {}
             data = {"country": "FR", "is_ess": False, "is_si": False, **cells}
-            instance = Organisation()
-        form = TableOrganisationForm(data, instance=instance, lookups=self.lookups)
+            form = TableOrganisationRules(data, lookups=self.lookups)
         if not form.is_valid():
             return RowOutcome(row.number, REJECTED, label[:200], form_errors(form), KIND)
-        org = form.instance
-        form.locate(org)
-        if org.commune_id and org.lat is None and org.commune.lat is not None:
-            org.lat, org.lon = org.commune.lat, org.commune.lon  # as save() will
-        if is_ess_by_law(org.legal_form):
-            org.is_ess = True  # what save() will do anyway: compare with what will be stored
-        m2m = {name: form.cleaned_data[name] for name in ("themes", "sdgs", "countries_of_action")}
-        changes = diff(before, snapshot(org, m2m=m2m))
         notes = []
         if form.cleaned_markup:
             notes.append(
                 gettext("code retiré du texte (%(fields)s)")
                 % {"fields": ", ".join(form.cleaned_markup)}
             )
-        if existing is not None and not changes:
-            return RowOutcome(row.number, UNCHANGED, str(org)[:200], "; ".join(notes), KIND)
+        origin = Origin(self.user, ChangeSource.TABLE, gettext("Import de tableau"))
         if existing is None:
-            org.status = Status.PUBLISHED
-            org.source = SOURCE
-            org.source_id = self.source_id(row, cells)
-            org.created_by = self.user
-        org.imported_at = self.now
-        org.save()
-        for name, values in m2m.items():
-            # Only what changed: each write fires the search and suggestion signals. A new
-            # organisation has no links yet: insert them without reading them first.
-            if existing is None:
-                if values:
-                    _add_new_links(org, name, values)
-            elif name in changes:
-                getattr(org, name).set(values)
-        ChangeRecord.objects.create(
-            organisation=org,
-            user=self.user,
-            action=ChangeAction.CREATED if existing is None else ChangeAction.UPDATED,
-            changes=changes,
-            comment=gettext("Import de tableau"),
-        )
+            data = form.data_for_actions()
+            data.update(source=SOURCE, source_id=self.source_id(row, cells))
+            org = actions.create_organisation(data, origin=origin, status=Status.PUBLISHED)
+        else:
+            org = actions.update_organisation(
+                existing, form.data_for_actions(changed_only=True), origin=origin
+            )
+            if org.last_record is None:
+                return RowOutcome(row.number, UNCHANGED, str(org)[:200], "; ".join(notes), KIND)
         self.matcher.moved(org.pk, place_before, (org.commune_id, org.name))
         if existing is None:
             return RowOutcome(row.number, CREATED, str(org)[:200], "; ".join(notes), KIND)
-        changed = ", ".join(changes)
+        changed = ", ".join(org.last_record.changes)
         reason = gettext("modifié : %(fields)s") % {"fields": changed}
         return RowOutcome(row.number, UPDATED, str(org)[:200], "; ".join([reason, *notes]), KIND)
 
 
 class _Ambiguous(Exception):
     pass
-
-
-def _add_new_links(org: Organisation, name: str, values: list) -> None:
-    """`getattr(org, name).add(*values)` for an organisation created a moment ago: one INSERT,
-    without the SELECT of existing links that add() makes first, and with the same
-    m2m_changed signals (the search index and the suggestion profiles listen to them)."""
-    relation = getattr(Organisation, name)
-    through = relation.through
-    source, target = relation.field.m2m_field_name(), relation.field.m2m_reverse_field_name()
-    pks = {value.pk for value in values}
-    signal = {
-        "sender": through,
-        "instance": org,
-        "reverse": False,
-        "model": relation.field.related_model,
-        "pk_set": pks,
-        "using": org._state.db,
-    }
-    m2m_changed.send(action="pre_add", **signal)
-    through.objects.bulk_create(
-        [through(**{f"{source}_id": org.pk, f"{target}_id": pk}) for pk in sorted(pks)]
-    )
-    m2m_changed.send(action="post_add", **signal)
 
 
 RowMapper = OrganisationRowMapper

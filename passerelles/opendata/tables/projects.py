@@ -23,7 +23,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Status
-from passerelles.actors.models import ChangeAction, Organisation, sanitise_html
+from passerelles.actors.models import ChangeAction, Organisation
+from passerelles.core.richtext import RichTextField, markdown_to_html
 from passerelles.core.text import normalise_name
 from passerelles.geo.gazetteer import geocode_abroad
 from passerelles.opendata.report import (
@@ -56,7 +57,12 @@ COLUMNS = [
     Column("title", _("titre"), True, _("texte, 250 caractères au plus"), "", "Eau pour Koudougou"),
     Column("acronym", _("sigle"), False, _("texte, 40 caractères au plus")),
     Column("summary", _("résumé en une phrase"), False, _("texte, 400 caractères au plus")),
-    Column("description", _("présentation"), False, _("texte ; HTML simple accepté")),
+    Column(
+        "description",
+        _("présentation"),
+        False,
+        _("texte ; mise en forme Markdown ou HTML simple (paragraphes, gras, listes, liens)"),
+    ),
     Column(
         "status",
         _("avancement"),
@@ -123,6 +129,16 @@ def parse_date(text: str) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(text)
+
+
+_RICH_TEXT = RichTextField(required=False)
+
+
+def _differs(name: str, current, desired) -> bool:
+    """A description that reads the same (other line breaks between its tags) is unchanged."""
+    if name == "description":
+        return _RICH_TEXT.has_changed(current, desired)
+    return current != desired
 
 
 class RowMapper:
@@ -207,7 +223,8 @@ class RowMapper:
             if row.get(name):
                 fields[name] = row.get(name)
         if row.get("description"):
-            fields["description"] = sanitise_html(row.get("description"))
+            # Markdown (what the export writes) or simple HTML, stored sanitised.
+            fields["description"] = markdown_to_html(row.get("description"))
         if text := row.get("status"):
             status = self.statuses.get(key(text))
             if status is None:
@@ -368,9 +385,10 @@ class RowMapper:
         if created:
             project = Project(status=Status.PUBLISHED, source=SOURCE, created_by=self.user)
             project.source_id = self.source_id(row, desired)
-        changed = [n for n, v in desired["fields"].items() if getattr(project, n) != v]
+        changed = [n for n, v in desired["fields"].items() if _differs(n, getattr(project, n), v)]
         for name, value in desired["fields"].items():
-            setattr(project, name, value)
+            if name in changed or created:
+                setattr(project, name, value)
         try:
             project.full_clean(exclude=["slug"], validate_unique=False)
         except ValidationError as error:

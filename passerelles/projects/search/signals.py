@@ -37,15 +37,6 @@ def _projects_of(org_ids, using):
     index_projects(set(ids.values_list("project_id", flat=True)), using=using)
 
 
-def _organisation_saved(sender, instance, created=False, raw=False, using="default", **kwargs):
-    # A project's document holds its participants' names and acronyms: an organisation renamed
-    # in the directory must stay findable under its new name in the projects it takes part in.
-    # Routed through `request` so that an import saving thousands of organisations looks up
-    # their projects once per batch, not once per row.
-    if not raw and not created:
-        indexing.request(ORGANISATIONS_KIND, [instance.pk], using, _projects_of)
-
-
 def _themes_changed(sender, instance, action, reverse, pk_set, using="default", **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -66,11 +57,12 @@ def connect() -> None:
     uid = "passerelles.projects.search"
     post_save.connect(_project_saved, sender=Project, dispatch_uid=f"{uid}.saved")
     post_delete.connect(_project_deleted, sender=Project, dispatch_uid=f"{uid}.deleted")
-    post_save.connect(
-        _organisation_saved,
-        sender=Participation.organisation.field.related_model,
-        dispatch_uid=f"{uid}.organisation",
-    )
+    # A project's document holds its participants' names and acronyms: an organisation renamed
+    # in the directory must stay findable under its new name in the projects it takes part in.
+    # Batched like every index work, so an import looks up their projects once per batch.
+    indexing.listen("organisation", ORGANISATIONS_KIND, _projects_of)
+    # Projects changed by another app's action (a merge moving participations) are re-indexed.
+    indexing.listen("project", KIND, index_projects)
     for through in (Project.themes.through, Project.sdg_targets.through):
         m2m_changed.connect(_themes_changed, sender=through, dispatch_uid=f"{uid}.{through}")
     post_save.connect(
