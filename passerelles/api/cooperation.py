@@ -4,6 +4,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -272,12 +273,16 @@ def list_spaces(request: HttpRequest):
     """Members see their spaces, staff all spaces, visitors the spaces whose adopted purpose
     is public."""
     qs = CooperationSpace.objects.select_related("project", "adopted_version")
+    public = Q(public_purpose=True, adopted_version__isnull=False)
     user = request.user
     if not user.is_authenticated:
-        qs = qs.filter(public_purpose=True, adopted_version__isnull=False)
+        qs = qs.filter(public)
     elif not user.is_network_staff:
-        qs = qs.involving_user(user) | qs.filter(public_purpose=True, adopted_version__isnull=False)
-    return [_space_out(request, s) for s in qs.distinct()[:200]]
+        # One condition on the spaces themselves: OR-ing the distinct "involving" queryset with
+        # a plain one is refused by Django ("Cannot combine a unique query…").
+        mine = CooperationSpace.objects.involving_user(user).values("pk")
+        qs = qs.filter(Q(pk__in=mine) | public)
+    return [_space_out(request, s) for s in qs.order_by("project__title", "pk")[:200]]
 
 
 @router.get("/cooperation/spaces/{slug}", response=SpaceOut, summary="Un espace")

@@ -165,3 +165,16 @@ def test_the_list_of_spaces_has_a_bounded_number_of_queries(client, django_asser
         adopted(world())
     with django_assert_max_num_queries(10):
         assert len(client.get("/api/v1/cooperation/spaces").json()) == 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_lists_the_spaces_it_may_see(client, w, role):
+    """A member sees the spaces it takes part in and the public ones, once each; a space
+    still drafting its purpose stays hidden from people outside it."""
+    hidden = world()  # no adopted purpose: private to its members and staff
+    adopted(w)
+    response = _client(client, w, role).get("/api/v1/cooperation/spaces")
+    assert response.status_code == 200
+    slugs = [s["slug"] for s in response.json()]
+    assert slugs.count(w.space.project.slug) == 1
+    assert (hidden.space.project.slug in slugs) == (role in {"staff", "admin"})
