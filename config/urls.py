@@ -20,5 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+# Temporary database trouble (locked, read-only, full, connection lost) answers 503 with a
+# retry message; anything else keeps the 500 page (passerelles.core.resilience).
+handler500 = "passerelles.core.resilience.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

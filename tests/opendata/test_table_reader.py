@@ -92,3 +92,14 @@ def test_damaged_xlsx_is_refused():
     data = xlsx([["name", "family"], ["A", "abroad"]])
     with pytest.raises(TableFileError, match="XLSX"):
         rows(data[:200])
+
+
+def test_control_characters_leave_the_cells_but_line_breaks_stay():
+    """An invisible character pasted from another tool is dropped; a NUL, which PostgreSQL
+    cannot store, makes the file look binary and it is refused in words."""
+    data = 'name;family;description\n"Terres\x1b Vives\x07";si_association;"ligne 1\nligne 2"\n'
+    (row,) = rows(data.encode())
+    assert row.cells["name"] == "Terres Vives"
+    assert row.cells["description"] == "ligne 1\nligne 2"
+    with pytest.raises(TableFileError, match="données binaires"):
+        rows(b"name;family\nTerres\x00 Vives;si_association\n")

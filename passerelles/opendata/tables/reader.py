@@ -20,6 +20,7 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 
+from passerelles.core.resilience import CONTROL
 from passerelles.core.text import fold
 
 SNIFF_BYTES = 64 * 1024
@@ -162,7 +163,9 @@ def _cell_text(value) -> str:
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value).strip()
+    # Control characters (a NUL pasted from another tool) are invisible, and PostgreSQL cannot
+    # store a NUL: they go, as the web forms refuse them (core.resilience).
+    text = CONTROL.sub("", str(value)).strip()
     if text[:1] == "'" and text[1:2] in FORMULA_TRIGGERS:
         # The quote our exports put before a would-be formula (formats.tabular.safe_cell).
         return text[1:]
