@@ -48,9 +48,7 @@ def test_a_nul_in_a_form_saves_nothing(french_client):
 def test_an_escaped_nul_in_api_json_answers_json_400(french_client):
     french_client.force_login(StaffFactory())
     body = json.dumps({"name": "Coopérative\u0000 des semences", "family": "ess_enterprise"})
-    response = french_client.post(
-        "/api/v1/organisations", body, content_type="application/json"
-    )
+    response = french_client.post("/api/v1/organisations", body, content_type="application/json")
     assert response.status_code == 400
     assert "caractère invisible" in response.json()["detail"]
 
