@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # Serves the API docs (Swagger UI) from our static files, not from a CDN (CSP, offline).
+    "ninja",
     "passerelles.core",
     "passerelles.geo",
     "passerelles.vocab",
@@ -44,6 +47,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy with a nonce per response; Permissions-Policy (core/security.py).
+    "csp.middleware.CSPMiddleware",
+    "passerelles.core.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,6 +226,37 @@ LEAFLET_CONFIG = {
     "ATTRIBUTION_PREFIX": "Passerelles",
     "RESET_VIEW": False,
 }
+
+
+
+def tile_source(template: str) -> str:
+    """The CSP source of a tile URL template ("https://{s}.tile.example.org/{z}/…" gives
+    "https://*.tile.example.org")."""
+    scheme, _sep, rest = template.partition("://")
+    host = rest.split("/", 1)[0].replace("{s}", "*")
+    return f"{scheme}://{host}" if host else SELF
+
+
+# Content-Security-Policy (django-csp; docs/decisions.md §20): scripts only from this site or
+# carrying the page's nonce, so an injected <script> or onclick="" never runs. Styles keep
+# 'unsafe-inline': the error pages are rendered without a request (no nonce) and Leaflet
+# positions its tiles with style attributes; CSS cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", tile_source(LEAFLET_CONFIG["TILES"])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page uses are switched off for every page (and anything injected).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 PASSERELLES_NETWORK_NAME = env.str(
     "PASSERELLES_NETWORK_NAME", default="Réseau régional Centre-Val de Loire"

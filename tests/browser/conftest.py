@@ -45,5 +45,15 @@ def page(browser, live_server, referentials):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
+    # Every browser test also checks the Content-Security-Policy: a script or style the policy
+    # refuses (an inline script without the nonce…) is a broken feature in production.
+    refused = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     yield page
     context.close()
+    assert not refused, refused
