@@ -228,7 +228,6 @@ LEAFLET_CONFIG = {
 }
 
 
-
 def tile_source(template: str) -> str:
     """The CSP source of a tile URL template ("https://{s}.tile.example.org/{z}/…" gives
     "https://*.tile.example.org")."""
