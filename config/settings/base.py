@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # API calls may authenticate with a personal token instead of the session (see the module).
     "passerelles.api.middleware.TokenAuthMiddleware",
+    # Visitors without an account send a bounded number of forms per minute (core/security.py).
+    "passerelles.core.security.AnonymousWriteThrottle",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -124,6 +126,17 @@ else:
     # A persistent connection the server dropped (a PostgreSQL restart) is replaced at the
     # start of the next request instead of failing it.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# "throttle" counts what visitors send (core.security): a file cache, shared by the workers
+# of one machine without a server to run. The directory is created on first use.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "throttle"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"

@@ -5,6 +5,8 @@ a while after too many. These two functions tell it what the pair is."""
 
 from django.conf import settings
 
+from passerelles.core import security
+
 
 def attempted_email(request, credentials) -> str:
     """The e-mail address being tried, as the sign-in matches it: without surrounding spaces and
@@ -16,18 +18,8 @@ def attempted_email(request, credentials) -> str:
     return str(value or "").strip().lower()
 
 
-def client_ip(request) -> str | None:
-    """The client's address. Behind `PROXY_COUNT` reverse proxies, each appending the address it
-    received the request from to X-Forwarded-For, it is that many entries from the right: the
-    entries further left were written by the client and may be forged. Without proxies, or
-    with a header shorter than that, REMOTE_ADDR."""
-    count = getattr(settings, "PROXY_COUNT", 0)
-    if count:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
-        if len(entries) >= count:
-            return entries[-count]
-    return request.META.get("REMOTE_ADDR")
+# The client's address, as every throttle of the site counts it (AXES_CLIENT_IP_CALLABLE).
+client_ip = security.client_ip
 
 
 def lockout_response(request, original_response, credentials):

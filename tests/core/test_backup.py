@@ -21,7 +21,7 @@ def _directory_search(text):
     return Client().get("/annuaire/", {"q": text}).content.decode()
 
 
-def test_backup_then_wipe_then_restore_gives_the_same_network(tmp_path):
+def test_backup_then_wipe_then_restore_gives_the_same_network(tmp_path, referentials):
     build_demo(size=40, seed=3)
     org = Organisation.objects.filter(status="published").order_by("pk").first()
     word = org.name.split()[-1]

@@ -6,10 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, override_settings
 from django.urls import reverse
 
+from passerelles.events.models import Registration
 from tests.events.factories import EventFactory
+from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2] / "passerelles"
@@ -69,3 +72,32 @@ def test_no_template_has_an_inline_event_handler_or_a_script_without_nonce():
                     continue
                 offenders.append(f"{path}: <script{attributes}> without nonce")
     assert offenders == []
+
+
+@override_settings(PASSERELLES_ANONYMOUS_WRITE_LIMITS=((10, 3), (600, 5)))
+def test_a_visitor_sending_too_fast_is_asked_to_wait_in_words():
+    caches["throttle"].clear()
+    event = EventFactory(capacity=100)
+    visitor = Client(HTTP_ACCEPT_LANGUAGE="fr")
+    answers = [
+        visitor.post(event.get_absolute_url(), {"name": f"Personne {n}", "email": f"p{n}@ex.org"})
+        for n in range(4)
+    ]
+    assert [a.status_code for a in answers] == [302, 302, 302, 429]
+    assert "Patientez" in answers[-1].content.decode() and int(answers[-1]["Retry-After"]) >= 1
+    assert Registration.objects.count() == 3
+    # Another client address, and people signed in, are not held back by this one.
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert (
+        other.post(event.get_absolute_url(), {"name": "Awa", "email": "a@ex.org"}).status_code
+        == 302
+    )
+    member = Client()
+    member.force_login(UserFactory())
+    assert (
+        member.post("/api/v1/organisations", "{}", content_type="application/json").status_code
+        != 429
+    )
+    # The API answers in JSON.
+    api = visitor.post("/api/v1/organisations", "{}", content_type="application/json")
+    assert api.status_code == 429 and "Patientez" in api.json()["detail"]
