@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "passerelles.cooperation",
     "passerelles.events",
     "passerelles.api",
+    "passerelles.site",
     "axes",
 ]
 
@@ -135,8 +136,8 @@ AXES_CLIENT_IP_CALLABLE = "passerelles.users.throttling.client_ip"
 # X-Forwarded-For the address it received the request from (0: none, use REMOTE_ADDR).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_URL = "users:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
