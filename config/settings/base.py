@@ -9,10 +9,12 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(environ.Env().str("PASSERELLES_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# First: every setting below, PASSERELLES_VAR_DIR included, may come from .env. The process's
+# own environment wins (overwrite=False).
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(env.str("PASSERELLES_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -158,10 +160,10 @@ STATIC_URL = "/static/"
 # module imports GeoDjango, which needs the GDAL system library we do not use (points are plain
 # lat/lon floats). See docs/decisions.md.
 STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
+# Made by `collectstatic` (the deployment runs it before starting), not at settings import:
+# importing settings must not write to disk. Until then WhiteNoise warns that it is missing,
+# except with DEBUG on, where it serves the apps' folders directly.
 STATIC_ROOT = VAR_DIR / "static"
-# WhiteNoise warns at start-up when STATIC_ROOT is missing (before the first collectstatic);
-# an empty folder is the honest state of a fresh checkout.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
