@@ -26,10 +26,11 @@ run: install
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
-## Lint, formatting and migrations in sync with the models
+## Lint, formatting, the apps' layers and migrations in sync with the models
 quality: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run --noinput
 	$(PY) scripts/po.py check
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from passerelles.actors.demo.countries import PARTNER_COUNTRIES
 from passerelles.actors.demo.themes import THEMES
-from passerelles.actors.search.text import tokens
 from passerelles.bridges.suggest.hints import families_wanted
 from passerelles.bridges.suggest.text import terms
+from passerelles.core.search.text import tokens
 
 THEME_KEYS = sorted(THEMES)
 HERE_FAMILIES = [

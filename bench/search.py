@@ -61,7 +61,7 @@ class TantivyReference:
         import tantivy
 
         from passerelles.actors.models import Organisation
-        from passerelles.actors.search.documents import documents
+        from passerelles.actors.search import INDEX
 
         self.tantivy = tantivy
         builder = tantivy.SchemaBuilder()
@@ -73,7 +73,7 @@ class TantivyReference:
         self.index = tantivy.Index(self.schema)  # no path: in memory
         writer = self.index.writer(heap_size=200_000_000, num_threads=1)
         titles = dict(Organisation.objects.published().values_list("pk", "name"))
-        for docs in documents(titles):
+        for docs in INDEX.documents(titles):
             for d in docs:
                 writer.add_document(
                     tantivy.Document(
@@ -103,7 +103,7 @@ class TantivyReference:
         return t.Query.boolean_query(clauses)
 
     def __call__(self, query: str):
-        from passerelles.actors.search.text import parse_query
+        from passerelles.core.search.text import parse_query
 
         terms = parse_query(query)
         if not terms:
@@ -121,10 +121,13 @@ class EngineFloor:
     def __init__(self):
         from django.db import connection
 
-        from passerelles.actors.search import backend
-        from passerelles.actors.search.models import PG_CONFIG, TABLE
+        from passerelles.actors.search import INDEX
+        from passerelles.actors.search.models import TABLE
+        from passerelles.core.search import backend
+        from passerelles.core.search.fields import PG_CONFIG
 
         self.connection = connection
+        self.index = INDEX
         self.backend = backend(connection)
         if connection.vendor == "sqlite":
             where = f"{TABLE} MATCH %s"
@@ -137,7 +140,7 @@ class EngineFloor:
         self.page_params = 1 if connection.vendor == "sqlite" else 2
 
     def __call__(self, query: str):
-        from passerelles.actors.search.text import parse_query
+        from passerelles.core.search.text import parse_query
 
         terms = parse_query(query)
         if not terms:
@@ -145,7 +148,8 @@ class EngineFloor:
         be = self.backend
         expression = be.match_expression(terms)
         with self.connection.cursor() as cursor:
-            if len(terms) > 1 and not be.has_match(cursor, expression):  # the same fallback
+            # The same fallback as the engine's: any word when no row has them all.
+            if len(terms) > 1 and not be.has_match(cursor, self.index, expression):
                 expression = be.match_expression(terms, any_term=True)
             cursor.execute(self.count_sql, [expression])
             count = cursor.fetchone()[0]

@@ -6,6 +6,7 @@ from django.urls import include, path
 from passerelles.api.api import api
 
 urlpatterns = [
+    path("", include("passerelles.site.urls")),
     path("", include("passerelles.core.urls")),
     path("annuaire/", include("passerelles.actors.urls")),
     path("projets/", include("passerelles.projects.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", include("passerelles.bridges.urls")),
     path("espaces/", include("passerelles.cooperation.urls")),
     path("evenements/", include("passerelles.events.urls")),
+    path("compte/rattachement/", include("passerelles.actors.urls_membership")),
     path("compte/", include("passerelles.users.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,10 +10,12 @@ from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(environ.Env().str("PASSERELLES_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# First: every setting below, PASSERELLES_VAR_DIR included, may come from .env. The process's
+# own environment wins (overwrite=False).
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(env.str("PASSERELLES_VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "passerelles.cooperation",
     "passerelles.events",
     "passerelles.api",
+    "passerelles.site",
     "axes",
 ]
 
@@ -159,8 +162,8 @@ AXES_CLIENT_IP_CALLABLE = "passerelles.users.throttling.client_ip"
 # X-Forwarded-For the address it received the request from (0: none, use REMOTE_ADDR).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_URL = "users:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,10 +184,10 @@ STATIC_URL = "/static/"
 # module imports GeoDjango, which needs the GDAL system library we do not use (points are plain
 # lat/lon floats). See docs/decisions.md.
 STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
+# Made by `collectstatic` (the deployment runs it before starting), not at settings import:
+# importing settings must not write to disk. Until then WhiteNoise warns that it is missing,
+# except with DEBUG on, where it serves the apps' folders directly.
 STATIC_ROOT = VAR_DIR / "static"
-# WhiteNoise warns at start-up when STATIC_ROOT is missing (before the first collectstatic);
-# an empty folder is the honest state of a fresh checkout.
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

@@ -11,19 +11,17 @@ Multi-valued filters on many-to-many relations (themes, SDGs, countries of actio
 as `pk IN (subquery)` rather than joins: no row multiplication, no DISTINCT, and the grouped
 counts stay exact."""
 
-from dataclasses import dataclass, field
-
 from django import forms
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.http import QueryDict
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family, Side
 from passerelles.actors.models import Organisation
 from passerelles.actors.search import search
 from passerelles.core.collation import sort_key
+from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
 from passerelles.geo.models import Country, Department
 from passerelles.vocab.models import SdgGoal, Theme
 
@@ -56,15 +54,6 @@ class YesNoField(forms.Field):
         raise forms.ValidationError(
             self.error_messages["invalid"], code="invalid", params={"value": value}
         )
-
-
-class ChoicesField(forms.MultipleChoiceField):
-    """Several values of one filter (checkboxes), with a message naming the unknown one."""
-
-    def __init__(self, *, unknown, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs["error_messages"] = {"invalid_choice": unknown}
-        super().__init__(**kwargs)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -150,36 +139,12 @@ def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
     return qs
 
 
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    # "radio" (one value or none), "checkbox" (several), "select" (long lists).
-    widget: str
-    options: list[FacetOption] = field(default_factory=list)
-
-    @property
-    def selected(self) -> list[FacetOption]:
-        return [o for o in self.options if o.selected]
-
-
 class DirectoryFilter:
     """A validated set of filters over the published organisations."""
 
     def __init__(self, data, base: QuerySet | None = None):
-        if not hasattr(data, "getlist"):
-            # A plain dict (the API): one value per key, as a query string would give.
-            data = MultiValueDict(
-                {k: v if isinstance(v, list) else [v] for k, v in (data or {}).items()}
-            )
+        # A plain dict (the API): one value per key, as a query string would give.
+        data = query_data(data)
         # Always bound, even when empty: an empty query string is a valid "no filter".
         self.form = DirectoryFilterForm(data)
         self.form.is_valid()

@@ -2,6 +2,7 @@
 and the API alike so the rules cannot drift apart."""
 
 from passerelles.actors.enums import Status
+from passerelles.users.enums import MembershipRequestStatus
 
 
 def can_view_organisation(user, organisation) -> bool:
@@ -50,3 +51,18 @@ def can_see_contributor_identity(user) -> bool:
 def can_use_admin(user) -> bool:
     """Staff and admins reach the Django admin (is_staff follows the network role)."""
     return user.is_authenticated and user.is_active and user.is_staff
+
+
+def can_request_membership(user, organisation) -> bool:
+    """A logged-in person may ask to act for a published organisation they are not yet a
+    member of, once: while a request of theirs is pending, they wait for the decision."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    # Unpublished records are not public: nobody outside may claim them.
+    if organisation.status != Status.PUBLISHED:
+        return False
+    if organisation.memberships.filter(user=user).exists():
+        return False
+    return not organisation.membership_requests.filter(
+        user=user, status=MembershipRequestStatus.PENDING
+    ).exists()

@@ -395,7 +395,11 @@ def answer(rnd, member, value, reason, user) -> Response:
     """Record an answer: always a new row. The round row is locked so that an answer and
     the closing of the round cannot cross (an answer never lands in a closed round); two
     answers at once wait for each other for a moment and both are kept."""
-    rnd = ConsentRound.objects.select_for_update().select_related("space", "version").get(pk=rnd.pk)
+    rnd = (
+        ConsentRound.objects.select_for_update(of=("self",))
+        .select_related("space", "version")
+        .get(pk=rnd.pk)
+    )
     if not rnd.is_open:
         raise CooperationError(_("Ce tour de consentement est clos."))
     member = SpaceMember.objects.select_related("organisation").get(pk=member.pk)
@@ -435,7 +439,11 @@ def answer(rnd, member, value, reason, user) -> Response:
 def close_round(rnd, user, member=None) -> ConsentRound:
     """Close a round: it passes when every college reached its quorum and no objection
     stands; then its version becomes the adopted purpose, with a review date."""
-    rnd = ConsentRound.objects.select_for_update().select_related("space", "version").get(pk=rnd.pk)
+    rnd = (
+        ConsentRound.objects.select_for_update(of=("self",))
+        .select_related("space", "version")
+        .get(pk=rnd.pk)
+    )
     if not rnd.is_open:
         raise CooperationError(_("Ce tour de consentement est déjà clos."))
     tally = rnd.tally()

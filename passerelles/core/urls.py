@@ -4,6 +4,5 @@ from passerelles.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("guide-du-theme/", views.theme_guide, name="theme-guide"),
 ]

@@ -12,9 +12,19 @@ class ProjectsConfig(AppConfig):
         import passerelles.projects.search.models  # noqa: F401
 
     def ready(self):
-        from passerelles.projects import merging
+        from passerelles.actors import map_links
+        from passerelles.projects import atlas, merging
         from passerelles.projects.search import signals
 
         signals.connect()
         # Participations and funding lines of a merged duplicate move to the kept organisation.
         merging.connect()
+        # The directory's map draws the links here ↔ there of the organisations it shows.
+        map_links.register(
+            map_links.LinksProvider(
+                url_name="atlas:links",
+                summary=lambda organisations: atlas.link_summary(
+                    atlas.projects_involving(organisations)
+                ),
+            )
+        )

@@ -11,12 +11,11 @@ from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
-from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family
-from passerelles.actors.filters import ChoicesField, Facet, FacetOption
 from passerelles.core.collation import sort_key
+from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
 from passerelles.geo.models import Country, Department
 from passerelles.projects.enums import PlaceSide, ProjectStatus
 from passerelles.projects.models import Participation, Project, ProjectPlace
@@ -110,10 +109,7 @@ class ProjectFilter:
     """A validated set of filters over the published projects."""
 
     def __init__(self, data, base: QuerySet | None = None):
-        if not hasattr(data, "getlist"):
-            data = MultiValueDict(
-                {k: v if isinstance(v, list) else [v] for k, v in (data or {}).items()}
-            )
+        data = query_data(data)
         self.form = ProjectFilterForm(data)
         self.form.is_valid()
         # Invalid fields are left out: the valid ones still apply, the page says what was wrong.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.validation import lookup_communes
 from passerelles.core.forms import BoundedModelMultipleChoiceField
-from passerelles.core.richtext import DANGEROUS_MARKUP as _DANGEROUS_MARKUP
+from passerelles.core.richtext import DANGEROUS_MARKUP
 from passerelles.geo import gazetteer
 from passerelles.geo.models import Country, Department
 from passerelles.projects.enums import PlaceSide
@@ -32,7 +32,7 @@ MARKUP_ERROR = _(
 def refuse_markup(value: str) -> str:
     """Refuse pasted code with a message, rather than strip it silently (the model sanitises
     what remains, in any case)."""
-    if value and _DANGEROUS_MARKUP.search(value):
+    if value and DANGEROUS_MARKUP.search(value):
         raise ValidationError(MARKUP_ERROR, code="markup")
     return value
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from passerelles.users import views, views_membership
+from passerelles.users import views
 from passerelles.users.forms import EmailAuthenticationForm, PasswordResetForm
 
 app_name = "users"
@@ -12,28 +12,6 @@ urlpatterns = [
     path("inscription/", views.signup, name="signup"),
     path("jetons/", views.token_create, name="token_create"),
     path("jetons/<int:pk>/revoquer/", views.token_revoke, name="token_revoke"),
-    # Membership requests: the requester's form and withdrawal, then the staff queue.
-    path(
-        "rattachement/demande/<slug:slug>/",
-        views_membership.request_membership,
-        name="membership_request",
-    ),
-    path(
-        "rattachement/<int:pk>/retirer/",
-        views_membership.withdraw_membership_request,
-        name="membership_withdraw",
-    ),
-    path("rattachement/", views_membership.membership_queue, name="membership_queue"),
-    path(
-        "rattachement/<int:pk>/accepter/",
-        views_membership.approve_membership_request,
-        name="membership_approve",
-    ),
-    path(
-        "rattachement/<int:pk>/refuser/",
-        views_membership.reject_membership_request,
-        name="membership_reject",
-    ),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

@@ -17,7 +17,7 @@ def phone(page):
 def test_home_fits_a_phone_with_44px_targets(phone):
     OrganisationFactory(name="Coopérative des Savoirs Partagés du Val de Loire et d'Ailleurs")
     AbroadOrganisationFactory()
-    phone.goto(phone.base_url + reverse("core:home"))
+    phone.goto(phone.base_url + reverse("site:home"))
 
     # Nothing sticks out sideways: no horizontal scrolling on a phone.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -30,7 +30,7 @@ def test_home_fits_a_phone_with_44px_targets(phone):
 
 
 def test_skip_link_appears_on_first_tab_and_moves_focus_to_content(phone):
-    phone.goto(phone.base_url + reverse("core:home"))
+    phone.goto(phone.base_url + reverse("site:home"))
     skip = phone.locator(".skip-link")
     assert skip.bounding_box()["y"] < 0  # off screen until needed
     phone.keyboard.press("Tab")

@@ -92,3 +92,28 @@ def test_dev_secret_key_is_generated_once_under_var_dir(tmp_path):
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     second = run(code, "config.settings.dev", tmp_path)
     assert second.stdout.strip() == key
+
+
+def test_settings_import_writes_nothing_to_disk(tmp_path):
+    # STATIC_ROOT is collectstatic's to create: importing settings must not make folders.
+    code = "import django; django.setup(); from django.conf import settings; print('ok')"
+    result = run(code, "config.settings.prod", tmp_path, SECRET_KEY=secrets.token_urlsafe(64))
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_var_dir_may_come_from_the_env_file(tmp_path):
+    # .env is read before any setting, PASSERELLES_VAR_DIR included. The file is simulated: the
+    # real one (BASE_DIR/.env) belongs to the developer.
+    code = f"""
+import os, environ
+os.environ.pop("PASSERELLES_VAR_DIR", None)
+def read_env(cls, *args, **kwargs):
+    os.environ.setdefault("PASSERELLES_VAR_DIR", {str(tmp_path / "from-env")!r})
+environ.Env.read_env = classmethod(read_env)
+from config.settings import base
+print(base.VAR_DIR)
+"""
+    result = run(code, "config.settings.prod", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(tmp_path / "from-env")

@@ -83,7 +83,7 @@ def test_membership_is_granted(broken_mail, django_capture_on_commit_callbacks):
     membership_request = MembershipRequest.objects.create(user=requester, organisation=org)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client().post(
-            reverse("users:membership_approve", args=[membership_request.pk]),
+            reverse("membership:approve", args=[membership_request.pk]),
             {"role": MembershipRole.EDITOR},
         )
     assert response.status_code == 302

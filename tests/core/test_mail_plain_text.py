@@ -138,7 +138,7 @@ def test_membership_request_decisions(
     request = MembershipRequest.objects.create(
         user=UserFactory(email="aminata@example.org"), organisation=organisation
     )
-    url = reverse(f"users:membership_{decision}", args=[request.pk])
+    url = reverse(f"membership:{decision}", args=[request.pk])
     data = {"role": "editor"} if decision == "approve" else {"reason": "Nom inconnu d'ici & là."}
     with django_capture_on_commit_callbacks(execute=True):
         assert staff_client.post(url, data).status_code == 302

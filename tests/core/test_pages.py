@@ -34,7 +34,7 @@ def test_home_shows_counts_themes_and_latest_organisations(client, django_assert
 
     # Stats, themes and latest organisations: a fixed number of queries, whatever the data.
     with django_assert_max_num_queries(6):
-        response = client.get(reverse("core:home"))
+        response = client.get(reverse("site:home"))
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -50,7 +50,7 @@ def test_home_shows_counts_themes_and_latest_organisations(client, django_assert
 
 
 def test_home_marks_itself_as_current_page_and_offers_skip_link(client):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("site:home")).content.decode()
     assert 'class="skip-link" href="#main"' in html
     assert 'id="main"' in html
     assert 'class="brand" href="/" aria-current="page"' in html
@@ -82,7 +82,7 @@ def test_500_page_renders_without_any_context():
 
 def test_language_switch_to_english_translates_the_site(client):
     response = client.post(
-        reverse("set_language"), {"language": "en", "next": reverse("core:home")}, follow=True
+        reverse("set_language"), {"language": "en", "next": reverse("site:home")}, follow=True
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -103,12 +103,12 @@ def test_english_404_page(client):
 def test_navigation_shows_moderation_to_staff_only(client):
     moderation = f'href="{reverse("actors:moderation")}"'
     client.force_login(UserFactory())
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("site:home")).content.decode()
     assert moderation not in html
     assert "Se déconnecter" in html
 
     client.force_login(StaffFactory())
-    assert moderation in client.get(reverse("core:home")).content.decode()
+    assert moderation in client.get(reverse("site:home")).content.decode()
 
 
 def test_messages_start_with_a_word_not_only_a_colour(rf):

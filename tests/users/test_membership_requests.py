@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
+from passerelles.actors import perms as actor_perms
 from passerelles.actors.enums import Status
 from passerelles.users import perms
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole
@@ -54,7 +55,7 @@ def _is_login_redirect(response):
 
 
 def _request_url(org):
-    return reverse("users:membership_request", args=[org.slug])
+    return reverse("membership:request", args=[org.slug])
 
 
 def _pending(user, org, message=""):
@@ -95,7 +96,7 @@ def test_request_then_approval_lets_the_person_edit_the_organisation(
     # Staff see it in the queue, linked from the moderation queue with the count.
     moderation = staff_client.get(reverse("actors:moderation")).content.decode()
     assert "Demandes de rattachement (1 en attente)" in moderation
-    queue = staff_client.get(reverse("users:membership_queue"))
+    queue = staff_client.get(reverse("membership:queue"))
     html = queue.content.decode()
     assert queue.status_code == 200
     assert "Aminata Traoré" in html and "aminata@example.org" in html
@@ -106,7 +107,7 @@ def test_request_then_approval_lets_the_person_edit_the_organisation(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
-            reverse("users:membership_approve", args=[membership_request.pk]),
+            reverse("membership:approve", args=[membership_request.pk]),
             {"role": MembershipRole.EDITOR},
         )
     assert response.status_code == 302
@@ -134,7 +135,7 @@ def test_an_organisation_with_members_proposes_the_editor_role_and_lists_them(
 ):
     MembershipFactory(organisation=org, user=UserFactory(email="gerant@example.org"))
     _pending(requester, org)
-    response = staff_client.get(reverse("users:membership_queue"))
+    response = staff_client.get(reverse("membership:queue"))
     assert response.context["rows"][0]["approve_form"].initial["role"] == MembershipRole.EDITOR
     assert "gerant@example.org" in response.content.decode()
 
@@ -143,7 +144,7 @@ def test_rejection_requires_a_reason_and_emails_it(
     org, requester, requester_client, staff_client, django_capture_on_commit_callbacks, mailoutbox
 ):
     membership_request = _pending(requester, org)
-    url = reverse("users:membership_reject", args=[membership_request.pk])
+    url = reverse("membership:reject", args=[membership_request.pk])
 
     response = staff_client.post(url, {"reason": "   "})
     assert response.status_code == 400
@@ -168,7 +169,7 @@ def test_rejection_requires_a_reason_and_emails_it(
     account = requester_client.get(reverse("users:account")).content.decode()
     assert "refusée" in account and "Nous ne trouvons pas votre nom." in account
     # Refused once, the person may ask again.
-    assert perms.can_request_membership(requester, org)
+    assert actor_perms.can_request_membership(requester, org)
 
 
 def test_no_email_leaves_when_the_transaction_is_rolled_back(
@@ -177,7 +178,7 @@ def test_no_email_leaves_when_the_transaction_is_rolled_back(
     membership_request = _pending(requester, org)
     # The test's transaction never commits, so the on-commit e-mail never leaves.
     staff_client.post(
-        reverse("users:membership_reject", args=[membership_request.pk]), {"reason": "Non."}
+        reverse("membership:reject", args=[membership_request.pk]), {"reason": "Non."}
     )
     assert mailoutbox == []
 
@@ -214,9 +215,7 @@ def test_unpublished_organisations_cannot_be_claimed(requester_client):
     pending_org = OrganisationFactory(status=Status.PENDING)
     assert requester_client.get(_request_url(pending_org)).status_code == 404
     assert requester_client.post(_request_url(pending_org), {}).status_code == 404
-    assert (
-        requester_client.get(reverse("users:membership_request", args=["nope"])).status_code == 404
-    )
+    assert requester_client.get(reverse("membership:request", args=["nope"])).status_code == 404
 
 
 def test_the_database_allows_one_pending_request_per_person_and_organisation(org, requester):
@@ -240,7 +239,7 @@ def test_the_database_refuses_a_rejection_without_reason(org, requester):
 
 def test_the_requester_withdraws_a_pending_request(org, requester, requester_client):
     membership_request = _pending(requester, org)
-    url = reverse("users:membership_withdraw", args=[membership_request.pk])
+    url = reverse("membership:withdraw", args=[membership_request.pk])
     assert requester_client.get(url).status_code == 405
     response = requester_client.post(url)
     assert response.status_code == 302 and response["Location"] == reverse("users:account")
@@ -253,7 +252,7 @@ def test_the_requester_withdraws_a_pending_request(org, requester, requester_cli
     response = requester_client.post(url)
     assert _messages(response) == ["Cette demande a déjà été traitée (retirée)."]
     # Withdrawn, the person may ask again.
-    assert perms.can_request_membership(requester, org)
+    assert actor_perms.can_request_membership(requester, org)
 
 
 @pytest.mark.parametrize("first", ["approve", "reject"])
@@ -264,9 +263,9 @@ def test_a_decided_request_cannot_be_decided_twice(
     membership_request = _pending(requester, org)
     data = {"role": MembershipRole.EDITOR, "reason": "Non."}
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(reverse(f"users:membership_{first}", args=[membership_request.pk]), data)
+        staff_client.post(reverse(f"membership:{first}", args=[membership_request.pk]), data)
         response = staff_client.post(
-            reverse(f"users:membership_{second}", args=[membership_request.pk]),
+            reverse(f"membership:{second}", args=[membership_request.pk]),
             {"role": MembershipRole.ADMIN, "reason": "Autre motif."},
         )
     assert response.status_code == 302
@@ -294,17 +293,15 @@ def test_approve_is_idempotent_and_updates_an_existing_membership(org, requester
 
 
 def test_unknown_ids_are_404(staff_client, requester_client):
-    for name in ("membership_approve", "membership_reject"):
-        assert staff_client.post(reverse(f"users:{name}", args=[999])).status_code == 404
-    assert (
-        requester_client.post(reverse("users:membership_withdraw", args=[999])).status_code == 404
-    )
+    for name in ("approve", "reject"):
+        assert staff_client.post(reverse(f"membership:{name}", args=[999])).status_code == 404
+    assert requester_client.post(reverse("membership:withdraw", args=[999])).status_code == 404
 
 
 def test_an_unknown_role_is_refused_with_a_message(org, requester, staff_client):
     membership_request = _pending(requester, org)
     response = staff_client.post(
-        reverse("users:membership_approve", args=[membership_request.pk]), {"role": "owner"}
+        reverse("membership:approve", args=[membership_request.pk]), {"role": "owner"}
     )
     assert response.status_code == 400
     assert _messages(response) == ["Choisissez le rôle à accorder."]
@@ -313,12 +310,14 @@ def test_an_unknown_role_is_refused_with_a_message(org, requester, staff_client)
 
 def test_changes_require_post(org, requester, staff_client):
     membership_request = _pending(requester, org)
-    for name in ("membership_approve", "membership_reject"):
+    for name in ("approve", "reject"):
         assert (
-            staff_client.get(reverse(f"users:{name}", args=[membership_request.pk])).status_code
+            staff_client.get(
+                reverse(f"membership:{name}", args=[membership_request.pk])
+            ).status_code
             == 405
         )
-    assert staff_client.post(reverse("users:membership_queue")).status_code == 405
+    assert staff_client.post(reverse("membership:queue")).status_code == 405
 
 
 # -- who may do what ----------------------------------------------------------------------
@@ -348,7 +347,7 @@ def test_request(role, org):
 def test_withdraw(role, org, requester):
     membership_request = _pending(requester, org)
     client, _user = client_for(role, org)
-    response = client.post(reverse("users:membership_withdraw", args=[membership_request.pk]))
+    response = client.post(reverse("membership:withdraw", args=[membership_request.pk]))
     if role == "visitor":
         assert _is_login_redirect(response)
     else:
@@ -362,7 +361,7 @@ def test_withdraw(role, org, requester):
 def test_queue(role, org, requester):
     _pending(requester, org)
     client, _user = client_for(role, org)
-    response = client.get(reverse("users:membership_queue"))
+    response = client.get(reverse("membership:queue"))
     if role == "visitor":
         assert _is_login_redirect(response)
     elif role in STAFF_ROLES:
@@ -378,7 +377,7 @@ def test_decide(role, decision, org, requester):
     membership_request = _pending(requester, org)
     client, user = client_for(role, org)
     response = client.post(
-        reverse(f"users:membership_{decision}", args=[membership_request.pk]),
+        reverse(f"membership:{decision}", args=[membership_request.pk]),
         {"role": MembershipRole.EDITOR, "reason": "Inconnu·e de la structure."},
     )
     membership_request.refresh_from_db()

@@ -18,7 +18,7 @@ def test_message_and_reason_are_plain_text():
     client = Client()
     client.force_login(person)
     client.post(
-        reverse("users:membership_request", args=[org.slug]),
+        reverse("membership:request", args=[org.slug]),
         {"message": "Trésorière\r\n<b>depuis</b> 2021 &amp; secrétaire"},
     )
     request = MembershipRequest.objects.get()
@@ -33,7 +33,7 @@ def test_pasted_code_is_refused_with_a_message():
     client = Client()
     client.force_login(UserFactory())
     response = client.post(
-        reverse("users:membership_request", args=[org.slug]),
+        reverse("membership:request", args=[org.slug]),
         {"message": "<script>alert(1)</script>"},
     )
     assert "Ce texte contient du code" in response.content.decode()

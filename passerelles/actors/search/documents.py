@@ -7,13 +7,11 @@ countries of action). Reading is done with a handful of `values_list` queries pe
 per organisation, so a rebuild of 100,000 organisations stays a matter of seconds."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from passerelles.actors.models import Organisation
-from passerelles.actors.search.text import index_text
-
-CHUNK = 2000
+from passerelles.core.search.text import index_text
+from passerelles.vocab.search import theme_texts
 
 
 @dataclass(frozen=True)
@@ -24,17 +22,6 @@ class Document:
     themes: str
     body: str
     places: str
-
-
-def theme_texts(using: str = "default") -> dict[int, str]:
-    """Theme id → tokens of its French and English names and its synonyms."""
-    Theme = Organisation.themes.field.related_model
-    return {
-        pk: index_text(name_fr, name_en, synonyms.replace("\n", " "))
-        for pk, name_fr, name_en, synonyms in Theme.objects.using(using).values_list(
-            "pk", "name_fr", "name_en", "synonyms"
-        )
-    }
 
 
 def _documents(ids: list[int], themes: dict[int, str], using: str) -> list[Document]:
@@ -101,26 +88,7 @@ def _documents(ids: list[int], themes: dict[int, str], using: str) -> list[Docum
     return docs
 
 
-def documents(ids: Iterable[int], using: str = "default") -> Iterator[list[Document]]:
-    """Documents for the given organisation ids, a chunk at a time."""
-    ids = sorted(set(ids))
+def builder(using: str = "default"):
+    """The index's document builder: theme texts read once, then documents chunk by chunk."""
     themes = theme_texts(using)
-    for start in range(0, len(ids), CHUNK):
-        yield _documents(ids[start : start + CHUNK], themes, using)
-
-
-def all_documents(using: str = "default") -> Iterator[list[Document]]:
-    """Documents for every organisation, a chunk at a time (keyset pagination on the id)."""
-    themes = theme_texts(using)
-    last = 0
-    while True:
-        ids = list(
-            Organisation.objects.using(using)
-            .filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:CHUNK]
-        )
-        if not ids:
-            return
-        yield _documents(ids, themes, using)
-        last = ids[-1]
+    return lambda ids: _documents(ids, themes, using)

@@ -1,5 +1,6 @@
-"""The search index as seen by the ORM: one unmanaged model over a table that each database
-back end creates its own way (migration 0003_search_index).
+"""The organisations' search index as seen by the ORM: one unmanaged model over a table that
+each database back end creates its own way (migration 0003_search_index), with the shared field
+types of passerelles.core.search.fields:
 
 - SQLite: an FTS5 virtual table. Its key is FTS5's `rowid` (= the organisation id); `rank` and
   the hidden column named after the table (the left operand of MATCH) come with FTS5.
@@ -10,60 +11,13 @@ Columns that exist only on one back end are never selected: the model is only ev
 Organisation (`search_entry__…`), so searches stay plain, composable querysets."""
 
 from django.db import models
-from django.db.models import Lookup
 
-# The text-search configuration created by the migration: French stemming over unaccented words.
-PG_CONFIG = "french_unaccent"
+# Re-exported: migration 0003 (and the projects' 0002) name the field types by this path.
+from passerelles.core.search.fields import FtsMatchField, TsVectorField
+
+__all__ = ["TABLE", "FtsMatchField", "SearchEntry", "TsVectorField"]
+
 TABLE = "actors_organisation_search"
-
-
-class FtsMatchField(models.TextField):
-    """SQLite FTS5's hidden column named after the table: `col MATCH 'query'`."""
-
-
-class TsVectorField(models.Field):
-    """PostgreSQL `tsvector`."""
-
-    def db_type(self, connection):
-        return "tsvector"
-
-
-@FtsMatchField.register_lookup
-class FtsMatch(Lookup):
-    lookup_name = "fts_match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} MATCH {rhs}", (*lhs_params, *rhs_params)
-
-
-@TsVectorField.register_lookup
-class TsMatch(Lookup):
-    lookup_name = "ts_match"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return (
-            f"{lhs} @@ to_tsquery('{PG_CONFIG}'::regconfig, {rhs})",
-            (*lhs_params, *rhs_params),
-        )
-
-
-class TsRank(models.Func):
-    """`ts_rank(document, to_tsquery('french_unaccent', query))`, higher is better."""
-
-    output_field = models.FloatField()
-
-    def __init__(self, document, query: str):
-        super().__init__(document, models.Value(query, output_field=models.TextField()))
-
-    def as_sql(self, compiler, connection, **extra):
-        doc_sql, doc_params = compiler.compile(self.source_expressions[0])
-        q_sql, q_params = compiler.compile(self.source_expressions[1])
-        sql = f"ts_rank({doc_sql}, to_tsquery('{PG_CONFIG}'::regconfig, {q_sql}))"
-        return sql, (*doc_params, *q_params)
 
 
 class SearchEntry(models.Model):

@@ -6,18 +6,14 @@ htmx, when present, swaps only the results (the `_results.html` partial) and pus
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 
 from passerelles.actors import perms
 from passerelles.actors.enums import Status
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
+from passerelles.core.facets import is_english
 
 PAGE_SIZE = 20
-
-
-def _english() -> bool:
-    return (get_language() or "fr").startswith("en")
 
 
 def organisation_list(request):
@@ -28,7 +24,7 @@ def organisation_list(request):
     context = {
         "directory": directory,
         "form": directory.form,
-        "facets": directory.facets(english=_english()),
+        "facets": directory.facets(english=is_english()),
         "page_obj": page,
         "organisations": page.object_list,
         "querystring": querystring,

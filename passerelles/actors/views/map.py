@@ -6,9 +6,10 @@ which clusters on the server: the database groups the organisations of the visib
 grid whose cells shrink as the zoom grows, so a view costs one grouped query and a payload of a
 few kilobytes whether 500 or 100,000 organisations match (see docs/benchmarks.md).
 
-A layer of links here ↔ there (the projects of the matching organisations, from
-`atlas:links`, grouped the same way) can be turned on; the page lists the same links in words,
-by department and country, for those who do not see the map."""
+A layer of links here ↔ there (the projects of the matching organisations, from the provider
+the projects app registers in actors.map_links, grouped the same way) can be turned on; the
+page lists the same links in words, by department and country, for those who do not see the
+map."""
 
 import math
 
@@ -22,9 +23,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from passerelles.actors import map_links
 from passerelles.actors.filters import DirectoryFilter
-from passerelles.actors.views.directory import _english
-from passerelles.projects import atlas
+from passerelles.core.facets import is_english
 
 # A grid cell is about this many screen pixels wide: markers of neighbouring cells never overlap.
 CELL_PIXELS = 64
@@ -59,7 +60,8 @@ def organisation_map(request):
         # Partners abroad are spread over several continents: start from the whole world.
         center, zoom = [10.0, 0.0], 2
     querystring = directory.querystring()
-    links_on = request.GET.get("links", "").lower() in YES
+    links = map_links.provider()
+    links_on = links is not None and request.GET.get("links", "").lower() in YES
     map_config = {
         "center": center,
         "zoom": zoom,
@@ -67,7 +69,7 @@ def organisation_map(request):
         "attribution": config.get("ATTRIBUTION_PREFIX", "")
         + ' | © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         "data": _map_data_url(querystring),
-        "links": _with_query(reverse("atlas:links"), querystring),
+        "links": _with_query(reverse(links.url_name), querystring) if links else None,
         "linksOn": links_on,
         "api": "/api/v1/organisations/",
         "maxZoom": MAX_ZOOM,
@@ -93,12 +95,13 @@ def organisation_map(request):
             "linksError": _("Les liens n'ont pas pu être chargés. Leur liste en texte suit."),
         },
     }
-    # Projects of the organisations the filters match; all published ones without filters.
-    projects = atlas.projects_involving(directory.results() if directory.is_filtered else None)
-    links_text = atlas.link_summary(projects)
+    # Links of the organisations the filters match; of all published ones without filters.
+    links_text = (
+        links.summary(directory.results() if directory.is_filtered else None) if links else []
+    )
     context = {
         "directory": directory,
-        "facets": directory.facets(english=_english()),
+        "facets": directory.facets(english=is_english()),
         "querystring": querystring,
         "map_config": map_config,
         "total": directory.results().count(),

@@ -12,7 +12,7 @@ class OrganisationProfile(models.Model):
         primary_key=True,
         related_name="bridges_profile",
     )
-    # Space-separated folded lemmas (passerelles.actors.search.text.tokens), one field each so
+    # Space-separated folded lemmas (passerelles.core.search.text.tokens), one field each so
     # "what one offers" can meet "what the other needs".
     offers = models.TextField(blank=True)
     needs = models.TextField(blank=True)

@@ -4,11 +4,11 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from passerelles.actors.search.text import token
 from passerelles.bridges.suggest.engine import Query, Scored
 from passerelles.bridges.suggest.places import in_country
 from passerelles.bridges.suggest.queries import phrases
 from passerelles.bridges.suggest.text import PREFIX, term_set
+from passerelles.core.search.text import token
 from passerelles.core.text import words
 
 MAX_WORDS = 4

@@ -5,14 +5,11 @@ targets, DAC sectors), body (summary and description), people (the participants'
 acronyms) and places (communes, departments, localities, countries)."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from passerelles.actors.search.documents import theme_texts
-from passerelles.actors.search.text import index_text
+from passerelles.core.search.text import index_text
 from passerelles.projects.models import Participation, Project, ProjectPlace
-
-CHUNK = 2000
+from passerelles.vocab.search import theme_texts
 
 
 @dataclass(frozen=True)
@@ -70,25 +67,7 @@ def _documents(ids: list[int], themes: dict[int, str], using: str) -> list[Docum
     ]
 
 
-def documents(ids: Iterable[int], using: str = "default") -> Iterator[list[Document]]:
-    ids = sorted(set(ids))
+def builder(using: str = "default"):
+    """The index's document builder: theme texts read once, then documents chunk by chunk."""
     themes = theme_texts(using)
-    for start in range(0, len(ids), CHUNK):
-        yield _documents(ids[start : start + CHUNK], themes, using)
-
-
-def all_documents(using: str = "default") -> Iterator[list[Document]]:
-    """Every project, a chunk at a time (keyset pagination on the id)."""
-    themes = theme_texts(using)
-    last = 0
-    while True:
-        ids = list(
-            Project.objects.using(using)
-            .filter(pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:CHUNK]
-        )
-        if not ids:
-            return
-        yield _documents(ids, themes, using)
-        last = ids[-1]
+    return lambda ids: _documents(ids, themes, using)

@@ -1,6 +1,6 @@
 """The projects' search index as seen by the ORM: one unmanaged model over a table that each
 database back end creates its own way (migration 0002_search_index), on the same principles as
-passerelles.actors.search (whose field types and lookups are reused, not copied):
+passerelles.actors.search, with the field types of passerelles.core.search.fields:
 
 - SQLite: an FTS5 virtual table whose `rowid` is the project id;
 - PostgreSQL: a plain table with a `rowid` key column and a stored, GIN-indexed, weighted
@@ -10,7 +10,7 @@ It is only ever joined from Project (`search_entry__…`), so searches stay lazy
 
 from django.db import models
 
-from passerelles.actors.search.models import FtsMatchField, TsVectorField
+from passerelles.core.search.fields import FtsMatchField, TsVectorField
 
 TABLE = "projects_project_search"
 

@@ -7,11 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import ChangeAction
+from passerelles.core.facets import is_english
 from passerelles.projects import perms
 from passerelles.projects.filters import ProjectFilter
 from passerelles.projects.history import field_label
@@ -20,17 +20,13 @@ from passerelles.projects.models import Participation, Project, ProjectPlace
 PAGE_SIZE = 20
 
 
-def _english() -> bool:
-    return (get_language() or "fr").startswith("en")
-
-
 def project_list(request):
     projects = ProjectFilter(request.GET)
     results = projects.results().for_cards()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "projects_filter": projects,
-        "facets": projects.facets(english=_english()),
+        "facets": projects.facets(english=is_english()),
         "page_obj": page,
         "projects": page.object_list,
         "querystring": projects.querystring(),

@@ -1,4 +1,4 @@
-"""Turning organisations and queries into the same normalised French stems.
+"""Turning documents (organisations, projects) and queries into the same normalised French stems.
 
 Both back ends see the output of `tokens()`: folded simplemma lemmas (see passerelles.core.text).
 SQLite's FTS5 has no French stemmer, so this is its only normalisation; PostgreSQL runs its

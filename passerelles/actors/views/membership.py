@@ -1,6 +1,9 @@
 """Membership requests: a person asks to act for an organisation ("Je représente cette
 organisation"), may withdraw the request, and network staff approve it (choosing the role) or
-reject it (with a reason). Decisions are e-mailed to the requester once committed."""
+reject it (with a reason). Decisions are e-mailed to the requester once committed.
+
+The requests are rows of the users app, but asking is about an organisation (is it published?),
+so the pages live here, above both (docs/decisions.md §18); URLs in actors/urls_membership.py."""
 
 from functools import wraps
 
@@ -21,7 +24,7 @@ from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
 from passerelles.core.mail import send_on_commit
 from passerelles.core.richtext import PlainTextField
-from passerelles.users import perms
+from passerelles.users import perms as user_perms
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole
 from passerelles.users.models import Membership, MembershipRequest, MembershipRequestError
 
@@ -88,7 +91,7 @@ def reviewer_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not perms.can_review_membership_requests(request.user):
+        if not user_perms.can_review_membership_requests(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -231,7 +234,7 @@ def membership_queue(request):
 
 def _decided_twice(request, error):
     messages.error(request, str(error))
-    return redirect("users:membership_queue")
+    return redirect("membership:queue")
 
 
 @reviewer_required
@@ -264,7 +267,7 @@ def approve_membership_request(request, pk):
             "role": membership_request.get_role_display(),
         },
     )
-    return redirect("users:membership_queue")
+    return redirect("membership:queue")
 
 
 @reviewer_required
@@ -290,4 +293,4 @@ def reject_membership_request(request, pk):
         _("Demande de %(person)s refusée ; le motif lui est envoyé par e-mail.")
         % {"person": membership_request.user},
     )
-    return redirect("users:membership_queue")
+    return redirect("membership:queue")

@@ -3,8 +3,9 @@ queue, the account page), so those views need not know about them."""
 
 from django import template
 
+from passerelles.actors import perms
 from passerelles.actors.enums import Status
-from passerelles.users import perms
+from passerelles.users import perms as user_perms
 from passerelles.users.models import MembershipRequest
 
 register = template.Library()
@@ -23,7 +24,7 @@ def membership_request_offer(context, organisation) -> bool:
 @register.simple_tag(takes_context=True)
 def pending_membership_requests_count(context) -> int:
     """How many membership requests wait for staff; 0 for anyone who cannot review them."""
-    if not perms.can_review_membership_requests(context["request"].user):
+    if not user_perms.can_review_membership_requests(context["request"].user):
         return 0
     return MembershipRequest.objects.pending().count()
 

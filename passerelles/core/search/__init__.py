@@ -1,0 +1,164 @@
+"""French full-text search in the database's own engine, one implementation for every index
+(organisations, projects): SQLite FTS5 or a PostgreSQL tsvector, French word forms brought
+together by simplemma lemmas (see text.py and docs/decisions.md §2, §18).
+
+An app declares a `SearchIndex`: its table (created by the app's migration), its columns with
+their PostgreSQL weights, the searched model, the reverse name of its unmanaged index model
+(`search_entry`) and a document builder. The builder is `builder(using)` → `build(ids)` →
+documents (objects with an `id` and one string of tokens per column); it is called once per
+rebuild or index run, so shared lookups (theme texts) are read once, then chunk by chunk.
+
+Semantics, the same for every index: accent- and case-insensitive, every word must match (if
+no row has them all, any word may match, best first), the last word also matches as a prefix.
+`search()` keeps the queryset lazy (it joins the index table): filter it, paginate it, count
+it; for facet counts with `values(...).annotate(Count(...))` call `.order_by()` first."""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, transaction
+from django.db.models import QuerySet
+
+from passerelles.core.search import postgres, sqlite
+from passerelles.core.search.text import parse_query
+
+# Ids read and documents written per round trip: a rebuild of 100,000 rows stays a matter of
+# seconds without holding them all in memory.
+CHUNK = 2000
+
+
+def backend(conn) -> ModuleType:
+    if conn.vendor == "sqlite":
+        return sqlite
+    if conn.vendor == "postgresql":
+        return postgres
+    # Only SQLite and PostgreSQL are supported (see docs/decisions.md); say so at the first
+    # search rather than fail obscurely inside a query.
+    raise ImproperlyConfigured(
+        f"Passerelles search supports SQLite and PostgreSQL, not {conn.vendor}."
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    # PostgreSQL's setweight letter, A (heaviest) to D. SQLite's bm25 weights are set by the
+    # migration that creates the FTS5 table.
+    weight: str
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    table: str
+    columns: tuple[Column, ...]
+    # "app_label.Model": resolved when used, so core imports no app.
+    model_label: str
+    builder: Callable[[str], Callable[[list[int]], list]]
+    # Order among rows of equal rank.
+    tie_break: tuple[str, ...]
+    # The reverse name of the unmanaged index model's one-to-one key.
+    relation: str = "search_entry"
+
+    def model(self):
+        return apps.get_model(self.model_label)
+
+    def search(self, queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
+        """Rows of `queryset` matching `query`, best first, annotated with `search_rank`
+        (higher is better), then in `tie_break` order.
+
+        A blank query, or one with no searchable word (only stop words or punctuation),
+        returns the queryset unchanged: there is nothing to restrict it by."""
+        return ranked_matches(self, queryset, query, prefix=prefix)
+
+    def documents(self, ids: Iterable[int], using: str = "default") -> Iterator[list]:
+        """Documents for the given ids, a chunk at a time (absent ids have none)."""
+        ids = sorted(set(ids))
+        build = self.builder(using)
+        for start in range(0, len(ids), CHUNK):
+            yield build(ids[start : start + CHUNK])
+
+    def all_documents(self, using: str = "default") -> Iterator[list]:
+        """Documents for every row, a chunk at a time (keyset pagination on the id)."""
+        build = self.builder(using)
+        rows = self.model().objects.using(using)
+        last = 0
+        while True:
+            ids = list(rows.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+            if not ids:
+                return
+            yield build(ids)
+            last = ids[-1]
+
+    def index(self, ids: Iterable[int], *, using: str = "default") -> int:
+        """(Re)index these rows; ids that no longer exist (or have no document) are removed.
+        Returns the count of documents written."""
+        ids = [int(i) for i in ids]
+        if not ids:
+            return 0
+        conn = connections[using]
+        be = backend(conn)
+        written = 0
+        with transaction.atomic(using=using), conn.cursor() as cursor:
+            be.delete(cursor, self, ids)
+            for docs in self.documents(ids, using):
+                be.write(cursor, self, docs)
+                written += len(docs)
+        return written
+
+    def remove(self, ids: Iterable[int], *, using: str = "default") -> None:
+        ids = [int(i) for i in ids]
+        if ids:
+            conn = connections[using]
+            with conn.cursor() as cursor:
+                backend(conn).delete(cursor, self, ids)
+
+    def rebuild(
+        self, progress: Callable[[int, int], None] | None = None, *, using: str = "default"
+    ) -> int:
+        """Empty the index and index every row; `progress(done, total)` after each chunk.
+        Returns the number of documents."""
+        conn = connections[using]
+        be = backend(conn)
+        total = self.model().objects.using(using).count()
+        done = 0
+        if progress:
+            progress(0, total)
+        with transaction.atomic(using=using), conn.cursor() as cursor:
+            be.clear(cursor, self)
+            for docs in self.all_documents(using):
+                be.write(cursor, self, docs)
+                done += len(docs)
+                if progress:
+                    progress(done, total)
+            be.optimize(cursor, self)
+        return done
+
+
+def ranked_matches(
+    index: SearchIndex, queryset: QuerySet, query: str, *, prefix: bool = True
+) -> QuerySet:
+    """The query path of every index: the same words, the same "all words, else any word"
+    rule, the same ranking; only the table and the tie-break order differ."""
+    terms = parse_query(query, prefix=prefix)
+    if not terms:
+        return queryset
+    conn = connections[queryset.db]
+    be = backend(conn)
+    expression = be.match_expression(terms)
+    if len(terms) > 1:
+        # All words first; if no row at all has them all, any of them, so that a long query
+        # with one unknown word still finds something. One indexed lookup, LIMIT 1.
+        with conn.cursor() as cursor:
+            if not be.has_match(cursor, index, expression):
+                expression = be.match_expression(terms, any_term=True)
+    return (
+        queryset.filter(**be.filter_kwargs(index, expression))
+        .annotate(search_rank=be.rank_expression(index, expression))
+        .order_by("-search_rank", *index.tie_break)
+    )
+
+
+__all__ = ["CHUNK", "Column", "SearchIndex", "backend", "ranked_matches"]

@@ -1,0 +1,79 @@
+"""PostgreSQL back end: a stored, GIN-indexed, weighted tsvector with a French configuration
+over unaccented words, ranked with ts_rank.
+
+Documents are the same normalised tokens as on SQLite (simplemma lemmas, folded), then go through
+`french_unaccent`: the lemmas bring feminine and irregular forms together ("paysanne" → "paysan"),
+which the Snowball stemmer alone does not, and queries take exactly the same path."""
+
+from passerelles.core.search.fields import PG_CONFIG, TsRank
+from passerelles.core.search.text import Term
+
+
+def _quote(token: str) -> str:
+    # Tokens are word characters only; quoting makes to_tsquery read them as plain lexemes.
+    return "'" + token.replace("\\", "").replace("'", "''") + "'"
+
+
+def _term(term: Term) -> str:
+    if not term.prefix:
+        return _quote(term.token)
+    if term.folded.startswith(term.token):
+        return _quote(term.token) + ":*"
+    return f"({_quote(term.token)}:* | {_quote(term.folded)}:*)"
+
+
+def match_expression(terms: list[Term], *, any_term: bool = False) -> str:
+    return (" | " if any_term else " & ").join(_term(t) for t in terms)
+
+
+def filter_kwargs(index, expression: str) -> dict:
+    return {f"{index.relation}__document__ts_match": expression}
+
+
+def rank_expression(index, expression: str):
+    return TsRank(f"{index.relation}__document", expression)
+
+
+def has_match(cursor, index, expression: str) -> bool:
+    cursor.execute(
+        f"SELECT 1 FROM {index.table} WHERE document @@ to_tsquery(%s::regconfig, %s) LIMIT 1",
+        [PG_CONFIG, expression],
+    )
+    return cursor.fetchone() is not None
+
+
+def delete(cursor, index, ids: list[int]) -> None:
+    cursor.execute(f"DELETE FROM {index.table} WHERE rowid = ANY(%s)", [list(ids)])
+
+
+def clear(cursor, index) -> None:
+    cursor.execute(f"TRUNCATE {index.table}")
+
+
+def write(cursor, index, docs: list) -> None:
+    if not docs:
+        return
+    # One statement per chunk: arrays unnested server-side instead of one round trip per row.
+    # Each column is weighted (A–D) on its own, then the vectors are concatenated.
+    cfg = f"'{PG_CONFIG}'::regconfig"
+    names = [c.name for c in index.columns]
+    vector = "\n            || ".join(
+        f"setweight(to_tsvector({cfg}, u.{c.name}), '{c.weight}')" for c in index.columns
+    )
+    arrays = ", ".join(["%s::bigint[]"] + ["%s::text[]"] * len(names))
+    cursor.execute(
+        f"""INSERT INTO {index.table} (rowid, document)
+        SELECT u.id,
+            {vector}
+        FROM unnest({arrays}) AS u(id, {", ".join(names)})
+        ON CONFLICT (rowid) DO UPDATE SET document = EXCLUDED.document""",
+        [[d.id for d in docs], *([getattr(d, n) for d in docs] for n in names)],
+    )
+
+
+def optimize(cursor, index) -> None:
+    # Fresh statistics after a bulk load: without them the planner takes status = 'published'
+    # for a rare value, starts from the searched table and tests the tsquery row by row (10×
+    # slower than starting from the GIN index).
+    cursor.execute(f"ANALYZE {index.table}")
+    cursor.execute(f"ANALYZE {index.model()._meta.db_table}")

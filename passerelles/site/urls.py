@@ -1,0 +1,8 @@
+from django.urls import path
+
+from passerelles.site import views
+
+app_name = "site"
+urlpatterns = [
+    path("", views.home, name="home"),
+]
