@@ -78,6 +78,14 @@ def flush() -> None:
                 handler(batch[start : start + 2000], using=using)
 
 
+def discard() -> None:
+    """Drop the noted work: for a bulk writer that rebuilds the derived tables itself once
+    it is done (the demo). No-op when not deferred."""
+    pending = _pending.get()
+    if pending:
+        pending.clear()
+
+
 @contextmanager
 def deferred_indexing():
     """Collect index work during the block; run it in batches at the end. Nested blocks

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from passerelles.actors.enums import Status
@@ -113,12 +114,13 @@ class _Lookups:
                 for name in wanted:
                     if place.get(name) and not hasattr(place[name], "pk"):
                         wanted[name].add(place[name])
+            # Organisations as rows, keys, or an import's light records of them (with a pk).
             for item in data.get("participations") or ():
-                if not hasattr(item["organisation"], "pk"):
-                    orgs.add(item["organisation"])
+                if not isinstance(item["organisation"], Organisation):
+                    orgs.add(_pk(item["organisation"]))
             for line in data.get("funding_lines") or ():
-                if line.get("funder") and not hasattr(line["funder"], "pk"):
-                    orgs.add(line["funder"])
+                if line.get("funder") and not isinstance(line["funder"], Organisation):
+                    orgs.add(_pk(line["funder"]))
         self.communes = Commune.objects.in_bulk(wanted["commune"]) if wanted["commune"] else {}
         self.departments = (
             Department.objects.in_bulk(wanted["department"]) if wanted["department"] else {}
@@ -128,9 +130,9 @@ class _Lookups:
 
     @staticmethod
     def _get(table: dict, value):
-        if value is None or value == "" or hasattr(value, "pk"):
+        if value is None or value == "" or isinstance(value, Model):
             return value or None
-        return table[value]
+        return table[_pk(value)]
 
     def participation(self, project: Project, data: Mapping) -> Participation:
         return Participation(
@@ -269,7 +271,8 @@ def _create(rows: list[Mapping], *, origin: Origin, status: str, geocode: bool) 
         project.derive(with_slug=False)
         projects.append(project)
         pairs.append((project, data))
-    allocate_slugs(Project, projects, Project.slug_base, RESERVED_SLUGS)
+    # A slug given (the demo's, staff's in the administration) is kept.
+    allocate_slugs(Project, [p for p in projects if not p.slug], Project.slug_base, RESERVED_SLUGS)
     Project.objects.bulk_create(projects, batch_size=500)
     _insert_links(pairs)
     participations, places, lines = [], [], []

@@ -8,7 +8,7 @@ from passerelles.core import indexing
 from passerelles.projects.models import Project
 from passerelles.projects.search import search
 from passerelles.vocab.models import Theme
-from tests.projects.factories import ProjectFactory
+from tests.projects.factories import ProjectFactory, change_project
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_projects_saved_in_a_deferred_block_are_found_after_it(monkeypatch):
     with indexing.deferred_indexing():
         first = ProjectFactory(title="Maraîchage solidaire à Kaya")
         second = ProjectFactory(title="Maraîchage scolaire à Dori")
-        first.themes.add(theme)
+        change_project(first, themes=[theme])
         # Not yet: the index is written once, when the block ends.
         assert found("maraîchage") == []
         assert calls == []

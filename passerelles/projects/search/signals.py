@@ -62,7 +62,7 @@ def connect() -> None:
     # Batched like every index work, so an import looks up their projects once per batch.
     indexing.listen("organisation", ORGANISATIONS_KIND, _projects_of)
     # Projects changed by another app's action (a merge moving participations) are re-indexed.
-    indexing.listen("project", KIND, index_projects)
+    indexing.listen("project", KIND, lambda ids, using: index_projects(ids, using=using))
     for through in (Project.themes.through, Project.sdg_targets.through):
         m2m_changed.connect(_themes_changed, sender=through, dispatch_uid=f"{uid}.{through}")
     post_save.connect(
