@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Status
@@ -60,6 +61,7 @@ class ProjectAdmin(admin.ModelAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "created_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [
         ParticipationInline,
         ProjectPlaceInline,
