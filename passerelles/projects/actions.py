@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from passerelles.core.slugs import allocate_slugs
 from passerelles.geo import gazetteer
 from passerelles.geo.models import Commune, Country, Department
 from passerelles.projects.enums import Instrument, PlaceSide
+from passerelles.projects.history import M2M_FIELDS as HISTORY_M2M
 from passerelles.projects.history import TRACKER, with_relations
 from passerelles.projects.models import (
     RESERVED_SLUGS,
@@ -127,6 +128,20 @@ class _Lookups:
         )
         self.countries = Country.objects.in_bulk(wanted["country"]) if wanted["country"] else {}
         self.organisations = Organisation.objects.in_bulk(orgs) if orgs else {}
+
+    @staticmethod
+    def vocabularies(rows: list[Mapping]) -> dict[str, dict]:
+        """The tracked vocabularies the rows name, by key (for the history's labels)."""
+        out = {}
+        for name in HISTORY_M2M:
+            given = [v for data in rows for v in data.get(name) or ()]
+            known = {v.pk: v for v in given if isinstance(v, Model)}
+            missing = {_pk(v) for v in given} - set(known)
+            if missing:
+                model = Project._meta.get_field(name).related_model
+                known.update(model.objects.in_bulk(missing))
+            out[name] = known
+        return out
 
     @staticmethod
     def _get(table: dict, value):
@@ -235,21 +250,47 @@ def _locate(places: list[ProjectPlace], current: list[ProjectPlace], geocode: bo
     return not_found
 
 
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    """Insert plain rows (values already what the columns store: keys, strings, numbers,
+    Decimals) with one prepared statement: for the thousands of rows of an import chunk,
+    bulk_create's per-value SQL compilation costs more than the database itself. The door
+    is open (only the actions call this)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(column) for column in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _insert_rows(model, objs: list) -> None:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    _insert(
+        model,
+        [f.column for f in fields],
+        [tuple(getattr(obj, f.attname) for f in fields) for obj in objs],
+    )
+
+
 def _insert_links(pairs: list[tuple[Project, Mapping]]) -> None:
     """The vocabulary links of the given projects, one insert per relation."""
     for name in M2M_FIELDS:
         relation = getattr(Project, name)
-        through = relation.through
-        source = relation.field.m2m_field_name()
-        target = relation.field.m2m_reverse_field_name()
+        through = relation.through._meta
+        source = through.get_field(relation.field.m2m_field_name()).column
+        target = through.get_field(relation.field.m2m_reverse_field_name()).column
         rows = [
-            through(**{f"{source}_id": project.pk, f"{target}_id": pk})
+            (project.pk, pk)
             for project, data in pairs
             if name in data
             for pk in sorted({_pk(v) for v in data[name] or ()}, key=str)
         ]
-        if rows:
-            through.objects.bulk_create(rows, batch_size=2000)
+        _insert(relation.through, [source, target], rows)
 
 
 # -- writing many (one implementation for one and many) -----------------------------------
@@ -284,19 +325,33 @@ def _create(rows: list[Mapping], *, origin: Origin, status: str, geocode: bool) 
         project.places_not_found = _locate(mine, [], geocode)
         places += mine
         lines += [lookups.funding_line(project, d) for d in data.get("funding_lines") or ()]
-    Participation.objects.bulk_create(participations, batch_size=2000)
-    ProjectPlace.objects.bulk_create(places, batch_size=2000)
-    FundingLine.objects.bulk_create(lines, batch_size=2000)
-    after = _snapshots(projects)
-    records = [
-        TRACKER.build(
-            project,
-            TRACKER.diff({}, after[project.pk]),
-            origin=origin,
-            action=_default_action(origin, ChangeAction.CREATED),
+    _insert_rows(Participation, participations)
+    _insert_rows(ProjectPlace, places)
+    _insert_rows(FundingLine, lines)
+    # The snapshot of a new project from what was just written, in memory: its rows carry
+    # their organisations, communes and countries (the look-ups), its vocabularies are loaded
+    # once for the batch.
+    vocabularies = lookups.vocabularies(rows)
+    by_project: dict[int, tuple[list, list, list]] = {p.pk: ([], [], []) for p in projects}
+    for i, items in enumerate((participations, places, lines)):
+        for item in items:
+            by_project[item.project_id][i].append(item)
+    records = []
+    for project, data in pairs:
+        project.history_rows = by_project[project.pk]
+        m2m = {
+            name: [vocabularies[name][_pk(v)] for v in data.get(name) or ()] for name in HISTORY_M2M
+        }
+        after = TRACKER.snapshot(project, m2m=m2m)
+        del project.history_rows
+        records.append(
+            TRACKER.build(
+                project,
+                TRACKER.diff({}, after),
+                origin=origin,
+                action=_default_action(origin, ChangeAction.CREATED),
+            )
         )
-        for project in projects
-    ]
     ProjectChangeRecord.objects.bulk_create(records, batch_size=1000)
     for project, record in zip(projects, records, strict=True):
         project.last_record = record
@@ -397,7 +452,7 @@ def _update(  # noqa: C901 (one pass over the projects, then one write per table
             if removed:
                 model.objects.filter(pk__in=removed).delete()
             rows = [row for _gone, new in replace[name].values() for row in new]
-            model.objects.bulk_create(rows, batch_size=2000)
+            _insert_rows(model, rows)
     for name in M2M_FIELDS:
         ids = [p.pk for p, wanted in links if name in wanted]
         if ids:

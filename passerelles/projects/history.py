@@ -6,13 +6,15 @@ Besides the project's own fields, the participations, places and funding lines a
 sorted lists of labels ("Terres Vivantes — porteur du projet"), so the history page tells who
 joined or left a project and where it moved, not only how its title changed."""
 
+from functools import lru_cache
+
 from django.db.models import Prefetch
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from passerelles.core.history import Tracker
 from passerelles.core.richtext import html_to_text
-from passerelles.projects.enums import PlaceSide
+from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide
 from passerelles.projects.models import (
     FundingLine,
     Participation,
@@ -47,20 +49,32 @@ RELATED = {
 TRACKED_FIELDS = [*FIELDS, *RELATED]
 
 
-def funding_label(line) -> str:
+def funding_label(line, instruments=None) -> str:
+    instruments = instruments or dict(Instrument.choices)
     parts = [
         line.funder_label,
         f"{number_format(line.amount, 0, force_grouping=True)} {line.currency}",
-        line.get_instrument_display(),
+        str(instruments.get(line.instrument, line.instrument)),
     ]
     if line.year:
         parts.append(str(line.year))
     return " — ".join(parts)
 
 
+@lru_cache(maxsize=8)
+def _labels(language: str) -> tuple[dict, dict]:
+    """Roles' and instruments' labels in `language`, looked up once (a model's
+    get_FOO_display() rebuilds its choices at each call: most of a bulk snapshot's time)."""
+    return (
+        {value: str(label) for value, label in ParticipationRole.choices},
+        {value: str(label) for value, label in Instrument.choices},
+    )
+
+
 def related_labels(participations, places, lines) -> dict[str, str]:
     """The related rows as history lines; the rows carry their organisations, communes,
     departments and countries (loaded together by `with_relations`)."""
+    roles, instruments = _labels(get_language())
     here = sorted(p.label for p in places if p.side == PlaceSide.HERE)
     there = sorted(
         p.label + ("" if p.has_point else " " + gettext("(localité introuvable)"))
@@ -69,15 +83,18 @@ def related_labels(participations, places, lines) -> dict[str, str]:
     )
     return {
         "participations": "\n".join(
-            sorted(f"{p.organisation} — {p.get_role_display()}" for p in participations)
+            sorted(f"{p.organisation} — {roles.get(p.role, p.role)}" for p in participations)
         ),
         "places_here": "\n".join(here),
         "places_there": "\n".join(there),
-        "funding_lines": "\n".join(sorted(funding_label(line) for line in lines)),
+        "funding_lines": "\n".join(sorted(funding_label(line, instruments) for line in lines)),
     }
 
 
 def _related(project: Project) -> dict[str, str]:
+    if hasattr(project, "history_rows"):
+        # A project just created by a bulk action: its rows, in memory.
+        return related_labels(*project.history_rows)
     cache = getattr(project, "_prefetched_objects_cache", {})
     if "participations" in cache:
         # Prefetched with their relations (with_relations): no query per row.

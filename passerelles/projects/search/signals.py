@@ -34,7 +34,9 @@ def _project_deleted(sender, instance, using="default", **kwargs):
 
 def _projects_of(org_ids, using):
     ids = Participation.objects.using(using).filter(organisation_id__in=org_ids)
-    index_projects(set(ids.values_list("project_id", flat=True)), using=using)
+    # Noted with the projects' own work when deferred: a project written in the same import
+    # as its new participants is indexed once.
+    _index(set(ids.values_list("project_id", flat=True)), using)
 
 
 def _themes_changed(sender, instance, action, reverse, pk_set, using="default", **kwargs):
