@@ -32,7 +32,7 @@ def test_writes_around_the_door_are_refused_in_tests():
     project = ProjectFactory()
     org = OrganisationFactory()
     project.title = "Sauvé sans passer par la porte"
-    for write in (
+    for stray in (
         lambda: Project.objects.create(title="Projet clandestin"),
         lambda: Project.objects.filter(pk=project.pk).update(title="Changé en douce"),
         project.save,
@@ -43,7 +43,7 @@ def test_writes_around_the_door_are_refused_in_tests():
         ),
     ):
         with pytest.raises(WriteOutsideActions), transaction.atomic():
-            write()
+            stray()
     project.refresh_from_db()
     assert project.title != "Sauvé sans passer par la porte"
 

@@ -71,7 +71,7 @@ def test_renaming_a_participant_reindexes_its_projects():
         project__title="Forages du Yatenga", organisation__name="Amis de Kaya"
     )
     other = ProjectFactory(title="Forages du Sahel")
-    index_projects([participation.project_id, other.pk])  # as services.py does after a form
+    index_projects([participation.project_id, other.pk])  # as the actions report after a write
     org = participation.organisation
     assert found("Quiberon") == []
     change_organisation(org, name="Comité de jumelage Quiberon")

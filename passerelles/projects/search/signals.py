@@ -1,9 +1,10 @@
 """Keep the projects' index in step with single edits (forms, admin, API).
 
 The project row, its themes and the organisations (their names are in the documents of the
-projects they take part in) are watched. Participations and places are not: they are saved
-through services.py (and the admin), which reindex once after the whole form, rather than once
-per row. Deleting organisations in bulk (the demo) therefore does not reindex project by project.
+projects they take part in) are watched. Participations and places are not: they are written
+by the projects' actions (passerelles.projects.actions), which report the project once
+(`indexing.changed("project", …)`) after the whole write, rather than once per row. Deleting
+organisations in bulk (the demo) therefore does not reindex project by project.
 
 Every handler goes through `core.indexing.request`: at once for a single edit, batched at the
 end of the block (or at each `flush()`) inside `deferred_indexing()` (imports)."""
