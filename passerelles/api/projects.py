@@ -1,6 +1,7 @@
 """Projects in the API: the published list, filtered like the web list (same filter form, same
-French messages), one project, and writes (POST, PATCH) that go through the web editor's forms
-with exactly the UI's permission rules (passerelles.projects.perms), applied to the user of the
+French messages), one project, and writes (POST, PATCH) validated by the web editor's rules
+(passerelles.projects.validation) and written through the projects' door, with exactly the
+UI's permission rules (passerelles.projects.perms), applied to the user of the
 personal token or of the session."""
 
 from datetime import date, datetime
@@ -14,13 +15,15 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from passerelles.actors.enums import Family
+from passerelles.core.history import ChangeSource, Origin
 from passerelles.core.richtext import html_to_text
 from passerelles.projects import perms
-from passerelles.projects.editor import ProjectEditor
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
 from passerelles.projects.filters import ProjectFilter
 from passerelles.projects.models import Participation, Project, ProjectPlace
-from passerelles.projects.payload import PayloadError, form_data
+from passerelles.projects.services import save_project
+from passerelles.projects.validation import InvalidProject, validate_project
+from passerelles.vocab.models import Theme
 
 MAX_PAGE = 100_000
 PAGE_SIZE = 50
@@ -288,17 +291,30 @@ def get_project(request: HttpRequest, project_id: int):
 
 
 def _save(request: HttpRequest, payload: dict, project: Project | None) -> Project:
+    """Validate with the editor's rules (passerelles.projects.validation), write through the
+    projects' door (services.save_project → actions)."""
     if "status" in payload and not perms.can_change_publication(request.user, project):
         raise HttpError(403, _("Seule l'équipe du réseau change la publication d'un projet."))
+    if "themes" in payload:
+        slugs = list(payload["themes"] or [])
+        found = dict(Theme.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+        unknown = [s for s in slugs if s not in found]
+        if unknown:
+            raise HttpError(422, _("Thème inconnu : « %(value)s ».") % {"value": unknown[0]})
+        payload = {**payload, "themes": [str(found[s]) for s in slugs]}
     try:
-        data = form_data(payload, project)
-    except PayloadError as error:
+        data, new_organisations = validate_project(payload, project=project, user=request.user)
+    except InvalidProject as error:
         raise HttpError(422, str(error)) from None
-    editor = ProjectEditor(request.user, project, data)
-    if not editor.is_valid():
-        raise HttpError(422, " ".join(editor.errors_as_text()))
     base_url = request.build_absolute_uri("/").rstrip("/")
-    return editor.save(base_url=base_url)
+    project, _created = save_project(
+        project,
+        data,
+        new_organisations,
+        origin=Origin(request.user, ChangeSource.API),
+        base_url=base_url,
+    )
+    return project
 
 
 def _require_login(request: HttpRequest) -> None:

@@ -4,7 +4,7 @@ Bulk writers (demo, imports) either bypass signals and call suggest.profiles.reb
 (or the `rebuild_bridges_index` command), or save inside `core.indexing.deferred_indexing()`,
 which batches the work below. Profiles are written in the same transaction as the edit."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 
 from passerelles.actors.models import Organisation
 from passerelles.bridges.suggest.profiles import sync_profiles
@@ -24,10 +24,10 @@ def _org_deleted(sender, instance, **kwargs):
     _sync([instance.pk])
 
 
-def _participation_changed(sender, instance, raw=False, **kwargs):
-    # Track record (projects per organisation) is part of the profile.
-    if not raw:
-        _sync([instance.organisation_id])
+def _participation_deleted(sender, instance, **kwargs):
+    # Track record (projects per organisation) is part of the profile; a project or an
+    # organisation deleted takes its participations along, outside any action.
+    _sync([instance.organisation_id])
 
 
 def connect():
@@ -36,9 +36,9 @@ def connect():
     # Organisations' rows and links change through their actions, which report them.
     indexing.listen("organisation", KIND, lambda batch, using: sync_profiles(batch))
     post_delete.connect(_org_deleted, sender=Organisation, dispatch_uid="bridges_org_deleted")
-    post_save.connect(
-        _participation_changed, sender=Participation, dispatch_uid="bridges_participation_saved"
-    )
+    # Participations change through the projects' actions, which report the organisations
+    # whose participations changed.
+    indexing.listen("participants", KIND, lambda batch, using: sync_profiles(batch))
     post_delete.connect(
-        _participation_changed, sender=Participation, dispatch_uid="bridges_participation_deleted"
+        _participation_deleted, sender=Participation, dispatch_uid="bridges_participation_deleted"
     )

@@ -19,7 +19,9 @@ from passerelles.cooperation import services
 from passerelles.cooperation.enums import Answer, MemberRole, MemberStatus, Vote
 from passerelles.cooperation.models import College, CollegeTemplate, CooperationSpace, SpaceMember
 from passerelles.cooperation.notifications import without_mail
-from passerelles.projects.models import Participation, Project
+from passerelles.core.history import ChangeSource, Origin
+from passerelles.projects.actions import create_project
+from passerelles.projects.models import Project
 from passerelles.users.models import Membership, User
 
 SOURCE = "demo"
@@ -94,15 +96,21 @@ def _projects(count: int) -> list[Project]:
         partner = _orgs(Q(family=Family.ABROAD), 1, side="there")
         if not lead or not partner:
             return []
-        project = Project.objects.create(
-            title="Semences paysannes entre Loire et Yatenga",
-            source=SOURCE,
-            source_id="demo--cooperation-1",
-            summary="Des maisons de semences ici et là-bas.",
-            project_status="co_construction",
+        # Through the projects' door, like every project (history, indexes).
+        project = create_project(
+            {
+                "title": "Semences paysannes entre Loire et Yatenga",
+                "source": SOURCE,
+                "source_id": "demo--cooperation-1",
+                "summary": "Des maisons de semences ici et là-bas.",
+                "project_status": "co_construction",
+                "participations": [
+                    {"organisation": lead[0], "role": "lead"},
+                    {"organisation": partner[0], "role": "partner_there"},
+                ],
+            },
+            origin=Origin(None, ChangeSource.DEMO, "Démonstration"),
         )
-        Participation.objects.create(project=project, organisation=lead[0], role="lead")
-        Participation.objects.create(project=project, organisation=partner[0], role="partner_there")
         projects = [project]
     return projects
 

@@ -11,6 +11,7 @@ sends back CRLF line endings, or an import that adds a trailing space, changes n
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,6 +112,17 @@ def normalise_text(value: str) -> str:
 Display = Callable[[Any], str]
 
 
+@lru_cache(maxsize=256)
+def _choice_labels(field, language: str) -> dict:
+    return {str(value): str(label) for value, label in field.flatchoices}
+
+
+def _choice_label(field, value) -> str:
+    """A choice's label, like get_FOO_display() without rebuilding the choices at each call
+    (most of the time of a bulk import's snapshots)."""
+    return _choice_labels(field, get_language()).get(str(value), str(value))
+
+
 class Tracker:
     """The tracked fields of one model and how to show them.
 
@@ -161,7 +173,7 @@ class Tracker:
             return str(related) if related is not None else ""
         value = getattr(obj, name)
         if field.choices:
-            return str(getattr(obj, f"get_{name}_display")()) if value not in ("", None) else ""
+            return _choice_label(field, value) if value not in ("", None) else ""
         if isinstance(value, bool):
             return gettext("oui") if value else gettext("non")
         if isinstance(value, FieldFile):

@@ -70,12 +70,23 @@ def flush() -> None:
         return
     # Derived tables may depend on one another (a profile reads the organisation's index
     # text); kinds run in the order they were first requested, which is the write order.
-    for (_kind, using), (handler, ids) in list(pending.items()):
-        if ids:
-            batch = sorted(ids)
-            ids.clear()
-            for start in range(0, len(batch), 2000):
-                handler(batch[start : start + 2000], using=using)
+    # A handler may note more work (an organisation renamed: its projects' documents), of a
+    # kind that already ran: go round again until nothing is left.
+    while any(ids for _handler, ids in pending.values()):
+        for (_kind, using), (handler, ids) in list(pending.items()):
+            if ids:
+                batch = sorted(ids)
+                ids.clear()
+                for start in range(0, len(batch), 2000):
+                    handler(batch[start : start + 2000], using=using)
+
+
+def discard() -> None:
+    """Drop the noted work: for a bulk writer that rebuilds the derived tables itself once
+    it is done (the demo). No-op when not deferred."""
+    pending = _pending.get()
+    if pending:
+        pending.clear()
 
 
 @contextmanager

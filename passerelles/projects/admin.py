@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.models import ChangeAction
-from passerelles.projects.history import record_change, snapshot
+from passerelles.actors.enums import Status
+from passerelles.core.history import ChangeSource, Origin
+from passerelles.projects import actions
 from passerelles.projects.models import (
     FundingLine,
     Participation,
@@ -10,7 +12,6 @@ from passerelles.projects.models import (
     ProjectChangeRecord,
     ProjectPlace,
 )
-from passerelles.projects.search import index_projects
 
 
 class ParticipationInline(admin.TabularInline):
@@ -50,9 +51,17 @@ class ProjectAdmin(admin.ModelAdmin):
     list_filter = ["status", "project_status", "source"]
     search_fields = ["title", "acronym", "slug", "iati_identifier"]
     autocomplete_fields = ["themes", "sdg_targets", "dac_sectors"]
-    readonly_fields = ["created_at", "updated_at", "created_by"]
+    readonly_fields = [
+        "source",
+        "source_id",
+        "imported_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "created_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [
         ParticipationInline,
         ProjectPlaceInline,
@@ -81,22 +90,60 @@ class ProjectAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        # The snapshot is taken before anything is written; the record after the inlines.
-        request._project_before = snapshot(Project.objects.get(pk=obj.pk)) if change else {}
-        super().save_model(request, obj, form, change)
+        # Written with its inlines in one action (save_related): one change record.
+        pass
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        data = {
+            name: form.cleaned_data[name]
+            for name in (*actions.DATA_FIELDS, *actions.M2M_FIELDS, "status", "slug")
+            if name in form.cleaned_data
+        }
+        for formset in formsets:
+            rows = _inline_rows(formset)
+            if rows is not None:
+                data[rows[0]] = rows[1]
+            # The admin's change message reads what formset.save() would have set.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        origin = Origin(request.user, ChangeSource.ADMIN, _("Administration"))
         project = form.instance
-        record_change(
-            project,
-            getattr(request, "_project_before", {}),
-            user=request.user,
-            action=ChangeAction.UPDATED if change else ChangeAction.CREATED,
-            comment=_("Administration"),
-        )
-        # Participants and places changed through inlines: reindex once, after all of them.
-        index_projects([project.pk])
+        if change:
+            stored = Project.objects.get(pk=project.pk)
+            actions.update_project(stored, data, origin=origin)
+        else:
+            stored = actions.create_project(
+                data, origin=origin, status=data.pop("status", None) or Status.PUBLISHED
+            )
+        # The admin goes on with its own instance (its log entry, the redirect).
+        for field in Project._meta.concrete_fields:
+            setattr(project, field.attname, getattr(stored, field.attname))
+        project._state.adding = False
+
+
+_ROW_FIELDS = {
+    Participation: ("participations", ("organisation", "role", "note")),
+    ProjectPlace: (
+        "places",
+        ("side", "commune", "department", "country", "locality", "lat", "lon"),
+    ),
+    FundingLine: (
+        "funding_lines",
+        ("funder", "funder_name", "amount", "currency", "year", "instrument"),
+    ),
+}
+
+
+def _inline_rows(formset):
+    """(list name, rows) of an inline of the project's rows; None for the history."""
+    if formset.model not in _ROW_FIELDS:
+        return None
+    name, fields = _ROW_FIELDS[formset.model]
+    rows = [
+        {field: f.cleaned_data.get(field) for field in fields}
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+    return name, rows
 
 
 @admin.register(ProjectChangeRecord)

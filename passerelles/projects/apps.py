@@ -13,9 +13,19 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from passerelles.actors import map_links
+        from passerelles.core import door
         from passerelles.projects import atlas, merging
+        from passerelles.projects.history import M2M_FIELDS
+        from passerelles.projects.models import FundingLine, Participation, Project, ProjectPlace
         from passerelles.projects.search import signals
 
+        # Projects, with their participations, places and funding lines, are written by
+        # passerelles.projects.actions only (docs/decisions.md §15).
+        door.guard(
+            Project,
+            m2m=(*M2M_FIELDS, "dac_categories"),
+            rows=(Participation, ProjectPlace, FundingLine),
+        )
         signals.connect()
         # Participations and funding lines of a merged duplicate move to the kept organisation.
         merging.connect()

@@ -7,7 +7,8 @@ benchmark size), each led by an organisation here with one to three partners the
 project's country, chosen by affinity (shared themes, the lead's countries of action) with some
 noise, and sometimes a partner here of another family. Themes follow the participants, places
 follow their communes and localities, funding lines come from plausible funders. Rows are
-prepared in Python and written with bulk_create; the search index is rebuilt once at the end.
+prepared in Python and written through the projects' bulk action (passerelles.projects.
+actions.bulk_create_projects); the search index is rebuilt once at the end.
 Deterministic: the same seed and the same organisations give the same projects."""
 
 import random
@@ -23,12 +24,15 @@ from passerelles.actors.demo.countries import BY_CODE
 from passerelles.actors.demo.themes import FAMILY_THEMES, THEMES
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import Organisation
-from passerelles.projects import demo_data
+from passerelles.core import indexing
+from passerelles.core.history import ChangeSource, Origin
+from passerelles.projects import actions, demo_data
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
-from passerelles.projects.models import FundingLine, Participation, Project, ProjectPlace
+from passerelles.projects.models import Participation, Project
 from passerelles.vocab.models import DacSector, SdgTarget, Theme
 
 SOURCE = "demo"
+DEMO_ORIGIN = Origin(None, ChangeSource.DEMO, "Démonstration")
 ORGS_PER_PROJECT = 4
 MAX_PROJECTS = 25_000
 BATCH = 2000
@@ -380,15 +384,17 @@ def build_demo(*, seed: int = 42, size: int | None = None, progress=None) -> dic
             if (i + 1) % 1000 == 0:
                 report("projects:prepare", i + 1, total)
         report("projects:prepare", total, total)
-        projects = [r[0] for r in rows]
-        for start in range(0, total, BATCH):
-            Project.objects.bulk_create(projects[start : start + BATCH])
-            report("projects:write", min(start + BATCH, total), total)
-        if any(p.pk is None for p in projects):
-            ids = dict(Project.objects.filter(source=SOURCE).values_list("source_id", "pk"))
-            for p in projects:
-                p.pk = ids[p.source_id]
-        counts = _write_related(rows, report)
+        projects = []
+        # Through the projects' door like every project (derivations, one history record
+        # each, source "demo"), a batch at a time; the search index is rebuilt once at the
+        # end rather than batch by batch (measured in docs/benchmarks.md).
+        with indexing.deferred_indexing():
+            for start in range(0, total, BATCH):
+                batch = [_data(row) for row in rows[start : start + BATCH]]
+                projects += actions.bulk_create_projects(batch, origin=DEMO_ORIGIN, geocode=False)
+                report("projects:write", min(start + BATCH, total), total)
+            indexing.discard()
+        counts = _counts(rows)
     indexed = _rebuild_index(report)
     published = sum(p.status == Status.PUBLISHED for p in projects)
     countries = len({place[3] for r in rows for place in r[2] if place[0] == PlaceSide.THERE})
@@ -412,75 +418,60 @@ def build_demo(*, seed: int = 42, size: int | None = None, progress=None) -> dic
     }
 
 
-def _write_related(rows, report) -> dict:
-    participations, places, funding, theme_rows, target_rows, dac_rows = [], [], [], [], [], []
-    for project, participants, project_places, themes, targets, dac, lines in rows:
-        pid = project.pk
-        participations += [
-            Participation(project_id=pid, organisation_id=org, role=role)
-            for org, role in participants
-        ]
-        for side, commune, department, country, locality, lat, lon in project_places:
-            places.append(
-                ProjectPlace(
-                    project_id=pid,
-                    side=side,
-                    commune_id=commune,
-                    # bulk_create bypasses save(): the commune's department, as save() copies.
-                    department_id=department,
-                    country_id=country,
-                    locality=locality,
-                    lat=lat,
-                    lon=lon,
-                )
+def _data(row) -> dict:
+    """A prepared project as the actions take it."""
+    project, participants, places, themes, targets, dac, lines = row
+    data = {name: getattr(project, name) for name in _FIELDS}
+    data["status"] = project.status
+    data["participations"] = [{"organisation": org, "role": role} for org, role in participants]
+    data["places"] = [
+        dict(
+            zip(
+                ("side", "commune", "department", "country", "locality", "lat", "lon"),
+                place,
+                strict=True,
             )
-        funding += [
-            FundingLine(
-                project_id=pid,
-                funder_id=funder,
-                funder_name=name[:200],
-                amount=amount,
-                year=year,
-                instrument=instrument,
-            )
-            for funder, name, instrument, amount, year in lines
-        ]
-        theme_rows += [(pid, t) for t in themes]
-        target_rows += [(pid, t) for t in targets]
-        dac_rows += [(pid, d) for d in dac]
-    for name, objs in (
-        ("participations", participations),
-        ("places", places),
-        ("funding", funding),
-    ):
-        model = type(objs[0]) if objs else None
-        for start in range(0, len(objs), BATCH * 5):
-            model.objects.bulk_create(objs[start : start + BATCH * 5])
-            report(f"projects:{name}", min(start + BATCH * 5, len(objs)), len(objs))
-    _insert_links(Project.themes, theme_rows)
-    _insert_links(Project.sdg_targets, target_rows)
-    _insert_links(Project.dac_sectors, dac_rows)
+        )
+        for place in places
+    ]
+    data["funding_lines"] = [
+        {
+            "funder": funder,
+            # A funder from the directory is named as FundingLine.derive() would name it.
+            "funder_name": name[:200],
+            "amount": amount,
+            "year": year,
+            "instrument": instrument,
+        }
+        for funder, name, instrument, amount, year in lines
+    ]
+    data.update(themes=themes, sdg_targets=targets, dac_sectors=dac)
+    return data
+
+
+_FIELDS = (
+    "title",
+    "slug",
+    "summary",
+    "description",
+    "project_status",
+    "start_date",
+    "end_date",
+    "source",
+    "source_id",
+)
+
+
+def _counts(rows) -> dict:
+    participations = [p for row in rows for p in row[1]]
     return {
         "participations": len(participations),
         "partners_there": sum(
-            1 for p in participations if p.role == ParticipationRole.PARTNER_THERE
+            1 for _o, role in participations if role == ParticipationRole.PARTNER_THERE
         ),
-        "places": len(places),
-        "funding_lines": len(funding),
+        "places": sum(len(row[2]) for row in rows),
+        "funding_lines": sum(len(row[6]) for row in rows),
     }
-
-
-def _insert_links(descriptor, rows) -> None:
-    """Many-to-many rows with executemany: cheaper than model instances at this scale."""
-    through = descriptor.through._meta
-    field = descriptor.field
-    quote = connection.ops.quote_name
-    source = quote(through.get_field(field.m2m_field_name()).column)
-    target = quote(through.get_field(field.m2m_reverse_field_name()).column)
-    sql = f"INSERT INTO {quote(through.db_table)} ({source}, {target}) VALUES (%s, %s)"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH * 10):
-            cursor.executemany(sql, rows[start : start + BATCH * 10])
 
 
 def _rebuild_index(report) -> int:

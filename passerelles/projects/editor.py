@@ -5,10 +5,12 @@ refuse exactly the same things with the same French messages."""
 
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.history import ChangeSource, Origin
 from passerelles.projects import perms, services
 from passerelles.projects.forms import FundingLines, PlacesHere, PlacesThere, ProjectForm
 from passerelles.projects.models import Project
-from passerelles.projects.participants import NewOrganisations, Participations, names_one_of_own
+from passerelles.projects.participants import NewOrganisations, Participations
+from passerelles.projects.validation import cross_errors
 
 # The submit button of a participant row's search box (no JavaScript): fill the list, save
 # nothing.
@@ -21,7 +23,9 @@ class ProjectEditor:
         self.project = project if project is not None else Project()
         self.is_new = self.project.pk is None
         self.form = ProjectForm(
-            data, instance=self.project, can_publish=perms.can_change_publication(user)
+            data,
+            project=None if self.is_new else self.project,
+            can_publish=perms.can_change_publication(user),
         )
         self.participations = Participations(
             data, instance=self.project, prefix="participants", user=user
@@ -54,22 +58,10 @@ class ProjectEditor:
             valid = formset.is_valid() and valid
         if not (self.participations.is_valid() and self.new_orgs.is_valid()):
             return False
-        kept = self.participations.kept()
-        if not kept and not self.new_orgs.kept():
-            self.cross_errors.append(
-                str(_("Indiquez au moins une organisation participante, ici ou là-bas."))
-            )
-        elif not self.user.is_network_staff:
-            own = {org.pk for org in self.participations.own}
-            if not names_one_of_own(self.user, kept, own):
-                self.cross_errors.append(
-                    str(
-                        _(
-                            "Nommez une organisation pour laquelle vous agissez comme porteur ou "
-                            "partenaire du projet : sans elle, vous ne pourriez plus le modifier."
-                        )
-                    )
-                )
+        # The rules across the lists (validation.cross_errors), as the API applies them.
+        self.cross_errors += cross_errors(
+            self.user, self.participations.kept(), self.new_orgs.kept()
+        )
         return valid and not self.cross_errors
 
     @property
@@ -105,6 +97,24 @@ class ProjectEditor:
             (_("Financements"), self.funding),
         ]
 
-    def save(self, base_url: str = "") -> Project:
-        self.project = services.save_project(self, self.user, base_url)
+    def data_for_actions(self) -> dict:
+        """The project's data for passerelles.projects.actions: its fields and its whole
+        lists (an edit replaces them; the actions write only what differs)."""
+        return {
+            **self.form.data_for_actions(),
+            "participations": self.participations.participations(),
+            "places": [*self.here.places(), *self.there.places()],
+            "funding_lines": self.funding.lines(),
+        }
+
+    def save(self, base_url: str = "", source=ChangeSource.WEB) -> Project:
+        self.project, self.new_organisations = services.save_project(
+            None if self.is_new else self.project,
+            self.data_for_actions(),
+            self.new_orgs.kept(),
+            origin=Origin(self.user, source),
+            base_url=base_url,
+        )
+        self.not_found = self.project.places_not_found
+        self.organisations_not_found = [o for o in self.new_organisations if o.geocoding_failed]
         return self.project

@@ -3,38 +3,23 @@ participants have their own module (participants.py); editor.py puts everything 
 
 Every error is in French and says how to fix it; nothing is saved unless every form is valid."""
 
-import datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.validation import lookup_communes
-from passerelles.core.forms import BoundedModelMultipleChoiceField
-from passerelles.core.richtext import DANGEROUS_MARKUP
-from passerelles.geo import gazetteer
-from passerelles.geo.models import Country, Department
+from passerelles.geo.models import Department
 from passerelles.projects.enums import PlaceSide
 from passerelles.projects.models import FundingLine, Project, ProjectPlace
-from passerelles.vocab.models import DacSector, SdgTarget, Theme
-
-MARKUP_ERROR = _(
-    "Ce texte contient du code (balise <script>, <iframe>, attribut « on… » ou lien "
-    "« javascript: ») qui n'est pas accepté. Retirez-le et envoyez à nouveau ; les liens "
-    "ordinaires et la mise en forme simple restent possibles."
+from passerelles.projects.validation import (
+    FundingLineRules,
+    PlaceHereRules,
+    PlaceThereRules,
+    ProjectRules,
+    project_initial,
 )
-
-
-def refuse_markup(value: str) -> str:
-    """Refuse pasted code with a message, rather than strip it silently (the model sanitises
-    what remains, in any case)."""
-    if value and DANGEROUS_MARKUP.search(value):
-        raise ValidationError(MARKUP_ERROR, code="markup")
-    return value
 
 
 class StackedMixin:
@@ -89,146 +74,62 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-DATE_ERRORS = {"invalid": _("Date invalide : écrivez-la sous la forme JJ/MM/AAAA.")}
+class ProjectForm(StackedMixin, ProjectRules):
+    """The editor's form of a project's own fields: the rules (validation.ProjectRules) with
+    widgets, help and the long lists grouped under their goal or category."""
 
-
-class ProjectForm(StackedMixin, forms.ModelForm):
     required_css_class = "required"
-    themes = BoundedModelMultipleChoiceField(
-        label=_("Thèmes"),
-        queryset=Theme.objects.active(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    sdg_targets = BoundedModelMultipleChoiceField(
-        label=_("Cibles des objectifs de développement durable (ODD)"),
-        queryset=SdgTarget.objects.select_related("goal"),
-        required=False,
-        widget=FastSelectMultiple(attrs={"size": 8}),
-        help_text=_("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
-    )
-    dac_sectors = BoundedModelMultipleChoiceField(
-        label=_("Secteurs du CAD de l'OCDE"),
-        queryset=DacSector.objects.filter(is_active=True),
-        required=False,
-        widget=FastSelectMultiple(attrs={"size": 8}),
-        help_text=_("Pour les rapports aux bailleurs (IATI). Facultatif."),
-    )
-    start_date = forms.DateField(
-        label=_("Début"), required=False, widget=DateInput(), error_messages=DATE_ERRORS
-    )
-    end_date = forms.DateField(
-        label=_("Fin"), required=False, widget=DateInput(), error_messages=DATE_ERRORS
-    )
-    website = forms.URLField(
-        label=_("Site web"), required=False, assume_scheme="https", max_length=200
-    )
+    help_texts = {
+        "summary": _("Ce que le projet change, en une phrase : elle apparaît dans la liste."),
+        "iati_identifier": _("Si le projet est publié dans IATI, ex. FR-RNA-W412001234-P1."),
+        "sdg_targets": _("Maintenez Ctrl (ou Cmd) pour en choisir plusieurs."),
+        "dac_sectors": _("Pour les rapports aux bailleurs (IATI). Facultatif."),
+    }
 
-    class Meta:
-        model = Project
-        fields = [
-            "title",
-            "acronym",
-            "summary",
-            "description",
-            "project_status",
-            "start_date",
-            "end_date",
-            "themes",
-            "sdg_targets",
-            "dac_sectors",
-            "website",
-            "iati_identifier",
-            "status",
-        ]
-        widgets = {
-            "summary": forms.TextInput(),
-            "description": forms.Textarea(attrs={"rows": 6}),
-        }
-        help_texts = {
-            "summary": _("Ce que le projet change, en une phrase : elle apparaît dans la liste."),
-            "description": _(
-                "Texte simple ; paragraphes, gras, italique, listes et liens sont conservés."
-            ),
-            "iati_identifier": _("Si le projet est publié dans IATI, ex. FR-RNA-W412001234-P1."),
-        }
-        error_messages = {
-            "title": {"required": _("Donnez un titre au projet.")},
-        }
-
-    def __init__(self, *args, can_publish: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, project: Project | None = None, can_publish=False, **kw):
+        initial = project_initial(project)
+        super().__init__(data, initial=initial, **kw)
+        self.project = project
         if not can_publish:
             # Only staff publish, unpublish or archive (perms.can_change_publication).
             del self.fields["status"]
+        else:
+            self.fields["status"].required = True
+        fields = self.fields
+        fields["summary"].widget = forms.TextInput()
+        fields["description"].widget = forms.Textarea(attrs={"rows": 6})
+        fields["themes"].widget = forms.CheckboxSelectMultiple()
+        fields["themes"].widget.choices = fields["themes"].choices
+        fields["start_date"].widget = DateInput()
+        fields["end_date"].widget = DateInput()
+        for name, text in self.help_texts.items():
+            fields[name].help_text = text
         # Long lists grouped under their goal or category (<optgroup>), labels cut short.
         targets: dict[str, list] = {}
-        for target in self.fields["sdg_targets"].queryset:
+        for target in fields["sdg_targets"].queryset:
             group = target.goal.name
             targets.setdefault(group, []).append(
                 (target.pk, f"{target.code} — {target.name}"[:110])
             )
-        self.fields["sdg_targets"].choices = list(targets.items())
+        fields["sdg_targets"].widget = FastSelectMultiple(attrs={"size": 8})
+        fields["sdg_targets"].widget.choices = list(targets.items())
         sectors: dict[str, list] = {}
-        for sector in self.fields["dac_sectors"].queryset.select_related("category"):
+        for sector in fields["dac_sectors"].queryset.select_related("category"):
             group = f"{sector.category_id} — {sector.category.name}"
             sectors.setdefault(group, []).append(
                 (sector.pk, f"{sector.code} — {sector.name}"[:110])
             )
-        self.fields["dac_sectors"].choices = list(sectors.items())
-
-    def clean_description(self):
-        return refuse_markup(self.cleaned_data.get("description", ""))
-
-    def clean_summary(self):
-        return refuse_markup(self.cleaned_data.get("summary", ""))
-
-    def clean_title(self):
-        return refuse_markup(self.cleaned_data.get("title", "").strip())
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error(
-                "end_date",
-                _("La fin du projet (%(end)s) précède son début (%(start)s).")
-                % {"end": end.strftime("%d/%m/%Y"), "start": start.strftime("%d/%m/%Y")},
-            )
-        return cleaned
-
-    def _update_errors(self, errors):
-        # The model's own dates rule repeats what clean() already said more precisely.
-        if hasattr(errors, "error_dict"):
-            for name in list(errors.error_dict):
-                if name in self.errors:
-                    del errors.error_dict[name]
-            if not errors.error_dict:
-                return
-        super()._update_errors(errors)
+        fields["dac_sectors"].widget = FastSelectMultiple(attrs={"size": 8})
+        fields["dac_sectors"].widget.choices = list(sectors.items())
 
 
 # -- places -------------------------------------------------------------------------------
 
 
-class PlaceHereForm(StackedMixin, forms.ModelForm):
-    """A place here: a commune (name or INSEE code) or a whole department."""
+class PlaceHereForm(StackedMixin, PlaceHereRules, forms.ModelForm):
+    """A place here (validation.PlaceHereRules), one row of the editor's list."""
 
     field_order = ["commune_text", "department"]
-
-    commune_text = forms.CharField(
-        label=_("Commune"),
-        required=False,
-        max_length=120,
-        help_text=_("Nom ou code INSEE, ex. Blois ou 41018."),
-    )
-    department = forms.ModelChoiceField(
-        label=_("ou tout un département"),
-        queryset=Department.objects.all(),
-        required=False,
-        empty_label="—",
-        widget=FastSelect,
-    )
 
     class Meta:
         model = ProjectPlace
@@ -241,112 +142,41 @@ class PlaceHereForm(StackedMixin, forms.ModelForm):
         region = set(region)
         departments = list(Department.objects.all())
         departments.sort(key=lambda d: (d.code not in region, d.code))
-        self.fields["department"].choices = [("", "—")] + [(d.pk, str(d)) for d in departments]
+        self.fields["department"].widget = FastSelect()
+        self.fields["department"].widget.choices = [("", "—")] + [
+            (d.pk, str(d)) for d in departments
+        ]
         if self.instance.pk and self.instance.commune_id:
             commune = self.instance.commune
             self.initial["commune_text"] = f"{commune.name} ({commune.insee_code})"
             self.initial["department"] = None
 
-    def clean_commune_text(self):
-        text = self.cleaned_data.get("commune_text", "").strip()
-        if not text:
-            return None
-        found = lookup_communes(text)
-        if len(found) > 1:
-            raise ValidationError(
-                _(
-                    "Plusieurs communes s'appellent « %(text)s » (%(names)s). Indiquez le code "
-                    "postal ou le code INSEE de la bonne, ex. « %(example)s »."
-                ),
-                params={
-                    "text": text,
-                    "names": ", ".join(str(c) for c in found[:5]),
-                    "example": f"{found[0].name} ({found[0].insee_code})",
-                },
-                code="ambiguous_commune",
-            )
-        if not found:
-            raise ValidationError(
-                _(
-                    "Commune inconnue : « %(text)s ». Écrivez son nom exact (ex. "
-                    "Saint-Jean-de-Braye) ou son code INSEE à 5 caractères."
-                ),
-                params={"text": text},
-                code="unknown_commune",
-            )
-        return found[0]
 
-    def clean(self):
-        cleaned = super().clean()
-        if "commune_text" in self.errors:
-            return cleaned
-        if not cleaned.get("commune_text") and not cleaned.get("department"):
-            raise ValidationError(
-                _("Indiquez une commune ou un département (ou cochez « supprimer »)."),
-                code="empty_place",
-            )
-        return cleaned
-
-    def save(self, commit=True):
-        place = super().save(commit=False)
-        place.side = PlaceSide.HERE
-        commune = self.cleaned_data.get("commune_text")
-        place.commune = commune
-        place.country_id = None
-        if commune is not None:
-            place.department_id = commune.department_id
-            place.lat, place.lon = commune.lat, commune.lon
-        else:
-            place.lat = place.lon = None
-        if commit:
-            place.save()
-        return place
-
-
-class PlaceThereForm(StackedMixin, forms.ModelForm):
-    """A place there: a country and, if known, a locality found in the offline gazetteer. A
-    locality it does not know is kept, without a point ("localité introuvable")."""
-
-    country = forms.ModelChoiceField(
-        label=_("Pays"),
-        queryset=Country.objects.exclude(code="FR"),
-        empty_label="—",
-        widget=FastSelect,
-        error_messages={"required": _("Choisissez le pays."), "invalid_choice": _("Pays inconnu.")},
-    )
+class PlaceThereForm(StackedMixin, PlaceThereRules, forms.ModelForm):
+    """A place there (validation.PlaceThereRules), one row of the editor's list."""
 
     class Meta:
         model = ProjectPlace
         fields = ["country", "locality"]
-        help_texts = {"locality": _("Ville ou village, ex. Bobo-Dioulasso. Facultatif.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.not_found = False
-
-    def clean_locality(self):
-        return refuse_markup(self.cleaned_data.get("locality", "").strip())
-
-    def save(self, commit=True):
-        place = super().save(commit=False)
-        place.side = PlaceSide.THERE
-        place.commune = None
-        place.department = None
-        moved = {"country", "locality"} & set(self.changed_data)
-        if moved or not place.pk:
-            place.lat = place.lon = None
-            if place.locality:
-                point = gazetteer.geocode_abroad(place.locality, place.country_id).point
-                if point is None:
-                    self.not_found = True
-                else:
-                    place.lat, place.lon = point
-        if commit:
-            place.save()
-        return place
+        self.fields["country"].widget = FastSelect(choices=self.fields["country"].choices)
 
 
-class PlaceFormSet(BaseInlineFormSet):
+class RowFormSet(BaseInlineFormSet):
+    def kept(self) -> list:
+        """The valid forms of the rows that stay (not deleted, not left blank)."""
+        return [
+            f
+            for f in self.forms
+            if (f.has_changed() or f.instance.pk)
+            and getattr(f, "cleaned_data", None)
+            and not f.cleaned_data.get("DELETE")
+        ]
+
+
+class PlaceFormSet(RowFormSet):
     """The places of one side: the queryset is narrowed to that side by the editor."""
 
     side = PlaceSide.HERE
@@ -358,6 +188,9 @@ class PlaceFormSet(BaseInlineFormSet):
             .filter(side=self.side)
             .select_related("commune", "department", "country")
         )
+
+    def places(self) -> list[dict]:
+        return [f.place_data() for f in self.kept()]
 
 
 class PlaceHereFormSet(PlaceFormSet):
@@ -393,64 +226,33 @@ PlacesThere = inlineformset_factory(
 # -- funding ------------------------------------------------------------------------------
 
 
-def _year_bounds() -> tuple[int, int]:
-    return 1950, datetime.date.today().year + 15
-
-
-class FundingLineForm(StackedMixin, forms.ModelForm):
-    amount = forms.DecimalField(
-        label=_("Montant"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        localize=True,
-        error_messages={
-            "required": _("Indiquez le montant."),
-            "invalid": _("Montant invalide : un nombre, ex. 15000 ou 15 000,50."),
-            "min_value": _("Le montant ne peut pas être négatif."),
-        },
-    )
+class FundingLineForm(StackedMixin, FundingLineRules, forms.ModelForm):
+    """A funding line (validation.FundingLineRules), one row of the editor's list."""
 
     class Meta:
         model = FundingLine
         fields = ["funder_name", "amount", "currency", "year", "instrument"]
-        labels = {"funder_name": _("Financeur")}
-        help_texts = {"funder_name": _("ex. Région Centre-Val de Loire, AFD, Union européenne")}
-        error_messages = {"funder_name": {"required": _("Nommez le financeur.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["funder_name"].required = True
         self.fields["currency"].widget.attrs.update({"size": 4, "autocomplete": "off"})
         self.fields["amount"].widget.attrs.update({"inputmode": "decimal"})
 
-    def clean_funder_name(self):
-        return refuse_markup(self.cleaned_data.get("funder_name", "").strip())
 
-    def clean_currency(self):
-        currency = (self.cleaned_data.get("currency") or "").strip().upper()
-        if len(currency) != 3 or not currency.isalpha():
-            raise ValidationError(
-                _("Devise : trois lettres du code ISO 4217, ex. EUR ou XOF."), code="currency"
-            )
-        return currency
-
-    def clean_year(self):
-        year = self.cleaned_data.get("year")
-        low, high = _year_bounds()
-        if year is not None and not low <= year <= high:
-            raise ValidationError(
-                _("Année invalide : entre %(low)s et %(high)s."),
-                params={"low": low, "high": high},
-                code="year",
-            )
-        return year
+class FundingLineFormSet(RowFormSet):
+    def lines(self) -> list[dict]:
+        # A line kept as it was keeps its funder from the directory (an import's).
+        return [
+            f.line_data(f.instance.funder_id if f.instance.pk and not f.has_changed() else None)
+            for f in self.kept()
+        ]
 
 
 FundingLines = inlineformset_factory(
     Project,
     FundingLine,
     form=FundingLineForm,
+    formset=FundingLineFormSet,
     extra=1,
     can_delete=True,
     max_num=50,

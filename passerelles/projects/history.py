@@ -1,19 +1,27 @@
-"""Change history of projects, like passerelles.actors.history: snapshot a project before and
-after a change, write one ProjectChangeRecord with {field: [old, new]} as display strings.
+"""What the history of a project tracks, and how each field reads (the implementation is
+passerelles.core.history, shared with organisations). Every change goes through the actions
+module (passerelles.projects.actions), which snapshots before and records after.
 
 Besides the project's own fields, the participations, places and funding lines are tracked as
 sorted lists of labels ("Terres Vivantes — porteur du projet"), so the history page tells who
 joined or left a project and where it moved, not only how its title changed."""
 
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_lazy, override
+from functools import lru_cache
 
-from passerelles.actors.models import ChangeAction
-from passerelles.core.history import normalise_text
+from django.db.models import Prefetch
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext, gettext_lazy
+
+from passerelles.core.history import Tracker
 from passerelles.core.richtext import html_to_text
-from passerelles.projects.enums import PlaceSide
-from passerelles.projects.models import Project, ProjectChangeRecord
+from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide
+from passerelles.projects.models import (
+    FundingLine,
+    Participation,
+    Project,
+    ProjectChangeRecord,
+    ProjectPlace,
+)
 
 FIELDS = [
     "title",
@@ -30,7 +38,7 @@ FIELDS = [
     "website",
     "status",
 ]
-M2M_FIELDS = {"themes", "sdg_targets", "dac_sectors"}
+M2M_FIELDS = ("themes", "sdg_targets", "dac_sectors")
 # Related rows, each shown as one line; the labels are the history page's headings.
 RELATED = {
     "participations": gettext_lazy("participants"),
@@ -41,94 +49,99 @@ RELATED = {
 TRACKED_FIELDS = [*FIELDS, *RELATED]
 
 
-def _field(project: Project, name: str) -> str:
-    field = Project._meta.get_field(name)
-    if name in M2M_FIELDS:
-        items = getattr(project, name).all() if project.pk else []
-        return ", ".join(sorted(str(item) for item in items))
-    value = getattr(project, name)
-    if field.choices:
-        return str(getattr(project, f"get_{name}_display")()) if value else ""
-    if value is None:
-        return ""
-    if name == "description":
-        # The history reads like the page: the description as its plain text, never its tags.
-        return html_to_text(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def funding_label(line) -> str:
+def funding_label(line, instruments=None) -> str:
+    instruments = instruments or dict(Instrument.choices)
     parts = [
         line.funder_label,
         f"{number_format(line.amount, 0, force_grouping=True)} {line.currency}",
-        line.get_instrument_display(),
+        str(instruments.get(line.instrument, line.instrument)),
     ]
     if line.year:
         parts.append(str(line.year))
     return " — ".join(parts)
 
 
-def _related(project: Project) -> dict[str, str]:
-    if not project.pk:
-        return dict.fromkeys(RELATED, "")
-    participations = sorted(
-        f"{p.organisation} — {p.get_role_display()}"
-        for p in project.participations.select_related("organisation")
+@lru_cache(maxsize=8)
+def _labels(language: str) -> tuple[dict, dict]:
+    """Roles' and instruments' labels in `language`, looked up once (a model's
+    get_FOO_display() rebuilds its choices at each call: most of a bulk snapshot's time)."""
+    return (
+        {value: str(label) for value, label in ParticipationRole.choices},
+        {value: str(label) for value, label in Instrument.choices},
     )
-    places = project.places.select_related("commune", "department", "country")
+
+
+def related_labels(participations, places, lines) -> dict[str, str]:
+    """The related rows as history lines; the rows carry their organisations, communes,
+    departments and countries (loaded together by `with_relations`)."""
+    roles, instruments = _labels(get_language())
     here = sorted(p.label for p in places if p.side == PlaceSide.HERE)
     there = sorted(
         p.label + ("" if p.has_point else " " + gettext("(localité introuvable)"))
         for p in places
         if p.side == PlaceSide.THERE
     )
-    funding = sorted(funding_label(line) for line in project.funding_lines.all())
     return {
-        "participations": "\n".join(participations),
+        "participations": "\n".join(
+            sorted(f"{p.organisation} — {roles.get(p.role, p.role)}" for p in participations)
+        ),
         "places_here": "\n".join(here),
         "places_there": "\n".join(there),
-        "funding_lines": "\n".join(funding),
+        "funding_lines": "\n".join(sorted(funding_label(line, instruments) for line in lines)),
     }
 
 
-def snapshot(project: Project) -> dict[str, str]:
-    """The tracked values of `project` as display strings, read from the database for the
-    related rows. Labels are taken in French so the history does not depend on the language
-    of whoever made the change."""
-    with override("fr"):
-        return {**{name: _field(project, name) for name in FIELDS}, **_related(project)}
-
-
-def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
-    # Compared once normalised (line endings, spaces): only what a person sees counts.
-    return {
-        name: [before.get(name, ""), after.get(name, "")]
-        for name in TRACKED_FIELDS
-        if normalise_text(before.get(name, "")) != normalise_text(after.get(name, ""))
-    }
-
-
-def record_change(project, before, *, user=None, action=ChangeAction.UPDATED, comment=""):
-    """Write a ProjectChangeRecord if anything changed since `before` (a snapshot); returns it
-    or None. For a creation pass before={} so every filled field appears."""
-    changes = diff(before, snapshot(project))
-    if not changes and action == ChangeAction.UPDATED:
-        return None
-    return ProjectChangeRecord.objects.create(
-        project=project,
-        user=user if user is not None and user.is_authenticated else None,
-        action=action,
-        changes=changes,
-        comment=str(comment)[:300],
+def _related(project: Project) -> dict[str, str]:
+    if hasattr(project, "history_rows"):
+        # A project just created by a bulk action: its rows, in memory.
+        return related_labels(*project.history_rows)
+    cache = getattr(project, "_prefetched_objects_cache", {})
+    if "participations" in cache:
+        # Prefetched with their relations (with_relations): no query per row.
+        return related_labels(
+            project.participations.all(), project.places.all(), project.funding_lines.all()
+        )
+    return related_labels(
+        project.participations.select_related("organisation"),
+        project.places.select_related("commune", "department", "country"),
+        project.funding_lines.select_related("funder"),
     )
 
 
-def field_label(name: str) -> str:
-    if name in RELATED:
-        return str(RELATED[name])
-    try:
-        return str(Project._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:  # removed since the record was written: show its code name
-        return name
+def with_relations(queryset):
+    """`queryset` with everything a snapshot reads, in one query per table: snapshots of a
+    whole import chunk cost a handful of queries."""
+    return queryset.prefetch_related(
+        *M2M_FIELDS,
+        "dac_categories",
+        Prefetch("participations", queryset=Participation.objects.select_related("organisation")),
+        Prefetch(
+            "places",
+            queryset=ProjectPlace.objects.select_related("commune", "department", "country"),
+        ),
+        Prefetch("funding_lines", queryset=FundingLine.objects.select_related("funder")),
+    )
+
+
+TRACKER = Tracker(
+    Project,
+    FIELDS,
+    record_model=ProjectChangeRecord,
+    owner="project",
+    m2m=M2M_FIELDS,
+    # The history reads like the page: a description as its plain text, never its tags.
+    displays={"description": html_to_text},
+    related=_related,
+    related_labels=RELATED,
+)
+snapshot = TRACKER.snapshot
+diff = TRACKER.diff
+field_label = TRACKER.field_label
+
+
+def snapshots(ids) -> dict[int, dict[str, str]]:
+    """Snapshots of many projects, by pk, in a handful of queries."""
+    return {
+        project.pk: snapshot(project)
+        for project in with_relations(Project.objects.filter(pk__in=list(ids)))
+    }

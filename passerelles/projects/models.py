@@ -11,33 +11,21 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Side, Status
 from passerelles.core.collation import sort_key
+from passerelles.core.door import GuardedQuerySet
 from passerelles.core.history import AbstractChangeRecord
 from passerelles.core.richtext import sanitise_html
+from passerelles.core.slugs import slug_base, unique_slug
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
 
 RESERVED_SLUGS = {"nouveau", "organisations"}
 
 
-class ProjectQuerySet(models.QuerySet):
-    # Bulk writers (demo, IATI import) bypass save(): the sort column is kept right here too.
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        for obj in objs:
-            obj.sort_title = sort_key(obj.title)[:250]
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        if "title" in fields:
-            for obj in objs:
-                obj.sort_title = sort_key(obj.title)[:250]
-            fields = [*fields, "sort_title"]
-        return super().bulk_update(objs, fields, *args, **kwargs)
+class ProjectQuerySet(GuardedQuerySet, models.QuerySet):
+    """Rows are written by passerelles.projects.actions only (GuardedQuerySet checks it)."""
 
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -53,7 +41,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(pk__in=ids.values("project_id"))
 
     def in_department(self, code: str):
-        # A place here is a commune or a whole department; save() copies a commune's
+        # A place here is a commune or a whole department; derive() copies a commune's
         # department onto the place, so one column answers both.
         ids = ProjectPlace.objects.filter(side=PlaceSide.HERE, department_id=code)
         return self.filter(pk__in=ids.values("project_id"))
@@ -101,6 +89,12 @@ class ProjectQuerySet(models.QuerySet):
                 queryset=ProjectPlace.objects.select_related("commune", "department", "country"),
             ),
         )
+
+
+class RowQuerySet(GuardedQuerySet, models.QuerySet):
+    """A project's participations, places and funding lines are written with the project,
+    by passerelles.projects.actions only (GuardedQuerySet checks bulk writes; the door's
+    guard checks saves)."""
 
 
 class Project(models.Model):
@@ -184,32 +178,31 @@ class Project(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        self.description = sanitise_html(self.description)
-        self.sort_title = sort_key(self.title)[:250]
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "title" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "sort_title"}
-        if not self.slug:
-            self.slug = self._unique_slug()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    # What follows from the data: set by derive(), which the actions (passerelles.projects.
+    # actions) call before every write, single or bulk, and nowhere else.
+    DERIVED_FIELDS = ("sort_title", "description", "slug")
+
+    def derive(self, *, with_slug: bool = True) -> None:
+        """The sort key, the description sanitised, a unique slug (unless `with_slug` is
+        False: bulk writers allocate slugs for a whole batch)."""
+        self.description = sanitise_html(self.description)
+        self.sort_title = sort_key(self.title)[:250]
+        if with_slug and not self.slug:
+            self.slug = unique_slug(
+                Project, self.slug_base(), exclude_pk=self.pk, reserved=RESERVED_SLUGS
+            )
+
+    def slug_base(self) -> str:
+        # Words the project URLs use for pages ("nouveau", "organisations") are not slugs
+        # (RESERVED_SLUGS, given to unique_slug and allocate_slugs).
+        return slug_base(self.acronym or self.title, "projet", 240)
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("La fin du projet précède son début.")})
-
-    def _unique_slug(self) -> str:
-        base = slugify(self.acronym or self.title)[:240] or "projet"
-        slug, n = base, 2
-        # Words the project URLs use for pages ("nouveau", "organisations") are not slugs.
-        while (
-            slug in RESERVED_SLUGS or Project.objects.filter(slug=slug).exclude(pk=self.pk).exists()
-        ):
-            slug, n = f"{base}-{n}", n + 1
-        return slug
 
     @property
     def leads(self):
@@ -261,6 +254,8 @@ class Participation(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=ParticipationRole.choices)
     note = models.CharField(_("précision"), max_length=200, blank=True)
 
+    objects = RowQuerySet.as_manager()
+
     class Meta:
         ordering = ["project", "role", "pk"]
         verbose_name = _("participation")
@@ -299,6 +294,8 @@ class ProjectPlace(models.Model):
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
 
+    objects = RowQuerySet.as_manager()
+
     class Meta:
         ordering = ["project", "side", "pk"]
         verbose_name = _("lieu du projet")
@@ -327,12 +324,20 @@ class ProjectPlace(models.Model):
     def __str__(self):
         return self.label
 
-    def save(self, *args, **kwargs):
-        if self.commune_id:
-            self.department_id = self.commune.department_id
-            if self.lat is None and self.commune.lat is not None:
-                self.lat, self.lon = self.commune.lat, self.commune.lon
-        super().save(*args, **kwargs)
+    def derive(self) -> None:
+        """Here, a commune gives its department and, without a point, its town hall's; there,
+        no commune nor department. Geocoding a locality abroad is the actions' (it may fail,
+        and the editor says so)."""
+        if self.side == PlaceSide.HERE:
+            self.country_id = None
+            if self.commune_id:
+                commune = self.commune
+                self.department_id = commune.department_id
+                if self.lat is None and commune.lat is not None:
+                    self.lat, self.lon = commune.lat, commune.lon
+        else:
+            self.commune_id = None
+            self.department_id = None
 
     @property
     def has_point(self) -> bool:
@@ -359,7 +364,7 @@ class FundingLine(models.Model):
         related_name="funding_lines",
     )
     # A funder outside the directory (a ministry, the EU) is named in words; a funder from the
-    # directory has its name copied here on save, so the line survives the funder's deletion.
+    # directory has its name copied here (derive()), so the line survives the funder's deletion.
     funder_name = models.CharField(_("financeur"), max_length=200, blank=True)
     amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
     currency = models.CharField(_("devise"), max_length=3, default="EUR")
@@ -367,6 +372,8 @@ class FundingLine(models.Model):
     instrument = models.CharField(
         _("instrument"), max_length=12, choices=Instrument.choices, default=Instrument.GRANT
     )
+
+    objects = RowQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "year", "pk"]
@@ -385,10 +392,11 @@ class FundingLine(models.Model):
     def __str__(self):
         return f"{self.funder_label} — {self.amount} {self.currency}"
 
-    def save(self, *args, **kwargs):
+    def derive(self) -> None:
+        """A funder from the directory has its name copied, so the line survives its
+        deletion."""
         if self.funder_id and not self.funder_name:
             self.funder_name = str(self.funder)[:200]
-        super().save(*args, **kwargs)
 
     @property
     def funder_label(self) -> str:

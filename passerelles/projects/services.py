@@ -1,6 +1,7 @@
-"""Workflows touching several models: saving a project with its participants, places and
-funding (one transaction, one history record, one reindex), and naming an organisation missing
-from the directory (a pending organisation with its moderation proposal, and an invitation)."""
+"""Saving a project with the organisations its participants named on the spot: the pending
+organisations go through the organisations' door (with their moderation proposal and an
+invitation), then the project through its own (passerelles.projects.actions), in one
+transaction. The editor and the API both call `save_project`."""
 
 from django.conf import settings
 from django.db import transaction
@@ -9,12 +10,11 @@ from django.utils.translation import gettext as _
 
 from passerelles.actors import actions as organisation_actions
 from passerelles.actors.enums import Status
-from passerelles.actors.models import ChangeAction, Organisation
-from passerelles.core.history import ChangeSource, Origin
+from passerelles.actors.models import Organisation
+from passerelles.core.history import Origin
 from passerelles.core.mail import send_on_commit
-from passerelles.projects.history import record_change, snapshot
-from passerelles.projects.models import Participation, Project
-from passerelles.projects.search import index_projects
+from passerelles.projects import actions
+from passerelles.projects.models import Project
 
 ORGANISATION_SOURCE = "project"
 
@@ -35,11 +35,11 @@ def _send_invitation(to: str, organisation: Organisation, project: Project, user
     send_on_commit(to, "projects/email/invitation", context, "fr")
 
 
-def add_pending_organisation(data: dict, project: Project, user, base_url: str = ""):
-    """Create the organisation a participant named (`data` from NewOrganisationForm) as a
-    pending organisation, with the same creation proposal as the public "propose an
-    organisation" form, so it waits in the moderation queue; link it to the project; invite its
-    contact when an address was given. Returns (organisation, locality_found)."""
+def add_pending_organisation(data: dict, title: str, origin: Origin) -> Organisation:
+    """Create the organisation a participant named (`data` cleaned by
+    validation.NewOrganisationRules) as a pending organisation, with the same creation
+    proposal as the public "propose an organisation" form, so it waits in the moderation
+    queue. `org.geocoding_failed` says whether its locality abroad was not found."""
     country = data["country"]
     fields = {
         "name": data["name"],
@@ -52,52 +52,54 @@ def add_pending_organisation(data: dict, project: Project, user, base_url: str =
         fields["commune"] = data["commune_obj"]
     else:
         fields["locality"] = data["locality"]
-    comment = _("Nommée dans le projet « %(title)s »") % {"title": project.title}
+    comment = _("Nommée dans le projet « %(title)s »") % {"title": title}
     message = comment
     if data.get("invite_email"):
         message += ". " + _("Invitation à compléter la fiche envoyée à %(email)s.") % {
             "email": data["invite_email"]
         }
-    org = organisation_actions.create_organisation(
-        fields,
-        origin=Origin(user, ChangeSource.WEB, comment),
-        status=Status.PENDING,
-        message=message,
+    return organisation_actions.create_organisation(
+        fields, origin=origin.saying(comment), status=Status.PENDING, message=message
     )
-    found = not org.geocoding_failed
-    Participation.objects.create(project=project, organisation=org, role=data["role"])
-    _send_invitation(data.get("invite_email", ""), org, project, user, base_url)
-    return org, found
 
 
-@transaction.atomic
-def save_project(editor, user, base_url: str = "") -> Project:
-    """Save a valid ProjectEditor: the project, its participants (chosen or new), places and
-    funding lines, then one history record and one reindex."""
-    project = editor.form.instance
-    is_new = project.pk is None
-    before = {} if is_new else snapshot(Project.objects.get(pk=project.pk))
-    project = editor.form.save(commit=False)
-    if is_new:
-        project.created_by = user if user.is_authenticated else None
-        project.source = project.source or "user"
-    project.save()
-    editor.form.save_m2m()
-    for formset in editor.formsets:
-        formset.instance = project
-        formset.save()
-    editor.not_found = [f.instance for f in editor.there.forms if getattr(f, "not_found", False)]
-    editor.new_organisations = []
-    for data in editor.new_orgs.kept():
-        org, found = add_pending_organisation(data, project, user, base_url)
-        editor.new_organisations.append(org)
-        if not found:
-            editor.organisations_not_found.append(org)
-    record_change(
-        project,
-        before,
-        user=user,
-        action=ChangeAction.CREATED if is_new else ChangeAction.UPDATED,
-    )
-    index_projects([project.pk])
-    return project
+def save_project(
+    project: Project | None,
+    data: dict,
+    new_organisations: list[dict],
+    *,
+    origin: Origin,
+    base_url: str = "",
+) -> tuple[Project, list[Organisation]]:
+    """Create (`project` None) or update a project from validated `data`, after creating the
+    organisations named on the spot and adding them as participants. Returns the project
+    and the organisations created."""
+    with transaction.atomic():
+        created = []
+        title = data.get("title") or (project.title if project else "")
+        for named in new_organisations:
+            created.append(add_pending_organisation(named, title, origin))
+        if created:
+            participations = data.get("participations")
+            if participations is None:
+                participations = [
+                    {"organisation": p.organisation_id, "role": p.role, "note": p.note}
+                    for p in project.participations.all()
+                ]
+            data = {
+                **data,
+                "participations": [
+                    *participations,
+                    *(
+                        {"organisation": org, "role": named["role"], "note": ""}
+                        for org, named in zip(created, new_organisations, strict=True)
+                    ),
+                ],
+            }
+        if project is None:
+            project = actions.create_project(data, origin=origin)
+        else:
+            project = actions.update_project(project, data, origin=origin)
+        for org, named in zip(created, new_organisations, strict=True):
+            _send_invitation(named.get("invite_email", ""), org, project, origin.user, base_url)
+    return project, created

@@ -10,14 +10,16 @@ from passerelles.opendata.iati.importer import import_iati
 from passerelles.opendata.iati.validate import validate
 from passerelles.opendata.iati.writer import write_activities
 from passerelles.projects.enums import Instrument, ParticipationRole, ProjectStatus
-from passerelles.projects.models import Project, ProjectPlace
+from passerelles.projects.models import Project
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 from tests.opendata.iati_helpers import DATA, EXAMPLE
 from tests.projects.factories import (
     FundingLineFactory,
     ParticipationFactory,
+    PlaceHereFactory,
     PlaceThereFactory,
     ProjectFactory,
+    change_project,
     linked_project,
 )
 
@@ -44,10 +46,13 @@ def demo_like_projects() -> list[Project]:
     ParticipationFactory(project=first, organisation=region, role=ParticipationRole.FUNDER)
     PlaceThereFactory(project=first, country_id="SN", locality="Thiès", lat=14.79, lon=-16.93)
     PlaceThereFactory(project=first, country_id="ML", locality="", lat=None, lon=None)
-    ProjectPlace.objects.create(project=first, side="here", department_id="45")
-    first.dac_sectors.set(["31120", "14030"])
-    first.dac_categories.set(["111", "140"])
-    first.sdg_targets.set(["2.3", "6.1"])
+    PlaceHereFactory(project=first, commune_id=None, department_id="45")
+    change_project(
+        first,
+        dac_sectors=["31120", "14030"],
+        dac_categories=["111", "140"],
+        sdg_targets=["2.3", "6.1"],
+    )
     FundingLineFactory(project=first, funder=region, funder_name="", amount=Decimal("15000.50"))
     FundingLineFactory(
         project=first, funder_name="Fondation X", amount=2000, instrument=Instrument.PRIVATE

@@ -95,7 +95,7 @@ def test_unknown_partner_is_rejected_with_the_reason(directory):
     [
         ({"title": ""}, "le titre est obligatoire"),
         ({"start_date": "demain"}, "date illisible"),
-        ({"end_date": "2020-01-01"}, "la fin du projet précède son début"),
+        ({"end_date": "2020-01-01"}, "précède son début"),
         ({"status": "rêvé"}, "avancement inconnu"),
         ({"budget": "beaucoup"}, "montant illisible"),
         ({"dac_sectors": "99999"}, "secteur CAD inconnu"),

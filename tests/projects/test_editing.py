@@ -179,14 +179,18 @@ def test_organisation_options_for_htmx(client, member, partner):
 
 def test_edit_writes_history_and_staff_change_publication(client, member):
     project = linked_project(lead=member.memberships.first().organisation)
+    project_title = project.title
     client.force_login(member)
     data = post_data({"title": "Nouveau titre"}, project)
     response = client.post(reverse("projects:edit", args=[project.slug]), data)
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.title == "Nouveau titre"
-    record = project.history.get()
-    assert record.changes["title"][1] == "Nouveau titre"
+    # One record of the edit, from the site, with the diff.
+    record = project.history.get(source="web")
+    assert record.action == "updated" and record.user == member
+    assert record.changes["title"] == [project_title, "Nouveau titre"]
+    assert set(record.changes) == {"title"}
     assert "status" not in record.changes
 
     staff = StaffFactory()

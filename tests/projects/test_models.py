@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from passerelles.actors.enums import Status
+from passerelles.core import door
 from passerelles.projects.enums import ParticipationRole, PlaceSide
 from passerelles.projects.history import diff, snapshot
 from passerelles.projects.models import FundingLine, Participation, Project, ProjectPlace
@@ -33,10 +34,17 @@ def test_database_refuses_inconsistent_rows():
     project = ProjectFactory()
     org = OrganisationFactory()
     ParticipationFactory(project=project, organisation=org, role=ParticipationRole.LEAD)
+    assert refused(lambda: ProjectFactory(start_date="2026-01-01", end_date="2025-01-01"))
+    # The database itself refuses what no path should write (door.inside: these rows are
+    # written directly, to test the constraints, not a path).
+    with door.inside():
+        _inconsistent_rows_refused(project, org)
+
+
+def _inconsistent_rows_refused(project, org):
     assert refused(
         lambda: Participation.objects.create(project=project, organisation=org, role="lead")
     )
-    assert refused(lambda: ProjectFactory(start_date="2026-01-01", end_date="2025-01-01"))
     # Here is a French commune or department; there is a country without a commune.
     assert refused(lambda: ProjectPlace.objects.create(project=project, side=PlaceSide.HERE))
     assert refused(

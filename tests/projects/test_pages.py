@@ -128,13 +128,11 @@ def test_unpublished_project_is_hidden_except_from_its_members(client, projects)
 
 def test_history_page_names_roles_not_people_for_the_public(client, projects):
     a, _b, _draft = projects
-    from passerelles.projects.history import record_change, snapshot
+    from passerelles.core.history import ChangeSource, Origin
+    from passerelles.projects.actions import update_project
 
     staff = StaffFactory(email="chargee@reseau.example")
-    before = snapshot(a)
-    a.title = "Puits et forages"
-    a.save()
-    record_change(a, before, user=staff)
+    update_project(a, {"title": "Puits et forages"}, origin=Origin(staff, ChangeSource.WEB))
     html = client.get(reverse("projects:history", args=[a.slug])).content.decode()
     assert "Puits et forages" in html and "l&#x27;équipe du réseau" in html
     assert "chargee@reseau.example" not in html

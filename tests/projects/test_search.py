@@ -6,7 +6,7 @@ from passerelles.projects.models import Project
 from passerelles.projects.search import rebuild_index, search
 from passerelles.vocab.models import Theme
 from tests.actors.factories import AbroadOrganisationFactory
-from tests.projects.factories import ProjectFactory, linked_project
+from tests.projects.factories import ProjectFactory, change_project, linked_project
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_participants_places_and_theme_synonyms_are_searchable(projects):
     water = Theme.objects.get(slug="eau-assainissement")
     water.synonyms = "puits\nforage"
     water.save()
-    project.themes.add(water)
+    change_project(project, themes=[water])
     assert "Karité" in titles("union femmes")
     assert "Karité" in titles("Burkina")
     assert "Karité" in titles("puits")

@@ -8,7 +8,7 @@ from passerelles.core import indexing
 from passerelles.projects.models import Project
 from passerelles.projects.search import search
 from passerelles.vocab.models import Theme
-from tests.projects.factories import ProjectFactory
+from tests.projects.factories import ProjectFactory, change_project
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_projects_saved_in_a_deferred_block_are_found_after_it(monkeypatch):
     with indexing.deferred_indexing():
         first = ProjectFactory(title="Maraîchage solidaire à Kaya")
         second = ProjectFactory(title="Maraîchage scolaire à Dori")
-        first.themes.add(theme)
+        change_project(first, themes=[theme])
         # Not yet: the index is written once, when the block ends.
         assert found("maraîchage") == []
         assert calls == []
@@ -71,7 +71,7 @@ def test_renaming_a_participant_reindexes_its_projects():
         project__title="Forages du Yatenga", organisation__name="Amis de Kaya"
     )
     other = ProjectFactory(title="Forages du Sahel")
-    index_projects([participation.project_id, other.pk])  # as services.py does after a form
+    index_projects([participation.project_id, other.pk])  # as the actions report after a write
     org = participation.organisation
     assert found("Quiberon") == []
     change_organisation(org, name="Comité de jumelage Quiberon")

@@ -10,9 +10,9 @@ read in a few queries and its changes written in bulk, inside a savepoint; a chu
 database refuses is replayed activity by activity, so one bad activity is rejected alone.
 Memory stays flat: nothing of a chunk is kept once it is written but counts and ids.
 
-Like the demo builder, the import is a bulk writer: projects and organisations are inserted
-without per-row signals, and the search indexes and suggestion profiles of what was written
-are brought up to date once at the end (ActivityMapper.finish), in the same transaction.
+Projects and organisations are written through their bulk actions (one change record each,
+source "iati", action "imported"); the index work those actions report is deferred to the end
+of the file and done once (ActivityMapper.finish), in the same transaction.
 """
 
 import os
@@ -23,6 +23,7 @@ from typing import IO
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from passerelles.core import indexing
 from passerelles.opendata.iati.mapper import ActivityMapper
 from passerelles.opendata.iati.reader import IatiFileError, read_activities
 from passerelles.opendata.iati.records import RejectedActivity
@@ -74,6 +75,10 @@ def _run(report: ImportReport, handle: IO[bytes], total: int, progress: Progress
     stream = _CountingReader(handle, total, progress) if progress else handle
 
     def apply(report: ImportReport) -> None:
+        with indexing.deferred_indexing():
+            _apply(report)
+
+    def _apply(report: ImportReport) -> None:
         mapper = ActivityMapper()
         for chunk in _chunks(read_activities(stream), CHUNK):
             records = [item for item in chunk if not isinstance(item, RejectedActivity)]

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from passerelles.core import indexing
 from passerelles.geo.gazetteer import geocode_abroad
 from passerelles.geo.models import Commune, Country, Department
 from passerelles.opendata.iati.organisations import OrganisationMatcher
@@ -54,7 +55,7 @@ COMMUNE_REF = "FR-COG-"  # location ref of a place here at commune level (our ex
 DEPARTMENT_REF = "FR-DEP-"  # location ref of a place here at department level (our export)
 MAX_AMOUNT = Decimal("999999999999.99")  # FundingLine.amount: 14 digits, 2 decimals
 CENT = Decimal("0.01")
-FINISH_CHUNK = 500
+
 GEOCODE_CACHE = 20_000  # (locality, country) answers kept at most
 # The choices' values, computed once (Choices.values builds a new list at each call).
 _STATUSES = frozenset(ProjectStatus.values)
@@ -114,10 +115,6 @@ class ActivityMapper:
         self._geocoded: dict[tuple[str, str], object] = {}
         self.organisations = OrganisationMatcher(self.countries, self.now)
         self.network_ref = network_iati_ref()
-        self.touched_projects: list[int] = []
-        # Participants of what was written, each once (a list, to truncate on rollback).
-        self.touched_organisations: list[int] = []
-        self._touched_set: set[int] = set()
 
     @property
     def communes(self) -> set[str]:
@@ -125,41 +122,22 @@ class ActivityMapper:
             self._communes = set(Commune.objects.values_list("insee_code", flat=True))
         return self._communes
 
-    def checkpoint(self) -> tuple[int, int, int]:
+    def checkpoint(self) -> int:
         """Where the mapper stands, to `forget` a chunk its savepoint rolled back."""
-        return (
-            len(self.touched_projects),
-            len(self.touched_organisations),
-            len(self.organisations.created),
-        )
+        return len(self.organisations.created)
 
-    def forget(self, checkpoint: tuple[int, int, int] | None = None) -> None:
-        """After a rolled-back chunk: drop the caches (they may hold vanished rows) and what
-        the chunk wrote since `checkpoint`."""
+    def forget(self, checkpoint: int | None = None) -> None:
+        """After a rolled-back chunk: drop the caches (they may hold vanished rows) and the
+        organisations the chunk created since `checkpoint`."""
         self.organisations.forget()
         if checkpoint is not None:
-            projects, organisations, created = checkpoint
-            del self.touched_projects[projects:]
-            del self.touched_organisations[organisations:]
-            self._touched_set = set(self.touched_organisations)
-            del self.organisations.created[created:]
+            del self.organisations.created[checkpoint:]
 
     def finish(self) -> None:
         """Bring the derived data of what was written up to date, once for the whole file:
-        the projects' search index and the organisations' suggestion profiles."""
-        from passerelles.actors.search import index_organisations
-        from passerelles.bridges.suggest.profiles import sync_profiles
-        from passerelles.projects.search import index_projects
-
-        created = self.organisations.created
-        for start in range(0, len(created), FINISH_CHUNK):
-            index_organisations(created[start : start + FINISH_CHUNK])
-        for start in range(0, len(self.touched_projects), FINISH_CHUNK):
-            index_projects(self.touched_projects[start : start + FINISH_CHUNK])
-        # Suggestion profiles count an organisation's projects: every participant touched.
-        organisations = sorted(self._touched_set.union(created))
-        for start in range(0, len(organisations), FINISH_CHUNK):
-            sync_profiles(organisations[start : start + FINISH_CHUNK])
+        the actions (organisations' and projects') reported every row they wrote to
+        core.indexing, whose work the importer deferred to here."""
+        indexing.flush()
 
     # -- the chunk -----------------------------------------------------------------------------
 
@@ -221,17 +199,15 @@ class ActivityMapper:
         self.organisations.flush()
 
         writer = ChunkWriter(self.now)
-        staged = []
         for i in live:
             record = records[i]
             state = current.get(record.identifier)
-            project = state.project if state else None
             notes: list[str] = []
             org_outcomes: list[RowOutcome] = []
             participants, providers = resolved[i]
             desired = self._desired(record, state, notes, org_outcomes, participants, providers)
             if state is None:
-                project = writer.create(record.identifier, desired)
+                writer.create(record.identifier, desired)
                 outcome, changed = CREATED, []
             else:
                 changed = writer.update(state, desired)
@@ -245,16 +221,7 @@ class ActivityMapper:
                 RowOutcome(record.position, outcome, _label(record), reason, "project"),
                 *org_outcomes,
             ]
-            if outcome != UNCHANGED:
-                staged.append((project, desired))
         writer.write()
-        touched = set(writer.removed_participants)
-        for project, desired in staged:
-            self.touched_projects.append(project.pk)
-            touched.update(org_id for org_id, _role in desired.participations)
-        touched -= self._touched_set
-        self.touched_organisations.extend(sorted(touched))
-        self._touched_set |= touched
         return results
 
     # -- desired state -----------------------------------------------------------------------

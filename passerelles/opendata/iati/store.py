@@ -3,34 +3,22 @@
 The importer works chunk by chunk (importer.CHUNK activities): `load_current` reads the
 existing projects of a chunk with everything the mapper compares (participations, places,
 funding lines, vocabularies) in one query per table, and `ChunkWriter` writes the chunk's new
-and changed projects with bulk inserts and updates, whatever the chunk's size.
+and changed projects through the projects' bulk actions, whatever the chunk's size.
 
-Like the demo builder, this is a bulk writer: no per-row signals. The mapper brings the search
-indexes and suggestion profiles of what was written up to date once at the end
-(ActivityMapper.finish).
+The actions report what they wrote to core.indexing; the importer defers that work to the end
+of the file, so the search indexes and suggestion profiles are brought up to date once.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db import connections, router
-from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from passerelles.actors.models import sanitise_html
-from passerelles.geo.models import Commune
+from passerelles.core.history import ChangeSource, Origin
+from passerelles.projects.actions import bulk_create_projects, bulk_update_projects
 from passerelles.projects.enums import PlaceSide
-from passerelles.projects.models import (
-    RESERVED_SLUGS,
-    FundingLine,
-    Participation,
-    Project,
-    ProjectPlace,
-)
+from passerelles.projects.models import FundingLine, Participation, Project, ProjectPlace
 
 SOURCE = "iati"
 # What the mapper reads of an existing project (the rest of the row is never loaded).
@@ -149,43 +137,69 @@ def load_current(identifiers: list[str], network_ref: str) -> dict[str, Current]
     return current
 
 
-def allocate_slugs(model, objects: list, base_of, reserved=frozenset()) -> None:
-    """Give each new object the slug its model's `_unique_slug()` would (base, base-2, …),
-    in a query or two per chunk rather than one or more per object."""
-    if not objects:
-        return
-    bases = [base_of(obj) for obj in objects]
-    taken = set(reserved)
-    taken.update(model.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
-    widened: set[str] = set()
-    for obj, base in zip(objects, bases, strict=True):
-        if base in taken and base not in widened:
-            # Collision: read the numbered variants already used, once per base.
-            rows = model.objects.filter(slug__startswith=f"{base}-").values_list("slug", flat=True)
-            taken.update(rows)
-            widened.add(base)
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        obj.slug = slug
+IATI_ORIGIN = Origin(None, ChangeSource.IATI, gettext_lazy("Import IATI"))
+
+
+def _place(key: tuple) -> dict:
+    side, commune, department, country, locality, lat, lon = key
+    return {
+        "side": side,
+        "commune": commune,
+        "department": department,
+        "country": country,
+        "locality": locality,
+        "lat": lat,
+        "lon": lon,
+    }
+
+
+def _line(line: tuple) -> dict:
+    funder_id, funder_name, amount, currency, year, instrument = line
+    return {
+        "funder": funder_id,
+        "funder_name": funder_name,
+        "amount": amount,
+        "currency": currency,
+        "year": year,
+        "instrument": instrument,
+    }
+
+
+def project_data(desired, fields: dict, relations) -> dict:
+    """The mapper's desired state as the projects' actions take it: `fields` and the
+    relations named in `relations` (every one for a new project)."""
+    data = dict(fields)
+    if "participations" in relations:
+        data["participations"] = [
+            {"organisation": organisation, "role": role, "note": ""}
+            for (_pk, role), organisation in desired.participations.items()
+        ]
+    if "places" in relations:
+        data["places"] = [_place(key) for key in desired.places]
+    if "funding" in relations:
+        data["funding_lines"] = [_line(line) for line in desired.funding]
+    for attr, _label in VOCABULARIES:
+        if attr in relations:
+            data[attr] = sorted(getattr(desired, attr))
+    return data
+
+
+EVERY = frozenset({"participations", "places", "funding", *(a for a, _l in VOCABULARIES)})
 
 
 class ChunkWriter:
-    """Collects a chunk's new and changed projects, then writes them in bulk."""
+    """Collects a chunk's new and changed projects, then writes them through the projects'
+    bulk actions (passerelles.projects.actions): the same derivations and history as the
+    editor, one change record per project with source "iati" and action "imported"."""
 
     def __init__(self, now):
         self.now = now
         self.created: list[tuple[Project, object]] = []  # (project, desired)
         self.updated: list[tuple[Project, dict, object, set[str]]] = []
-        self.removed_participants: set[int] = set()
-        self._communes: dict[str, tuple] = {}
 
     def create(self, identifier: str, desired) -> Project:
-        project = Project(
-            source=SOURCE, source_id=identifier, imported_at=self.now, **desired.fields
-        )
-        project.description = sanitise_html(project.description)
+        """A placeholder for the new project: write() gives it its pk."""
+        project = Project(source=SOURCE, source_id=identifier, **desired.fields)
         self.created.append((project, desired))
         return project
 
@@ -194,7 +208,7 @@ class ChunkWriter:
         project, changed, values = state.project, [], {}
         for name, value in desired.fields.items():
             if getattr(project, name) != value:
-                values[name] = sanitise_html(value) if name == "description" else value
+                values[name] = value
                 changed.append(str(Project._meta.get_field(name).verbose_name))
         relations = set()
         if state.participations != set(desired.participations):
@@ -211,147 +225,25 @@ class ChunkWriter:
             relations.add("funding")
             changed.append(_("financements"))
         if changed:
-            if "participations" in relations:
-                # Their suggestion profiles count projects too (see ActivityMapper.finish).
-                self.removed_participants.update(org_id for org_id, _role in state.participations)
             self.updated.append((project, values, desired, relations))
         return changed
 
-    # -- writing -------------------------------------------------------------------------------
-
     def write(self) -> None:
-        new = [project for project, _desired in self.created]
-        allocate_slugs(Project, new, _project_slug_base, RESERVED_SLUGS)
-        Project.objects.bulk_create(new)
-        self._update_projects()
-        replaced: dict[str, list[int]] = {}
-        for project, _values, _desired, relations in self.updated:
-            for relation in relations:
-                replaced.setdefault(relation, []).append(project.pk)
-        self._delete(replaced)
-        wanted = [*self.created, *((p, d) for p, _v, d, _r in self.updated)]
-        # Everything of a new project; what changed of an updated one.
-        relations_of = {id(p): r for p, _v, _d, r in self.updated}
-        every = {"participations", "places", "funding", *(a for a, _l in VOCABULARIES)}
-
-        def rows_for(relation):
-            for project, desired in wanted:
-                if relation in relations_of.get(id(project), every):
-                    yield project, desired
-
-        insert_rows(
-            Participation,
-            ("project", "organisation", "role", "note"),
-            (
-                (project.pk, org_id, role, "")
-                for project, desired in rows_for("participations")
-                for org_id, role in desired.participations
-            ),
-        )
-        places = [
-            (project, key) for project, desired in rows_for("places") for key in desired.places
+        rows = [
+            project_data(
+                desired, {"source": SOURCE, "source_id": p.source_id, **desired.fields}, EVERY
+            )
+            for p, desired in self.created
         ]
-        self._load_communes({key[1] for _project, key in places if key[1]})
-        insert_rows(
-            ProjectPlace,
-            ("project", *(name.removesuffix("_id") for name in _PLACE_FIELDS)),
-            (self._place(project, key) for project, key in places),
+        # The mapper geocoded the places already (and said which it could not).
+        written = bulk_create_projects(rows, origin=IATI_ORIGIN, geocode=False)
+        for (placeholder, _desired), project in zip(self.created, written, strict=True):
+            placeholder.pk, placeholder.slug = project.pk, project.slug
+        bulk_update_projects(
+            [
+                (project, project_data(desired, values, relations))
+                for project, values, desired, relations in self.updated
+            ],
+            origin=IATI_ORIGIN,
+            geocode=False,
         )
-        for attr, _label in VOCABULARIES:
-            through, source, target = _through(attr)
-            insert_rows(
-                through,
-                (source, target),
-                (
-                    (project.pk, code)
-                    for project, desired in rows_for(attr)
-                    for code in sorted(getattr(desired, attr))
-                ),
-            )
-        insert_rows(
-            FundingLine,
-            ("project", *(name.removesuffix("_id") for name in _FUNDING_FIELDS)),
-            (
-                (project.pk, *line)
-                for project, desired in rows_for("funding")
-                for line in desired.funding
-            ),
-        )
-
-    def _update_projects(self) -> None:
-        if not self.updated:
-            return
-        names: set[str] = {"imported_at", "updated_at"}
-        now = timezone.now()
-        objects = []
-        for project, values, _desired, _relations in self.updated:
-            for name, value in values.items():
-                setattr(project, name, value)
-            names.update(values)
-            # Like the creation, without per-row signals (see ActivityMapper.finish).
-            project.imported_at, project.updated_at = self.now, now
-            objects.append(project)
-        Project.objects.bulk_update(objects, sorted(names))
-
-    def _delete(self, replaced: dict[str, list[int]]) -> None:
-        if ids := replaced.get("participations"):
-            # A raw delete: Participation's post_delete signal would resync the suggestion
-            # profile of each former participant one by one; finish() does it once for all.
-            rows = Participation.objects.filter(project_id__in=ids)
-            rows._raw_delete(router.db_for_write(Participation))
-        if ids := replaced.get("places"):
-            ProjectPlace.objects.filter(project_id__in=ids).delete()
-        if ids := replaced.get("funding"):
-            FundingLine.objects.filter(project_id__in=ids).delete()
-        for attr, _label in VOCABULARIES:
-            if ids := replaced.get(attr):
-                through, source, _target = _through(attr)
-                through.objects.filter(**{f"{source}__in": ids}).delete()
-
-    def _load_communes(self, codes: set[str]) -> None:
-        missing = codes - self._communes.keys()
-        if missing:
-            rows = Commune.objects.filter(pk__in=missing).values_list(
-                "pk", "department_id", "lat", "lon"
-            )
-            for code, *values in rows:
-                self._communes[code] = tuple(values)
-
-    def _place(self, project: Project, key: tuple) -> tuple:
-        """The row of a place (columns of _PLACE_FIELDS, after the project)."""
-        side, commune, department, country, locality, lat, lon = key
-        if commune:
-            # ProjectPlace.save() is skipped: fill what it derives from the commune.
-            department, lat, lon = self._communes[commune]
-        return (project.pk, side, commune, department, country, locality[:120], lat, lon)
-
-
-def insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    """Insert plain rows (values in the order of `fields`, field names or column names of
-    `model`) with one prepared statement: for the relation rows of a chunk (thousands of
-    participations, places, links), bulk_create's model instances and per-value SQL
-    compilation cost more than the database itself. The values must already be what the
-    column stores (ids, strings, numbers, Decimals), as the mapper computes them."""
-    rows = list(rows)
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = []
-    for name in fields:
-        try:
-            columns.append(model._meta.get_field(name).column)
-        except FieldDoesNotExist:
-            columns.append(model._meta.get_field(name.removesuffix("_id")).column)
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _project_slug_base(project: Project) -> str:
-    # The base of Project._unique_slug().
-    return slugify(project.acronym or project.title)[:240] or "projet"

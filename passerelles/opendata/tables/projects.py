@@ -23,10 +23,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Status
-from passerelles.actors.models import ChangeAction, Organisation
+from passerelles.actors.models import Organisation
+from passerelles.core.history import ChangeSource, Origin
 from passerelles.core.richtext import RichTextField, markdown_to_html
 from passerelles.core.text import normalise_name
-from passerelles.geo.gazetteer import geocode_abroad
 from passerelles.opendata.report import (
     CREATED,
     REJECTED,
@@ -37,8 +37,11 @@ from passerelles.opendata.report import (
 )
 from passerelles.opendata.tables.lookups import Lookups, key, split_list
 from passerelles.opendata.tables.reader import Column, TableRow
+from passerelles.projects import actions
 from passerelles.projects.enums import ParticipationRole, PlaceSide, ProjectStatus
-from passerelles.projects.models import FundingLine, Participation, Project, ProjectPlace
+from passerelles.projects.history import field_label
+from passerelles.projects.models import Project
+from passerelles.projects.validation import check_currency, check_year, dates_error
 
 SOURCE = "table"
 ID_PREFIX = "table--"
@@ -119,6 +122,8 @@ COLUMNS = [
     Column("id", _("identifiant"), False, _("votre identifiant de la ligne (facultatif)")),
 ]
 TEXT_FIELDS = ("title", "acronym", "summary", "iati_identifier")
+# The stored values a row is checked against (lengths, the dates' order) before it is written.
+PROBED = ("title", "acronym", "summary", "project_status", "start_date", "end_date", "website")
 
 
 def parse_date(text: str) -> datetime.date:
@@ -278,9 +283,9 @@ class RowMapper:
                 roles[role] = pks
         places = self._places(row, problems)
         funding = self._funding(row, problems)
-        if fields.get("start_date") and fields.get("end_date"):
-            if fields["end_date"] < fields["start_date"]:
-                problems.append(gettext("end_date : la fin du projet précède son début."))
+        # The editor's and the API's rule (passerelles.projects.validation).
+        if message := dates_error(fields.get("start_date"), fields.get("end_date")):
+            problems.append(f"end_date : {message}")
         return {"fields": fields, "m2m": m2m, "roles": roles, "places": places, "funding": funding}
 
     @staticmethod
@@ -325,15 +330,20 @@ class RowMapper:
         except InvalidOperation:
             problems.append(gettext("budget : montant illisible « %(v)s ».") % {"v": text})
             return None
+        # The editor's and the API's rules (passerelles.projects.validation).
         currency = (row.get("currency") or "EUR").strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            problems.append(gettext("currency : code de devise à 3 lettres attendu (EUR)."))
+        try:
+            check_currency(currency)
+        except ValidationError as error:
+            problems.append(f"currency : {' '.join(error.messages)}")
         year = None
         if year_text := row.get("year"):
-            if not re.fullmatch(r"(19|20)\d\d", year_text.strip()):
-                problems.append(gettext("year : année à 4 chiffres attendue."))
-            else:
-                year = int(year_text)
+            try:
+                if not re.fullmatch(r"\d{4}", year_text.strip()):
+                    raise ValidationError(gettext("année à 4 chiffres attendue."))
+                year = check_year(int(year_text))
+            except ValidationError as error:
+                problems.append(f"year : {' '.join(error.messages)}")
         funder_id, funder_name = None, ""
         if funder := row.get("funder"):
             funder_id, _why = self.organisation(funder)
@@ -377,119 +387,70 @@ class RowMapper:
         return None
 
     def _apply(self, row, label, desired, notes) -> RowOutcome:
-        from passerelles.projects.history import record_change, snapshot
-
         project = self._match(row, desired)
         created = project is None
-        before = {} if created else snapshot(project)
+        data = dict(desired["fields"])
         if created:
-            project = Project(status=Status.PUBLISHED, source=SOURCE, created_by=self.user)
-            project.source_id = self.source_id(row, desired)
-        changed = [n for n, v in desired["fields"].items() if _differs(n, getattr(project, n), v)]
-        for name, value in desired["fields"].items():
-            if name in changed or created:
-                setattr(project, name, value)
+            data.update(source=SOURCE, source_id=self.source_id(row, desired))
+        else:
+            # An empty cell leaves the stored value; a description that reads the same is no
+            # change (the actions compare the rest).
+            data = {n: v for n, v in data.items() if _differs(n, getattr(project, n), v)}
+        probe = Project(
+            **{name: getattr(project, name) for name in PROBED} if project else {},
+        )
+        probe.pk = project.pk if project else None
+        for name, value in data.items():
+            setattr(probe, name, value)
         try:
-            project.full_clean(exclude=["slug"], validate_unique=False)
+            probe.full_clean(exclude=["slug"], validate_unique=False)
         except ValidationError as error:
             reason = " ; ".join(f"{n} : {' '.join(m)}" for n, m in error.message_dict.items())
             return RowOutcome(row.number, REJECTED, label, reason, KIND)
-        related = self._related_changes(project, created, desired)
-        if not created and not changed and not related:
-            return RowOutcome(row.number, UNCHANGED, label, "; ".join(notes), KIND)
-        project.imported_at = self.now
-        project.save()
-        self._write_related(project, created, desired)
-        record_change(
-            project,
-            before,
-            user=self.user,
-            action=ChangeAction.CREATED if created else ChangeAction.UPDATED,
-            comment=gettext("Import de tableau"),
-        )
-        if created:
-            return RowOutcome(row.number, CREATED, label, "; ".join(notes), KIND)
-        reason = gettext("modifié : %(fields)s") % {"fields": ", ".join([*changed, *related])}
-        return RowOutcome(row.number, UPDATED, label, "; ".join([reason, *notes]), KIND)
-
-    def _current(self, project: Project) -> dict:
-        return {
-            "m2m": {
-                name: set(getattr(project, name).values_list("pk", flat=True))
-                for name in ("themes", "sdg_targets", "dac_sectors")
-            },
-            "roles": {
-                role: set(
-                    project.participations.filter(role=role).values_list(
-                        "organisation_id", flat=True
-                    )
-                )
-                for role in ROLE_COLUMNS.values()
-            },
-            "places": {
-                (p.side, p.commune_id, p.country_id, p.locality) for p in project.places.all()
-            },
-            "funding": [
-                (
-                    f.funder_id,
-                    f.funder_name if not f.funder_id else "",
-                    f.amount,
-                    f.currency,
-                    f.year,
-                )
-                for f in project.funding_lines.all()
-            ],
-        }
-
-    def _related_changes(self, project, created, desired) -> list[str]:
-        if created:
-            return ["*"]
-        current = self._current(project)
-        changed = [n for n, v in desired["m2m"].items() if current["m2m"][n] != v]
-        changed += [
-            str(role) for role, pks in desired["roles"].items() if current["roles"][role] != pks
-        ]
-        if desired["places"] is not None and current["places"] != desired["places"]:
-            changed.append("places")
-        if desired["funding"] is not None and current["funding"] != [desired["funding"]]:
-            changed.append("funding")
-        return changed
-
-    def _write_related(self, project, created, desired) -> None:
         for name, pks in desired["m2m"].items():
-            getattr(project, name).set(pks)
-        for role, pks in desired["roles"].items():
-            existing = set(
-                project.participations.filter(role=role).values_list("organisation_id", flat=True)
-            )
-            project.participations.filter(role=role).exclude(organisation_id__in=pks).delete()
-            Participation.objects.bulk_create(
-                Participation(project=project, organisation_id=pk, role=role)
-                for pk in sorted(pks - existing)
-            )
+            data[name] = sorted(pks, key=str)
+        if desired["roles"]:
+            data["participations"] = self._participations(project, desired["roles"])
         if desired["places"] is not None:
-            project.places.all().delete()
-            for side, commune_id, country_id, locality in sorted(desired["places"], key=str):
-                place = ProjectPlace(
-                    project=project,
-                    side=side,
-                    commune_id=commune_id,
-                    country_id=country_id,
-                    locality=locality,
-                )
-                if side == PlaceSide.THERE and locality:
-                    point = geocode_abroad(locality, country_id).point
-                    if point is not None:
-                        place.lat, place.lon = point
-                place.save()
+            data["places"] = [
+                {"side": side, "commune": commune, "country": country, "locality": locality}
+                for side, commune, country, locality in sorted(desired["places"], key=str)
+            ]
         if desired["funding"] is not None:
             funder_id, funder_name, amount, currency, year = desired["funding"]
-            project.funding_lines.all().delete()
-            FundingLine.objects.create(
-                project=project,
-                funder_id=funder_id,
-                funder_name=funder_name,
-                amount=amount,
-                currency=currency,
-                year=year,
-            )
+            data["funding_lines"] = [
+                {
+                    "funder": funder_id,
+                    "funder_name": funder_name,
+                    "amount": amount,
+                    "currency": currency,
+                    "year": year,
+                }
+            ]
+        origin = Origin(self.user, ChangeSource.TABLE, gettext("Import de tableau"))
+        if created:
+            actions.create_project(data, origin=origin)
+            return RowOutcome(row.number, CREATED, label, "; ".join(notes), KIND)
+        actions.update_project(project, data, origin=origin)
+        if project.last_record is None:
+            return RowOutcome(row.number, UNCHANGED, label, "; ".join(notes), KIND)
+        fields = ", ".join(field_label(name) for name in project.last_record.changes)
+        reason = gettext("modifié : %(fields)s") % {"fields": fields}
+        return RowOutcome(row.number, UPDATED, label, "; ".join([reason, *notes]), KIND)
+
+    @staticmethod
+    def _participations(project: Project | None, roles: dict) -> list[dict]:
+        """The participations after the row: the roles it fills replaced (an organisation
+        kept in its role keeps its note), the others as they are."""
+        current = list(project.participations.all()) if project is not None else []
+        rows = [
+            {"organisation": p.organisation_id, "role": p.role, "note": p.note}
+            for p in current
+            if p.role not in roles
+        ]
+        for role, pks in roles.items():
+            notes = {p.organisation_id: p.note for p in current if p.role == role}
+            rows += [
+                {"organisation": pk, "role": role, "note": notes.get(pk, "")} for pk in sorted(pks)
+            ]
+        return rows

@@ -1,9 +1,10 @@
 """Keep the projects' index in step with single edits (forms, admin, API).
 
 The project row, its themes and the organisations (their names are in the documents of the
-projects they take part in) are watched. Participations and places are not: they are saved
-through services.py (and the admin), which reindex once after the whole form, rather than once
-per row. Deleting organisations in bulk (the demo) therefore does not reindex project by project.
+projects they take part in) are watched. Participations and places are not: they are written
+by the projects' actions (passerelles.projects.actions), which report the project once
+(`indexing.changed("project", …)`) after the whole write, rather than once per row. Deleting
+organisations in bulk (the demo) therefore does not reindex project by project.
 
 Every handler goes through `core.indexing.request`: at once for a single edit, batched at the
 end of the block (or at each `flush()`) inside `deferred_indexing()` (imports)."""
@@ -34,7 +35,9 @@ def _project_deleted(sender, instance, using="default", **kwargs):
 
 def _projects_of(org_ids, using):
     ids = Participation.objects.using(using).filter(organisation_id__in=org_ids)
-    index_projects(set(ids.values_list("project_id", flat=True)), using=using)
+    # Noted with the projects' own work when deferred: a project written in the same import
+    # as its new participants is indexed once.
+    _index(set(ids.values_list("project_id", flat=True)), using)
 
 
 def _themes_changed(sender, instance, action, reverse, pk_set, using="default", **kwargs):
@@ -62,7 +65,7 @@ def connect() -> None:
     # Batched like every index work, so an import looks up their projects once per batch.
     indexing.listen("organisation", ORGANISATIONS_KIND, _projects_of)
     # Projects changed by another app's action (a merge moving participations) are re-indexed.
-    indexing.listen("project", KIND, index_projects)
+    indexing.listen("project", KIND, lambda ids, using: index_projects(ids, using=using))
     for through in (Project.themes.through, Project.sdg_targets.through):
         m2m_changed.connect(_themes_changed, sender=through, dispatch_uid=f"{uid}.{through}")
     post_save.connect(

@@ -1,6 +1,7 @@
 """Creating and editing projects (members for their own organisations' projects, staff for
 all), and the search box behind the participants' select. Rules live in perms.py; the forms
-and their cross-checks in editor.py; saving in services.py."""
+and their cross-checks in editor.py (rules in validation.py); saving through services.py and the
+projects' actions (actions.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
