@@ -50,3 +50,9 @@ def can_see_contributor_identity(user) -> bool:
 def can_use_admin(user) -> bool:
     """Staff and admins reach the Django admin (is_staff follows the network role)."""
     return user.is_authenticated and user.is_active and user.is_staff
+
+
+def can_review_families(user) -> bool:
+    """The list of families to check (guessed from a name) belongs to network staff and
+    admins, like the rest of moderation: a family changes where an organisation is found."""
+    return can_moderate(user)

@@ -14,6 +14,7 @@ from django.forms import BaseFormSet, BaseInlineFormSet, formset_factory, inline
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family, Status
+from passerelles.actors.family_guess import guess_family
 from passerelles.actors.models import Organisation
 from passerelles.actors.search import search as search_organisations
 from passerelles.actors.validation import lookup_communes
@@ -275,7 +276,10 @@ class NewOrganisationForm(StackedMixin, forms.Form):
             else:
                 cleaned["commune_obj"] = found[0]
         else:
-            cleaned["family"] = Family.ABROAD
+            # A partner abroad is typed like everyone else: the family chosen, else guessed
+            # from its name (the organisation is pending: staff check it in moderation).
+            if not cleaned.get("family"):
+                cleaned["family"] = guess_family(cleaned.get("name", ""))[0]
             if cleaned.get("commune"):
                 self.add_error(
                     "commune", _("Une organisation à l'étranger n'a pas de commune française.")
