@@ -18,7 +18,6 @@ class Family(models.TextChoices):
     NETWORK = "network", _("réseau, fédération")
     FOUNDATION = "foundation", _("fondation")
     PUBLIC_FUNDER = "public_funder", _("institution publique, bailleur")
-    ABROAD = "abroad", _("organisation partenaire à l'étranger")
 
 
 class Status(models.TextChoices):

@@ -66,3 +66,9 @@ def can_request_membership(user, organisation) -> bool:
     return not organisation.membership_requests.filter(
         user=user, status=MembershipRequestStatus.PENDING
     ).exists()
+
+
+def can_review_families(user) -> bool:
+    """The list of families to check (guessed from a name) belongs to network staff and
+    admins, like the rest of moderation: a family changes where an organisation is found."""
+    return can_moderate(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passerelles.actors.views import directory, edit, map, moderation
+from passerelles.actors.views import directory, edit, families, map, moderation
 
 app_name = "actors"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("moderation/", moderation.queue, name="moderation"),
     path("moderation/<int:pk>/", moderation.review, name="review"),
     path("moderation/doublons/", moderation.duplicates, name="duplicates"),
+    path("moderation/familles/", families.review_families, name="families"),
     path("<slug:slug>/", directory.organisation_detail, name="detail"),
     path("<slug:slug>/modifier/", edit.edit, name="edit"),
     path("<slug:slug>/corriger/", edit.suggest_correction, name="correct"),

@@ -283,6 +283,9 @@ class OrganisationRules(forms.Form):
             elif name == "logo" and value is None:
                 continue  # no new file: keep the stored one
             data[name] = value
+        if changed_only and "family" in data:
+            # A family chosen by a person (staff or a member) is no longer a guess to check.
+            data["family_to_review"] = False
         return data
 
 

@@ -93,7 +93,7 @@ def _projects(count: int) -> list[Project]:
     )
     if not projects:
         lead = _orgs(Q(family=Family.SI_ASSOCIATION), 1, side="here")
-        partner = _orgs(Q(family=Family.ABROAD), 1, side="there")
+        partner = _orgs(Q(), 1, side="there")
         if not lead or not partner:
             return []
         # Through the projects' door, like every project (history, indexes).
@@ -167,7 +167,8 @@ def _space(project, rng, full: bool):
         members.append(_member(space, org, colleges["Recherche"]))
         used.add(org.pk)
     here = sum(m.side == "here" for m in members)
-    for org in _orgs(Q(family=Family.ABROAD), max(2, (here + 1) // 2), "there", used):
+    # Partners are recognised by their side, whatever their family (a commune, a union…).
+    for org in _orgs(Q(), max(2, (here + 1) // 2), "there", used):
         members.append(_member(space, org, colleges["Partenaires là-bas"]))
         used.add(org.pk)
     lead = members[0]

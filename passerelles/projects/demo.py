@@ -157,7 +157,7 @@ class _Builder:
         self.here = [o for o in orgs if o.country == "FR" and o.commune]
         self.abroad_by_country: dict[str, list[_Org]] = defaultdict(list)
         for o in orgs:
-            if o.country != "FR" and o.family == Family.ABROAD:
+            if o.country != "FR":
                 self.abroad_by_country[o.country].append(o)
         self.countries = sorted(self.abroad_by_country)
         self.here_by_family: dict[str, list[_Org]] = defaultdict(list)

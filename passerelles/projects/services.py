@@ -44,6 +44,7 @@ def add_pending_organisation(data: dict, title: str, origin: Origin) -> Organisa
     fields = {
         "name": data["name"],
         "family": data["family"],
+        "family_to_review": data.get("family_to_review", False),
         "country": country,
         "is_si": True,
         "source": ORGANISATION_SOURCE,

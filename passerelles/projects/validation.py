@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family, Status
+from passerelles.actors.family_guess import guess_family
 from passerelles.actors.models import Organisation
 from passerelles.actors.validation import lookup_communes
 from passerelles.core.forms import BoundedModelMultipleChoiceField
@@ -349,7 +350,9 @@ class NewOrganisationRules(forms.Form):
         label=_("Famille d'acteurs"),
         choices=[("", "—"), *Family.choices],
         required=False,
-        help_text=_("Pour une organisation à l'étranger, laissez vide."),
+        help_text=_(
+            "Laissez vide si vous ne savez pas : devinée d'après le nom, l'équipe la vérifie."
+        ),
     )
     country = forms.ModelChoiceField(
         label=_("Pays"),
@@ -412,7 +415,11 @@ class NewOrganisationRules(forms.Form):
             else:
                 cleaned["commune_obj"] = found[0]
         else:
-            cleaned["family"] = cleaned.get("family") or Family.ABROAD
+            # A partner abroad is typed like everyone else: the family chosen, else guessed
+            # from its name, left for staff to check when the guess is unsure (§17).
+            if not cleaned.get("family"):
+                family, confident = guess_family(cleaned.get("name", ""))
+                cleaned["family"], cleaned["family_to_review"] = family, not confident
             if cleaned.get("commune"):
                 self.add_error(
                     "commune", _("Une organisation à l'étranger n'a pas de commune française.")

@@ -49,7 +49,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class AbroadOrganisationFactory(OrganisationFactory):
     """A partner organisation abroad (Ouagadougou, Burkina Faso by default)."""
 
-    family = Family.ABROAD
+    family = Family.SI_ASSOCIATION
     country_id = "BF"
     commune_id = None
     locality = "Ouagadougou"

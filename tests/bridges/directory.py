@@ -110,7 +110,7 @@ ORGS = {
     ),
     "mangues": (
         "Union des femmes transformatrices de mangues",
-        Family.ABROAD,
+        Family.PEASANT_ORG,
         True,
         False,
         ("BF", "Bobo-Dioulasso", 11.1771, -4.2979),
@@ -121,7 +121,7 @@ ORGS = {
     ),
     "koudougou": (
         "Groupement des maraîchers de Koudougou",
-        Family.ABROAD,
+        Family.PEASANT_ORG,
         False,
         False,
         ("BF", "Koudougou", 12.2526, -2.3627),
@@ -132,7 +132,7 @@ ORGS = {
     ),
     "kaolack": (
         "Comité de gestion de l'eau de Kaolack",
-        Family.ABROAD,
+        Family.CITIZEN_GROUP,
         False,
         False,
         ("SN", "Kaolack", 14.146, -16.0726),
@@ -143,7 +143,7 @@ ORGS = {
     ),
     "antsirabe": (
         "Centre de santé communautaire d'Antsirabe",
-        Family.ABROAD,
+        Family.HEALTH,
         False,
         False,
         ("MG", "Antsirabe", -19.8659, 47.0333),
@@ -176,7 +176,7 @@ ORGS = {
     ),
     "segou": (
         "Coopérative d'artisans de Ségou",
-        Family.ABROAD,
+        Family.ESS_ENTERPRISE,
         True,
         False,
         ("ML", "Ségou", 13.4317, -6.2157),
@@ -220,7 +220,7 @@ ORGS = {
     ),
     "commune_bf": (
         "Commune de Koudougou",
-        Family.ABROAD,
+        Family.LOCAL_AUTHORITY,
         False,
         False,
         ("BF", "Koudougou", 12.2526, -2.3627),
@@ -253,7 +253,7 @@ ORGS = {
     ),
     "mutuelle_bf": (
         "Mutuelle de santé de Ouahigouya",
-        Family.ABROAD,
+        Family.ESS_ENTERPRISE,
         True,
         False,
         ("BF", "Ouahigouya", 13.5828, -2.4216),
@@ -308,7 +308,7 @@ ORGS = {
     ),
     "jacmel": (
         "École normale de Jacmel",
-        Family.ABROAD,
+        Family.SCHOOL,
         False,
         False,
         ("HT", "Jacmel", 18.2341, -72.5347),

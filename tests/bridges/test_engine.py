@@ -178,3 +178,15 @@ def test_abroad_partner_for_an_organisation_here():
     [s] = suggestions_for_organisation(here)
     assert s.organisation == there
     assert "partenaire là-bas, dans un pays où vous agissez" in s.reasons
+
+
+def test_who_a_need_is_for_is_not_the_family_it_asks_for():
+    # "pour une école": the school benefits; "un lycée agricole …": the lycée is asked for.
+    index = get_index()
+    assert (
+        "school" not in queries.need_query(index, "des ordinateurs pour une école").families_wanted
+    )
+    asked = queries.need_query(index, "un lycée agricole pour accueillir des stagiaires")
+    assert "school" in asked.families_wanted
+    partner = queries.need_query(index, "une ONG au Sénégal")
+    assert partner.families_wanted == {"si_association"}

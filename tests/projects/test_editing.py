@@ -141,7 +141,7 @@ def test_a_missing_partner_is_created_pending_with_a_proposal_and_an_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("projects:create"), post_data(data))
     org = Organisation.objects.get(name="Groupement des femmes de Réo")
-    assert (org.status, org.source, org.family) == (Status.PENDING, "project", "abroad")
+    assert (org.status, org.source, org.family) == (Status.PENDING, "project", "peasant_org")
     proposal = Proposal.objects.get(organisation=org)
     assert proposal.kind == ProposalKind.CREATE and proposal.proposer == member
     assert "contact@reo.example" in proposal.message

@@ -18,7 +18,7 @@ from passerelles.actors.demo.countries import PARTNER_COUNTRIES
 from passerelles.actors.demo.identifiers import Identifiers
 from passerelles.actors.demo.places import Places
 from passerelles.actors.demo.records import DemoRecords, family_counts
-from passerelles.actors.enums import Family, Status
+from passerelles.actors.enums import Family, Side, Status
 from passerelles.actors.models import Organisation, Proposal, ProposalKind
 from passerelles.core import door
 from passerelles.core.indexing import deferred_indexing
@@ -98,7 +98,7 @@ def build_demo(
         "organisations": len(created),
         "here": here,
         "abroad": abroad,
-        "families": dict(counts) | {Family.ABROAD.value: abroad},
+        "families": _family_counts(orgs),
         "ess": sum(o.is_ess for o in orgs),
         "si": sum(o.is_si for o in orgs),
         "pending": len(pending),
@@ -109,6 +109,13 @@ def build_demo(
         "indexed": indexed,
         "countries_abroad": len({o.country_id for o in orgs if o.country_id != "FR"}),
     }
+
+
+def _family_counts(orgs: list[Organisation]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for o in orgs:
+        counts[o.family] = counts.get(o.family, 0) + 1
+    return counts
 
 
 def _clear(flush: bool, report) -> int:
@@ -191,7 +198,8 @@ def _users(orgs: list[Organisation]) -> int:
     """The accounts named in the README; re-running the demo resets their password."""
     published = [o for o in orgs if o.status == Status.PUBLISHED]
     member_org = next((o for o in published if o.family == Family.SI_ASSOCIATION), None)
-    partner_org = next((o for o in published if o.family == Family.ABROAD), None)
+    # Partners abroad are recognised by their side, whatever their family.
+    partner_org = next((o for o in published if o.side == Side.THERE), None)
     for email, full_name, role in DEMO_USERS:
         user = User.objects.filter(email=email).first() or User(email=email)
         user.full_name, user.role, user.is_active = full_name, role, True

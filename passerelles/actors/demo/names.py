@@ -6,6 +6,7 @@ import random
 from passerelles.actors.demo import pools
 from passerelles.actors.demo.countries import PartnerCountry
 from passerelles.actors.demo.texts import contract
+from passerelles.actors.enums import Family
 
 
 def the(country: PartnerCountry) -> str:
@@ -135,32 +136,54 @@ HERE = {
     "public_funder": public_funder,
 }
 
-# Organisations abroad: (pattern, is_ess, is_si). {l} is the locality, {k} a local product.
+# Organisations abroad: (pattern, family, is_ess, is_si). {l} is the locality, {k} a local
+# product. Partners are typed like everyone else: a realistic mix of what they are.
+_P, _E, _L = Family.PEASANT_ORG, Family.ESS_ENTERPRISE, Family.LOCAL_AUTHORITY
 ABROAD_KINDS = (
-    ("Groupement des femmes de {l}", True, True),
-    ("Coopérative agricole de {l}", True, False),
-    ("Union des producteurs de {k} de {l}", True, False),
-    ("Association pour le développement de {l}", False, True),
-    ("Commune de {l}", False, True),
-    ("Centre de santé communautaire de {l}", False, True),
-    ("Lycée technique de {l}", False, True),
-    ("Réseau des jeunes de {l}", False, True),
-    ("Mutuelle de santé de {l}", True, True),
-    ("Radio communautaire de {l}", False, True),
-    ("Comité de gestion de l'eau de {l}", False, True),
-    ("Maison des associations de {l}", False, True),
-    ("Collectif des artisans de {l}", True, False),
-    ("Institut de formation agricole de {l}", False, True),
+    ("Groupement des femmes de {l}", _P, True, True),
+    ("Coopérative agricole de {l}", _P, True, False),
+    ("Union des producteurs de {k} de {l}", _P, True, False),
+    ("Fédération des organisations paysannes de {l}", _P, True, True),
+    ("Association pour le développement de {l}", Family.SI_ASSOCIATION, False, True),
+    ("ONG Action pour {l}", Family.SI_ASSOCIATION, False, True),
+    ("Commune de {l}", _L, False, True),
+    ("Mairie de {l}", _L, False, True),
+    ("Centre de santé communautaire de {l}", Family.HEALTH, False, True),
+    ("Lycée technique de {l}", Family.SCHOOL, False, True),
+    ("Université de {l}", Family.UNIVERSITY, False, True),
+    ("Réseau des jeunes de {l}", Family.NETWORK, False, True),
+    ("Mutuelle de santé de {l}", _E, True, True),
+    ("GIE des transformatrices de {k} de {l}", _E, True, False),
+    ("Radio communautaire de {l}", Family.CITIZEN_GROUP, False, True),
+    ("Comité de gestion de l'eau de {l}", Family.CITIZEN_GROUP, False, True),
+    ("Maison des associations de {l}", Family.NETWORK, False, True),
+    ("Collectif des artisans de {l}", _E, True, False),
+    ("Institut de formation agricole de {l}", Family.SCHOOL, False, True),
 )
-# Local-style names, by working language.
+# Local-style names, by working language: (pattern, family).
 LOCAL_KINDS = {
-    "BF": ("Association Song Taaba de {l}", "Groupement Naam de {l}"),
-    "SN": ("Groupement Jappo de {l}", "Association Kaddu Jigéen de {l}"),
-    "ML": ("Association Benkadi de {l}", "Coopérative Jèkafo de {l}"),
-    "MG": ("Fikambanana Tantsaha {l}", "Koperativa Mamokatra {l}"),
-    "es": ("Asociación de productores de {l}", "Cooperativa agraria {x} de {l}"),
-    "pt": ("Associação comunitária de {l}", "Cooperativa popular de {l}"),
-    "ar": ("Association Amal de {l}", "Coopérative féminine Tawassol de {l}"),
+    "BF": (
+        ("Association Song Taaba de {l}", Family.SI_ASSOCIATION),
+        ("Groupement Naam de {l}", _P),
+    ),
+    "SN": (
+        ("Groupement Jappo de {l}", _P),
+        ("Association Kaddu Jigéen de {l}", Family.SI_ASSOCIATION),
+    ),
+    "ML": (
+        ("Association Benkadi de {l}", Family.SI_ASSOCIATION),
+        ("Coopérative Jèkafo de {l}", _E),
+    ),
+    "MG": (("Fikambanana Tantsaha {l}", _P), ("Koperativa Mamokatra {l}", _E)),
+    "es": (("Asociación de productores de {l}", _P), ("Cooperativa agraria {x} de {l}", _P)),
+    "pt": (
+        ("Associação comunitária de {l}", Family.CITIZEN_GROUP),
+        ("Cooperativa popular de {l}", _E),
+    ),
+    "ar": (
+        ("Association Amal de {l}", Family.SI_ASSOCIATION),
+        ("Coopérative féminine Tawassol de {l}", _E),
+    ),
 }
 ABROAD_MOTTOS = (
     "Espoir",
@@ -212,14 +235,14 @@ PRODUCTS = {
 
 
 def abroad(rng: random.Random, country: PartnerCountry, locality: str):
-    """(name, is_ess, is_si) of an organisation abroad, sometimes in a local style."""
+    """(name, family, is_ess, is_si) of an organisation abroad, sometimes in a local style."""
     local = LOCAL_KINDS.get(country.code) or LOCAL_KINDS.get(country.language)
     if local and rng.random() < 0.25:
-        pattern = rng.choice(local)
+        pattern, family = rng.choice(local)
         name = pattern.format(l=locality, x=rng.choice(LOCAL_WORDS))
         # Spanish, Portuguese or Malagasy names keep their own grammar: no French contraction.
-        return name, "ooperativ" in name or "Groupement" in name, True
-    pattern, is_ess, is_si = rng.choice(ABROAD_KINDS)
+        return name, family, "ooperativ" in name or "Groupement" in name, True
+    pattern, family, is_ess, is_si = rng.choice(ABROAD_KINDS)
     product = rng.choice(PRODUCTS.get(country.code, ("riz",)))
     name = pattern.format(l=locality, k=product)
     if rng.random() < 0.4:
@@ -228,4 +251,4 @@ def abroad(rng: random.Random, country: PartnerCountry, locality: str):
         head, sep, tail = name.rpartition(" de ")
         if sep:
             name = f"{head} {rng.choice(ABROAD_MOTTOS)} de {tail}"
-    return contract(name), is_ess, is_si
+    return contract(name), family, is_ess, is_si

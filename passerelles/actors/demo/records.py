@@ -64,6 +64,9 @@ SIZES = {
 }
 # Families whose members tend to sit in bigger towns.
 URBAN = {Family.UNIVERSITY, Family.HEALTH, Family.NETWORK, Family.PUBLIC_FUNDER}
+# The themes and wordings of partners abroad (themes.FAMILY_THEMES, texts), whatever their
+# family: a commune there works on water and schooling more than one here does.
+PARTNER_PROFILE = "abroad"
 # Keywords of names abroad → the theme they suggest first.
 ABROAD_THEME_HINTS = (
     ("santé", "sante"),
@@ -93,7 +96,6 @@ ACRONYM_FAMILIES = {
     Family.PEASANT_ORG,
     Family.NETWORK,
     Family.PUBLIC_FUNDER,
-    Family.ABROAD,
 }
 _ACRONYM_SKIP = {"de", "du", "des", "la", "le", "les", "et", "pour", "en", "à", "au", "aux", "–"}
 
@@ -348,35 +350,35 @@ class DemoRecords:
         for _attempt in range(8):
             country = first_of or self.places.country(rng)
             locality, lat, lon = self.places.locality(rng, country)
-            name, is_ess, is_si = names.abroad(rng, country, locality)
+            name, family, is_ess, is_si = names.abroad(rng, country, locality)
             place_key = f"{country.code}:{fold(locality)}"
             if (normalise_name(name), place_key) not in self.seen:
                 break
         name = self._unique(name, place_key)
         # At a word start: "eau" is in "Réseau" too.
         hint = next((t for word, t in ABROAD_THEME_HINTS if re.search(rf"\b{word}", name)), None)
-        themes = self._themes(Family.ABROAD, first=hint)
+        themes = self._themes(PARTNER_PROFILE, first=hint)
         sdgs = self._sdgs(themes)
         where = f"{locality} ({country.name})"
         org = Organisation(
             name=name,
             slug=self._slug(name),
             acronym=acronym_of(name) if rng.random() < 0.3 else "",
-            family=Family.ABROAD,
+            family=family,
             is_ess=is_ess,
             is_si=is_si,
             mission=texts.contract(texts.mission(rng, themes, None, None)[:-1] + f" à {where}."),
             description=texts.description(
                 rng,
                 name=name,
-                family=Family.ABROAD,
+                family=PARTNER_PROFILE,
                 is_si=is_si,
                 themes=themes,
                 place=where,
                 countries=[],
                 year=rng.randint(1975, 2024),
             ),
-            offers=texts.offers(rng, Family.ABROAD, themes),
+            offers=texts.offers(rng, PARTNER_PROFILE, themes),
             needs=texts.abroad_needs(rng, themes),
             languages=["fr"] if country.language == "fr" else [country.language, "fr"],
             size=rng.choice((Size.NONE, Size.SMALL, Size.SMALL, Size.MEDIUM)),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from passerelles.actors import moderation, perms
 from passerelles.actors.duplicates import candidates_for, likely_pairs
+from passerelles.actors.enums import Status
 from passerelles.actors.forms import MergeForm, RejectForm
 from passerelles.actors.history import field_label
 from passerelles.actors.models import Organisation, Proposal, ProposalKind, ProposalStatus
@@ -63,7 +64,14 @@ def queue(request):
         request,
         "actors/moderation/queue.html",
         # The oldest first, a page's worth: the counts say how many wait in all.
-        {"proposals": pending[:QUEUE_PAGE], "counts": counts, "recent": recent},
+        {
+            "proposals": pending[:QUEUE_PAGE],
+            "counts": counts,
+            "recent": recent,
+            "families_to_review": Organisation.objects.filter(family_to_review=True)
+            .exclude(status=Status.ARCHIVED)
+            .count(),
+        },
     )
 
 

@@ -52,7 +52,12 @@ _HINTS = {
     "bailleur": ("public_funder", "foundation"),
     "reseau": ("network",),
     "federation": ("network",),
-    "ong": ("si_association", "abroad"),
+    "ong": ("si_association",),
+    "groupement": ("peasant_org", "ess_enterprise"),
+    "gie": ("ess_enterprise", "ess"),
+    "producteur": ("peasant_org",),
+    "eleveur": ("peasant_org",),
+    "municipalite": ("local_authority",),
 }
 HINTS = {stem(word): families for word, families in _HINTS.items()}
 

@@ -43,6 +43,13 @@ def _localities_in(index: SuggestionIndex, text: str) -> set[str]:
     }
 
 
+# "… pour une école": the school benefits, it is not the partner asked for. Since partners
+# abroad have real families, a school there would otherwise outrank the one who can help.
+BENEFICIARY = re.compile(
+    r"\bpour\s+(?:une?|des|les?|la|l['’]|nos|notre|leurs?|ses|son|sa)\s*\w+", re.IGNORECASE
+)
+
+
 def need_query(index: SuggestionIndex, need: str) -> Query:
     text = (need or "")[:MAX_NEED_CHARS]
     # Country names and demonyms count once, as countries, not again as words.
@@ -54,7 +61,7 @@ def need_query(index: SuggestionIndex, need: str) -> Query:
         themes=_themes_in(token_set),
         countries=countries_in(text),
         localities=_localities_in(index, text),
-        families_wanted=families_wanted(toks),
+        families_wanted=families_wanted(tokens(BENEFICIARY.sub(" ", text))),
         need_phrases=[text.strip()],
         is_free_text=True,
     )

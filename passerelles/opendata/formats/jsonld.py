@@ -24,7 +24,9 @@ from passerelles.core.richtext import html_to_text, plain_text
 CHUNK = 2000
 ESSGLOBAL_THEMES = "http://purl.org/essglobal/standard/themes/"
 INTERNATIONAL_COOPERATION = "T11"
-NGO_FAMILIES = {Family.SI_ASSOCIATION, Family.DIASPORA, Family.CITIZEN_GROUP, Family.ABROAD}
+# schema.org NGO: associations (here or there), migrants' organisations, citizen groups and
+# networks of them; the rest are Organization (a peasant organisation, a commune, a school…).
+NGO_FAMILIES = {Family.SI_ASSOCIATION, Family.DIASPORA, Family.CITIZEN_GROUP, Family.NETWORK}
 CONTEXT = {
     "@vocab": "https://schema.org/",
     "essglobal": "http://purl.org/essglobal/vocab/",

@@ -20,6 +20,7 @@ from stdnum.fr import siren as stdnum_siren
 
 from passerelles.actors import actions
 from passerelles.actors.enums import Family, Side, Status
+from passerelles.actors.family_guess import guess_family
 from passerelles.actors.models import Organisation
 from passerelles.core.history import ChangeSource, Origin
 from passerelles.core.text import normalise_name
@@ -29,31 +30,54 @@ from passerelles.opendata.iati.records import ActivityRecord, ParticipatingOrg
 SOURCE = "iati"
 IATI_ORIGIN = Origin(None, ChangeSource.IATI, "Import IATI")
 # What an organisation found only in a file carries (its place is its country).
-_ROW_FIELDS = ("name", "family", "is_si", "iati_ref", "siren", "rna", "source", "source_id")
+_ROW_FIELDS = (
+    "name",
+    "family",
+    "family_to_review",
+    "is_si",
+    "iati_ref",
+    "siren",
+    "rna",
+    "source",
+    "source_id",
+)
 _SIREN_REF = re.compile(r"^FR-(?:SIRENE?|RCS|SIRET|INSEE)-(\d{9})(?:\d{5})?$", re.IGNORECASE)
 _RNA_REF = re.compile(r"^FR-RNA-(W[0-9A-Z]{9})$", re.IGNORECASE)
 # IATI OrganisationType codes of organisations based in the partner country.
 _BASED_IN_PARTNER_COUNTRY = {"24", "72"}
-# IATI OrganisationType → our family, for organisations here; every organisation abroad is a
-# partner abroad (Family.ABROAD) whatever its type, as the directory classifies them.
+# IATI OrganisationType (codelist OrganisationType) → the families it allows, the first being
+# the one to take when the name says nothing more precise. The type says what an organisation
+# is, on either side; where it is seated gives the side. A name the guess reads confidently
+# refines it within the type ("Union des producteurs…" of type 24 is a peasant organisation).
+_NGO = (
+    Family.SI_ASSOCIATION,
+    Family.PEASANT_ORG,
+    Family.CITIZEN_GROUP,
+    Family.NETWORK,
+    Family.DIASPORA,
+    Family.HEALTH,
+    Family.SCHOOL,
+)
+_PRIVATE = (Family.COMPANY, Family.ESS_ENTERPRISE, Family.PEASANT_ORG)
 FAMILY_FROM_TYPE = {
-    "10": Family.PUBLIC_FUNDER,
-    "11": Family.LOCAL_AUTHORITY,
-    "15": Family.PUBLIC_FUNDER,
-    "21": Family.SI_ASSOCIATION,
-    "22": Family.SI_ASSOCIATION,
-    "23": Family.SI_ASSOCIATION,
-    "24": Family.SI_ASSOCIATION,
-    "30": Family.COMPANY,
-    "40": Family.PUBLIC_FUNDER,
-    "60": Family.FOUNDATION,
-    "70": Family.COMPANY,
-    "71": Family.COMPANY,
-    "72": Family.COMPANY,
-    "73": Family.COMPANY,
-    "80": Family.UNIVERSITY,
+    "10": (Family.PUBLIC_FUNDER,),
+    "11": (Family.LOCAL_AUTHORITY,),
+    "15": (Family.PUBLIC_FUNDER, Family.HEALTH, Family.SCHOOL, Family.UNIVERSITY),
+    "21": _NGO,
+    "22": _NGO,
+    "23": _NGO,
+    "24": _NGO,
+    "30": _PRIVATE,
+    "40": (Family.PUBLIC_FUNDER,),
+    "60": (Family.FOUNDATION,),
+    "70": _PRIVATE,
+    "71": _PRIVATE,
+    "72": _PRIVATE,
+    "73": _PRIVATE,
+    "80": (Family.UNIVERSITY, Family.SCHOOL),
 }
-# Our family → IATI OrganisationType, for the export.
+# Our family → IATI OrganisationType, for the export. The codelist tells NGOs and companies
+# of the partner country from those of the provider country: `iati_type` picks by side.
 TYPE_FROM_FAMILY = {
     Family.SI_ASSOCIATION: "22",
     Family.DIASPORA: "22",
@@ -61,15 +85,36 @@ TYPE_FROM_FAMILY = {
     Family.SCHOOL: "80",
     Family.UNIVERSITY: "80",
     Family.HEALTH: "15",
-    Family.ESS_ENTERPRISE: "70",
+    Family.ESS_ENTERPRISE: "71",
     Family.PEASANT_ORG: "22",
-    Family.COMPANY: "70",
+    Family.COMPANY: "71",
     Family.CITIZEN_GROUP: "22",
     Family.NETWORK: "22",
     Family.FOUNDATION: "60",
     Family.PUBLIC_FUNDER: "10",
-    Family.ABROAD: "24",
 }
+# Partner country based NGO / CSO (24), private sector in aid recipient country (72).
+_TYPE_THERE = {"22": "24", "71": "72"}
+
+
+def iati_type(organisation) -> str:
+    """The IATI OrganisationType of an organisation (or a Known), from its family and side."""
+    code = TYPE_FROM_FAMILY.get(getattr(organisation, "family", ""), "")
+    if getattr(organisation, "side", "") == Side.THERE:
+        code = _TYPE_THERE.get(code, code)
+    return code
+
+
+def family_from_type(org_type: str, name: str) -> tuple[str, bool]:
+    """(family, to_review) of an organisation an IATI file names: its type, refined by what its
+    name says; without a usable type, the guess from its name, for staff to check unless sure."""
+    guess, confident = guess_family(name)
+    allowed = FAMILY_FROM_TYPE.get((org_type or "").strip())
+    if not allowed:
+        return guess, not confident
+    if confident and guess in allowed:
+        return guess, False
+    return allowed[0], False
 
 
 def siren_from_ref(ref: str) -> str:
@@ -252,13 +297,14 @@ class OrganisationMatcher:
 
     def _create(self, org: ParticipatingOrg, record: ActivityRecord) -> Organisation:
         country = self.country_of(org, record)
-        family = Family.ABROAD if country != "FR" else FAMILY_FROM_TYPE.get(org.type)
+        family, to_review = family_from_type(org.type, org.name or "")
         name = (org.name or org.ref)[:200]
         source_id = org.ref or f"nom--{slugify(name)[:110]}"
         # A placeholder until flush() writes it through the actions (it then gets its pk).
         created = Organisation(
             name=name,
-            family=family or Family.SI_ASSOCIATION,
+            family=family,
+            family_to_review=to_review,
             is_si=True,
             country_id=country,
             iati_ref=org.ref,

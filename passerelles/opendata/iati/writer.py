@@ -33,7 +33,7 @@ from lxml import etree
 
 from passerelles.core.richtext import html_to_text, plain_text
 from passerelles.opendata.iati.mapper import COMMUNE_REF, DEPARTMENT_REF, network_iati_ref
-from passerelles.opendata.iati.organisations import TYPE_FROM_FAMILY, ref_for
+from passerelles.opendata.iati.organisations import iati_type, ref_for
 from passerelles.opendata.iati.records import PASSERELLES_NS
 from passerelles.projects.enums import (
     IATI_ROLE,
@@ -165,7 +165,7 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
             {
                 "ref": ref_for(organisation),
                 "role": IATI_ROLE[participation.role],
-                "type": TYPE_FROM_FAMILY.get(organisation.family, ""),
+                "type": iati_type(organisation),
             },
         )
         element.set(_ns("role"), participation.role)
@@ -287,7 +287,7 @@ def _transaction(activity, project, line) -> None:
     funder = line.funder
     attrib = {
         "ref": ref_for(funder) if funder else "",
-        "type": TYPE_FROM_FAMILY.get(funder.family, "") if funder else "",
+        "type": iati_type(funder) if funder else "",
     }
     _narrative(transaction, "provider-org", line.funder_label or "?", attrib)
 

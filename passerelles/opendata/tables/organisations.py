@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors import actions
 from passerelles.actors.enums import Family, Status
+from passerelles.actors.family_guess import guess_family
 from passerelles.actors.models import Organisation
 from passerelles.actors.validation import OrganisationRules, organisation_initial
 from passerelles.core.history import ChangeSource, Origin
@@ -40,7 +41,7 @@ from passerelles.opendata.report import (
     RowOutcome,
     RowRejected,
 )
-from passerelles.opendata.tables.lookups import Lookups
+from passerelles.opendata.tables.lookups import Lookups, key
 from passerelles.opendata.tables.matching import Ambiguous, OrganisationMatcher
 from passerelles.opendata.tables.reader import Column, TableRow
 
@@ -50,6 +51,18 @@ KIND = "organisation"
 BOOLEAN_VALUES = "oui, non (ou 1, 0, vrai, faux, yes, no, x)"
 TRUE = {"oui", "o", "1", "vrai", "true", "yes", "y", "x"}
 FALSE = {"non", "n", "0", "faux", "false", "no"}
+# The retired family of every partner abroad, as older tables and exports wrote it.
+LEGACY_ABROAD = frozenset(
+    key(text)
+    for text in (
+        "abroad",
+        "organisation partenaire à l'étranger",
+        "partenaire à l'étranger",
+        "partner organisation abroad",
+        "partner abroad",
+    )
+)
+GUESSED = "_family_guessed"
 
 COLUMNS = [
     Column("name", _("nom"), True, _("texte, 200 caractères au plus"), "", "Terres Solidaires"),
@@ -303,6 +316,16 @@ class OrganisationRowMapper:
             data["commune"] = row.get("commune")
         if text := row.get("family"):
             family = lookups.family(text)
+            if family is None and key(text) in LEGACY_ABROAD:
+                # Tables written before partners abroad were typed: the family from the name
+                # (legal form, description), marked for staff to check unless it is clear.
+                family, confident = guess_family(
+                    row.get("name") or "",
+                    row.get("legal_form") or "",
+                    row.get("description") or "",
+                    acronym=row.get("acronym") or "",
+                )
+                data[GUESSED] = not confident
             if family is None:
                 problems.append(
                     gettext("family : famille inconnue « %(value)s » (codes acceptés : %(codes)s).")
@@ -394,6 +417,9 @@ class OrganisationRowMapper:
 
     def _apply(self, row, label, cells: dict, existing: Organisation | None) -> RowOutcome:
         place_before = (None, "") if existing is None else (existing.commune_id, existing.name)
+        to_review = cells.pop(GUESSED, None)
+        if existing is not None and to_review is not None:
+            cells.pop("family", None)  # the stored family says more than the retired one
         if existing is not None:
             initial = organisation_initial(existing)
             initial.pop("legal_form", None)
@@ -419,6 +445,8 @@ class OrganisationRowMapper:
         if existing is None:
             data = form.data_for_actions()
             data.update(source=SOURCE, source_id=self.source_id(row, cells))
+            if to_review:
+                data["family_to_review"] = True
             org = actions.create_organisation(data, origin=origin, status=Status.PUBLISHED)
         else:
             org = actions.update_organisation(
