@@ -1,9 +1,10 @@
 from django.urls import path
 
-from passerelles.core import views
+from passerelles.core import views, views_jobs
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("guide-du-theme/", views.theme_guide, name="theme-guide"),
+    path("taches/", views_jobs.jobs, name="jobs"),
 ]
