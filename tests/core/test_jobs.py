@@ -185,8 +185,10 @@ def test_the_delays_grow():
 
 
 def test_a_sent_mail_is_not_sent_again(database_tasks):
-    message = queue("awa@example.org", "Objet", "Texte")
-    run_worker()
+    message = queue("awa@example.org", "Projet [x] & [/y]", "Texte")
+    output = run_worker()
+    # The worker's line shows the subject as typed (not read as terminal markup).
+    assert "✓ Courriel « Projet [x] & [/y] » à a…@example.org" in output
     message.refresh_from_db()
     assert message.status == MailStatus.SENT
     assert message.body == ""

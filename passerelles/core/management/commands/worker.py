@@ -10,15 +10,19 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from rich.console import Console
+from rich.markup import escape
 
 from passerelles.core import jobs
 
 # Before a job, look for interrupted ones at most this often (seconds).
 RECOVER_EVERY = 60
+# What core.mail.deliver returns when the message did not leave.
+OUTCOMES = {"retrying": _lazy("nouvel essai prévu"), "failed": _lazy("abandonné")}
 
 
 def _masked(address: str) -> str:
@@ -65,7 +69,8 @@ class RichWorker(Worker):
     def run_task(self, db_task_result) -> None:
         if time.monotonic() - self._recovered_at > RECOVER_EVERY:
             self.recover()
-        label = describe(db_task_result)
+        # Subjects are people's text: never read as rich markup.
+        label = escape(describe(db_task_result))
         attempt = len(db_task_result.worker_ids)
         self.console.log(f"▶ {label}" + (f" ({_('essai')} {attempt})" if attempt > 1 else ""))
         started = time.monotonic()
@@ -75,10 +80,9 @@ class RichWorker(Worker):
         if db_task_result.status == TaskResultStatus.FAILED:
             error = db_task_result.exception_class_path.rsplit(".", 1)[-1]
             self.console.log(f"[red]✗ {label} — {_('échec')} : {error}[/] ({seconds:.1f} s)")
-        elif db_task_result.return_value in ("retrying", "failed"):
+        elif db_task_result.return_value in OUTCOMES:
             # A mail job that ran fine but whose message did not leave (core.mail.deliver).
-            word = _("nouvel essai prévu") if db_task_result.return_value == "retrying" else ""
-            word = word or _("abandonné")
+            word = OUTCOMES[db_task_result.return_value]
             self.console.log(f"[yellow]↻ {label} — {word}[/] ({seconds:.1f} s)")
         else:
             self.console.log(f"[green]✓ {label}[/] ({seconds:.1f} s)")
