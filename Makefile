@@ -14,10 +14,12 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-## Set up everything and serve the demo on SQLite at http://127.0.0.1:8000
+## Set up everything and serve the demo on SQLite at http://127.0.0.1:8000, with the worker
+## that sends e-mails and runs long jobs beside the server; Ctrl-C stops both.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo --if-empty
+	$(PY) manage.py worker & trap 'kill $$! 2>/dev/null; wait' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## The whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL)

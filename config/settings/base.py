@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_htmx",
     # Serves the API docs (Swagger UI) from our static files, not from a CDN (CSP, offline).
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "passerelles.core",
     "passerelles.geo",
     "passerelles.vocab",
@@ -216,6 +218,17 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Passerelles <noreply@localhost>")
+
+# The task runner (docs/decisions.md §19): mail and other slow or external work leave the
+# request as rows of the database backend, run by `passerelles worker`. A mail server that
+# hangs costs the worker EMAIL_TIMEOUT seconds per attempt, never a request.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
+# Attempts per e-mail before it is marked failed (back-off between them: 1, 5, 25, 125 min…).
+PASSERELLES_MAIL_ATTEMPTS = env.int("PASSERELLES_MAIL_ATTEMPTS", default=5)
+# A job still "running" this long after it started, on a worker that cannot be checked (another
+# machine), is taken as interrupted: run again, or marked failed after its last attempt.
+PASSERELLES_JOB_STALE_SECONDS = env.int("PASSERELLES_JOB_STALE_SECONDS", default=30 * 60)
 
 # Security: production-safe defaults, relaxed in dev.py only.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -5,10 +5,9 @@ import contextlib
 import contextvars
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.utils import translation
 
+from passerelles.core.mail import queue_on_commit
 from passerelles.users.models import User
 
 # The demo builds whole histories at once: it fills the inboxes but sends no e-mail.
@@ -51,12 +50,14 @@ def notify(space, kind, title_fn, path: str, users=None) -> int:
             title = str(title_fn())
             body = _body(space, title, path)
         rows.append(Notification(user=person, space=space, kind=kind, title=title, url=path))
-        messages.append((title, body, settings.DEFAULT_FROM_EMAIL, [person.email]))
+        messages.append((person.email, title, body, person.preferred_language))
     Notification.objects.bulk_create(rows)
     if messages and _mail_enabled.get():
-        # robust: a failing mail server is logged, never turns a recorded decision into an
-        # error page (the in-app notification above is there either way).
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False), robust=True)
+        # Sent by the task runner once the decision has committed: a failing mail server is
+        # retried and logged, never turns it into an error page (the in-app notification above
+        # is there either way).
+        for to, subject, body, language in messages:
+            queue_on_commit(to, subject, body, template=f"cooperation/{kind}", language=language)
     return len(people)
 
 

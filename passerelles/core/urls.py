@@ -1,8 +1,9 @@
 from django.urls import path
 
-from passerelles.core import views
+from passerelles.core import views, views_jobs
 
 app_name = "core"
 urlpatterns = [
     path("guide-du-theme/", views.theme_guide, name="theme-guide"),
+    path("taches/", views_jobs.jobs, name="jobs"),
 ]

@@ -1,19 +1,14 @@
 """Account forms: sign-up and log-in by e-mail, a new password by e-mail."""
 
-import logging
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
-from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.core.antispam import HoneypotMixin
-from passerelles.core.mail import render_subject, render_text
+from passerelles.core.mail import send_templates_on_commit
 from passerelles.core.richtext import PlainTextField
 from passerelles.users.models import User
-
-logger = logging.getLogger("django.contrib.auth")
 
 
 class SignupForm(HoneypotMixin, BaseUserCreationForm):
@@ -87,8 +82,10 @@ class ApiTokenForm(forms.Form):
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
-    """Django's form, with the e-mail rendered as plain text like every other e-mail
-    (passerelles.core.mail): nothing in it is HTML-escaped."""
+    """Django's form, with the e-mail rendered as plain text like every other e-mail and sent
+    by the task runner (passerelles.core.mail): nothing in it is HTML-escaped, it speaks the
+    person's language, and a slow mail server never holds up the page, which answers the same
+    whether or not the mail went out."""
 
     def send_mail(
         self,
@@ -99,11 +96,10 @@ class PasswordResetForm(DjangoPasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        subject = render_subject(subject_template_name, context)
-        body = render_text(email_template_name, context)
-        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
-        try:
-            message.send()
-        except Exception:
-            # As Django does: the page answers the same whether or not the mail went out.
-            logger.exception("Failed to send password reset email to %s", context["user"].pk)
+        send_templates_on_commit(
+            to_email,
+            subject_template_name,
+            email_template_name,
+            context,
+            language=context["user"].preferred_language,
+        )

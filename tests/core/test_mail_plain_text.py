@@ -148,9 +148,10 @@ def test_membership_request_decisions(
         assert "Nom inconnu d'ici & là." in message.body
 
 
-def test_password_reset(client):
+def test_password_reset(client, django_capture_on_commit_callbacks):
     UserFactory(email="zoe@example.org", full_name="Zoé L'Hôte & Co")
-    response = client.post(reverse("users:password_reset"), {"email": "zoe@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("users:password_reset"), {"email": "zoe@example.org"})
     assert response.status_code == 302
     (message,) = mail.outbox
     assert_plain(message)

@@ -74,9 +74,12 @@ def test_the_refusal_ends_after_the_cool_off(client, member):
     assert sign_in(client, PASSWORD).status_code == 302
 
 
-def test_choosing_a_new_password_lifts_the_refusal(client, member):
+def test_choosing_a_new_password_lifts_the_refusal(
+    client, member, django_capture_on_commit_callbacks
+):
     fail(client, 5)
-    client.post(reverse("users:password_reset"), {"email": EMAIL})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("users:password_reset"), {"email": EMAIL})
     link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
     new = "nouveau-secret-solide-7"
