@@ -87,5 +87,5 @@ def test_in_english():
 def test_linked_from_the_staff_menu():
     html = _client(StaffFactory).get(reverse("actors:moderation")).content.decode()
     assert f'href="{URL}"' in html
-    html = _client(UserFactory).get(reverse("core:home")).content.decode()
+    html = _client(UserFactory).get(reverse("site:home")).content.decode()
     assert f'href="{URL}"' not in html
