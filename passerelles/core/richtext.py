@@ -54,8 +54,10 @@ _BLOCK_END = re.compile(
 )
 # Characters no one means to publish: controls (but tab and line feed), zero-width ones, and
 # bidirectional overrides that can make a name read backwards.
+# Zero-width joiners and non-joiners (U+200C, U+200D) are letters' business in Persian, Indic
+# scripts and emoji: kept. Everything else here is invisible and only ever pasted by accident.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]"
 )
 _SPACES = re.compile(r"[ \t\u00a0\u202f]+")
 
@@ -156,8 +158,28 @@ def refuse_dangerous_markup(value: str) -> str:
     return value
 
 
+# Characters that change how a line is displayed without being seen: bidirectional overrides,
+# embeddings and isolates (a name that reads "Mairie" but sorts and matches as something else,
+# or reverses the text after it) and zero-width spaces, word joiners and byte-order marks (two
+# names that look the same but are not). Zero-width joiners and non-joiners (U+200C, U+200D) are
+# kept: Persian, Indic scripts and emoji need them.
+INVISIBLE_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
+INVISIBLE_ERROR = _(
+    "Ce texte contient un caractère invisible qui change son affichage (inversion du sens "
+    "d'écriture ou espace de largeur nulle). Retapez-le sans copier-coller, puis envoyez."
+)
+
+
+def refuse_invisible_formatting(value: str) -> str:
+    """The rule for one-line texts (names, titles): invisible formatting refused, in words."""
+    if value and INVISIBLE_FORMATTING.search(value):
+        raise forms.ValidationError(INVISIBLE_ERROR, code="invisible")
+    return value
+
+
 class PlainTextField(forms.CharField):
-    """A plain-text field: dangerous code refused, other markup taken out (plain_text)."""
+    """A plain-text field: dangerous code refused, other markup taken out (plain_text); a
+    one-line field (a name, a title) also refuses invisible formatting characters."""
 
     def __init__(self, *, multiline: bool = False, **kwargs):
         self.multiline = multiline
@@ -166,6 +188,8 @@ class PlainTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         refuse_dangerous_markup(value)
+        if not self.multiline:
+            refuse_invisible_formatting(value)
         return plain_text(value, multiline=self.multiline)
 
 

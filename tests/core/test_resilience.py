@@ -140,3 +140,34 @@ def test_a_connection_the_server_dropped_is_replaced_before_the_next_request(set
     response = Client().get(reverse("actors:list"))
     assert response.status_code == 200
     assert connection.connection.info.backend_pid != pid
+
+
+@pytest.mark.parametrize(
+    "name, refused",
+    [
+        ("Mairie de Kaya", False),
+        ("کانون\u200cفرهنگی", False),  # Persian needs the zero-width non-joiner
+        ("Mairie\u202e de Kaya", True),  # right-to-left override
+        ("Amis\u200b de Kaya", True),  # zero-width space
+        ("\ufeffAmis de Kaya", True),
+    ],
+)
+def test_names_refuse_invisible_formatting_in_words(name, refused):
+    from django import forms
+
+    from passerelles.core.richtext import PlainTextField
+
+    field = PlainTextField(max_length=200)
+    if refused:
+        with pytest.raises(forms.ValidationError, match="caractère invisible"):
+            field.clean(name)
+    else:
+        assert field.clean(name) == name
+
+
+def test_the_organisation_form_refuses_a_reversed_name(french_client):
+    french_client.force_login(StaffFactory())
+    body = json.dumps({"name": "Mairie\u202e de Kaya", "family": "local_authority"})
+    response = french_client.post("/api/v1/organisations", body, content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert "caractère invisible" in response.json()["detail"]
