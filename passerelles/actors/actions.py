@@ -225,6 +225,7 @@ def update_organisation(
         scalars_before = {
             f.attname: getattr(org, f.attname) for f in Organisation._meta.concrete_fields
         }
+        logo_before = org.logo.name if org.logo else ""
         _assign(org, changes)
         place_changed = place_before != (org.commune_id, org.country_id, org.locality)
         _locate(org, place_changed=place_changed, point_given=changes.get("lat") is not None)
@@ -246,6 +247,8 @@ def update_organisation(
         if origin.is_import:
             org.imported_at = timezone.now()
         org.save()
+        if logo_before and logo_before != (org.logo.name if org.logo else ""):
+            _forget_file(Organisation, "logo", logo_before)
         for name, values in m2m.items():
             getattr(org, name).set(values)
         org.last_record = TRACKER.record(
@@ -255,6 +258,18 @@ def update_organisation(
             _open_proposal(org, origin)
         indexing.changed(TOPIC, [org.pk])
     return org
+
+
+def _forget_file(model, field: str, name: str) -> None:
+    """Delete a replaced or cleared upload once the change is committed (a rollback keeps it),
+    unless another row still points at it (a merge copies the duplicate's logo)."""
+    storage = model._meta.get_field(field).storage
+
+    def delete():
+        if not model._base_manager.filter(**{field: name}).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete)
 
 
 def set_status(

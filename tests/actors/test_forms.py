@@ -211,3 +211,29 @@ def test_homonym_communes_ask_for_the_postcode(client):
     assert not Proposal.objects.exists()
     assert _propose(client, commune="Villiers", postcode="36290").status_code == 302
     assert Organisation.objects.get().commune.department_id == "36"
+
+
+def test_a_replaced_or_cleared_logo_leaves_the_storage(django_capture_on_commit_callbacks):
+    """Replaced logos used to pile up in media/ for ever (issue 13, problem 6)."""
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from passerelles.actors import actions
+    from tests.actors.factories import FACTORY_ORIGIN, OrganisationFactory
+
+    def upload(size):
+        return SimpleUploadedFile("logo.png", _png(size).read(), content_type="image/png")
+
+    org = OrganisationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_organisation(org, {"logo": upload((40, 40))}, origin=FACTORY_ORIGIN)
+    first = org.logo.name
+    assert default_storage.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_organisation(org, {"logo": upload((50, 50))}, origin=FACTORY_ORIGIN)
+    second = org.logo.name
+    assert second != first and default_storage.exists(second)
+    assert not default_storage.exists(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.update_organisation(org, {"logo": False}, origin=FACTORY_ORIGIN)
+    assert not org.logo and not default_storage.exists(second)
