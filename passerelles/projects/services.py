@@ -22,10 +22,25 @@ ORGANISATION_SOURCE = "project"
 def _send_invitation(to: str, organisation: Organisation, project: Project, user, base_url: str):
     if not to:
         return
+    signed_in = user is not None and user.is_authenticated
+    # The mail leaves in the network's name to an address anyone could type: it says who sent it
+    # (name, address, the organisations they act for, as the directory knows them) and that the
+    # organisation's name was typed by that person, so it cannot pass for the network's word.
+    inviter_orgs = (
+        list(
+            Organisation.objects.filter(memberships__user=user, status=Status.PUBLISHED)
+            .order_by("name")
+            .values_list("name", flat=True)[:3]
+        )
+        if signed_in
+        else []
+    )
     context = {
         "organisation": organisation,
         "project": project,
-        "inviter": (user.full_name or user.email) if user and user.is_authenticated else "",
+        "inviter": (user.full_name or user.email) if signed_in else "",
+        "inviter_email": user.email if signed_in else "",
+        "inviter_organisations": ", ".join(inviter_orgs),
         "network_name": settings.PASSERELLES_NETWORK_NAME,
         "correct_url": base_url + reverse("actors:correct", kwargs={"slug": organisation.slug}),
         "project_url": base_url + project.get_absolute_url(),

@@ -149,7 +149,11 @@ def test_a_missing_partner_is_created_pending_with_a_proposal_and_an_invitation(
     assert project.participations.filter(organisation=org, role="partner_there").exists()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["contact@reo.example"]
-    assert reverse("actors:correct", kwargs={"slug": org.slug}) in mail.outbox[0].body
+    body = mail.outbox[0].body
+    assert reverse("actors:correct", kwargs={"slug": org.slug}) in body
+    # The network's mail says who typed the name, and that nobody has checked it yet.
+    assert member.email in body and "pas encore vérifié" in body
+    assert member.memberships.first().organisation.name in body
     # The pending organisation is named on the project page, without a link to a hidden page.
     page = client.get(project.get_absolute_url()).content.decode()
     assert "Groupement des femmes de Réo" in page
