@@ -68,7 +68,7 @@ def table_counts() -> dict[str, int]:
 def _media_files(storage=default_storage, folder: str = "") -> list[str]:
     try:
         dirs, files = storage.listdir(folder)
-    except (FileNotFoundError, NotImplementedError):
+    except FileNotFoundError:  # no upload yet: the media folder does not exist
         return []
     found = [f"{folder}/{name}" if folder else name for name in files]
     for name in dirs:
