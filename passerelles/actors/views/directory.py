@@ -11,7 +11,7 @@ from passerelles.actors import perms
 from passerelles.actors.enums import Status
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
-from passerelles.core.facets import is_english
+from passerelles.core.facets import active_filters, is_english
 
 PAGE_SIZE = 20
 
@@ -21,10 +21,12 @@ def organisation_list(request):
     results = directory.results().select_related("commune", "country").prefetch_related("themes")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = directory.querystring()
+    facets = directory.facets(english=is_english())
     context = {
         "directory": directory,
         "form": directory.form,
-        "facets": directory.facets(english=is_english()),
+        "facets": facets,
+        "active_filters": active_filters(facets, directory),
         "page_obj": page,
         "organisations": page.object_list,
         "querystring": querystring,
