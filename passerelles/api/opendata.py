@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -156,7 +156,7 @@ def post_import(
     cap = settings.PASSERELLES_API_IMPORT_SYNC_ROWS
     records = source.count_records(io.BytesIO(content), limit=cap + 1)
     if records is not None and records > cap:
-        return 202, _queue(request, source, file.name or "", content, wet_run)
+        return Status(202, _queue(request, source, file.name or "", content, wet_run))
     report = source.run(io.BytesIO(content), wet_run=wet_run, user=request.user, name=file.name)
     if report.error:
         raise HttpError(422, _("Fichier refusé : %(error)s") % {"error": report.error})
