@@ -156,7 +156,7 @@ class Reporter:
             return
         self._written_at = now
         _cache().set(
-            _cache_key(job.pk),
+            _cache_key(job),
             {"done": job.done, "total": job.total, "message": job.message},
             CACHE_TIMEOUT,
         )
@@ -184,7 +184,7 @@ def finish(job: Job, *, message="", result: dict | None = None, url: str | None 
         result=job.result,
         result_url=job.result_url,
     )
-    _cache().delete(_cache_key(job.pk))
+    _forget_on_commit(job)
 
 
 def fail(job: Job, error) -> bool:
@@ -199,7 +199,7 @@ def fail(job: Job, error) -> bool:
             job.status, job.error = JobStatus.FAILED, error
             for handler in _FAILURE_HANDLERS.get(job.kind, ()):
                 handler(job)
-    _cache().delete(_cache_key(job.pk))
+    _forget_on_commit(job)
     return bool(ended)
 
 
@@ -243,7 +243,7 @@ def interrupted(task_result_id, *, given_up: bool, attempts: int = 0) -> None:
                         "dès qu'un worker est libre."
                     ),
                 )
-                _cache().delete(_cache_key(job.pk))
+                _cache().delete(_cache_key(job))
 
 
 def settle(job: Job) -> Job:
@@ -274,7 +274,7 @@ def settle(job: Job) -> Job:
 def live(job: Job) -> Job:
     """The job with its latest counters: those of the cache while it runs."""
     if job.status == JobStatus.RUNNING:
-        data = _cache().get(_cache_key(job.pk))
+        data = _cache().get(_cache_key(job))
         if data:
             job.done, job.total, job.message = data["done"], data["total"], data["message"]
         if job.unit == JobUnit.SECONDS and job.started_at is not None:
@@ -293,9 +293,17 @@ def label_for_task(task_result_id) -> str | None:
     )
 
 
+def _forget_on_commit(job: Job) -> None:
+    # Until the job's end is committed, the pages still read its counters in the cache.
+    key = _cache_key(job)
+    transaction.on_commit(lambda: _cache().delete(key))
+
+
 def _cache():
     return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
 
 
-def _cache_key(job_id: int) -> str:
-    return f"passerelles:job:{job_id}"
+def _cache_key(job: Job) -> str:
+    # The creation time too: an id may come back (a database restored from a backup) while
+    # the cache still holds an older job's counters.
+    return f"passerelles:job:{job.pk}:{job.created_at.timestamp():.6f}"
