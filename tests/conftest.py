@@ -29,3 +29,15 @@ def referentials(transactional_db):
 
     if not Commune.objects.exists():
         load_referentials()
+
+
+@pytest.fixture
+def database_tasks(settings, monkeypatch):
+    """The task runner's database backend, as in production, instead of the immediate one of
+    the test settings: jobs wait in the queue for `passerelles worker --batch`."""
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker drops connections it finds in a transaction (a long-lived process must); the
+    # test's own transaction is one, so the check is skipped here and only here.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)

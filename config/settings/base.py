@@ -134,12 +134,20 @@ else:
 
 # "throttle" counts what visitors send (core.security): a file cache, shared by the workers
 # of one machine without a server to run. The directory is created on first use.
+# "progress" carries the counters of running jobs from the task worker to the pages that show
+# them (core.progress): the web and the worker must share it (files on one machine; a shared
+# cache server if they run on several).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "throttle"),
         "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "progress"),
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
 
@@ -204,10 +212,10 @@ PASSERELLES_STRICT_DOOR = env.bool("PASSERELLES_STRICT_DOOR", default=DEBUG)
 PASSERELLES_MAX_UPLOAD_BYTES = env.int("PASSERELLES_MAX_UPLOAD_BYTES", default=2 * 1024 * 1024)
 # Staff imports (CSV, XLSX, IATI) are bigger than logos.
 PASSERELLES_MAX_IMPORT_BYTES = env.int("PASSERELLES_MAX_IMPORT_BYTES", default=20 * 1024 * 1024)
-# Most rows (or IATI activities) the staff web page imports: about what it can simulate, then
-# apply, within the request timeout advised in docs/deployment.md (4 ms a row on 2 cores).
-# Bigger files go through the command line.
-PASSERELLES_MAX_WEB_IMPORT_RECORDS = env.int("PASSERELLES_MAX_WEB_IMPORT_RECORDS", default=20_000)
+# Most records (rows, IATI activities) an API import does within its request (about 2 s at
+# 4 ms a row on 2 cores); a bigger file goes to the task worker and the API answers 202 with
+# where to follow it. The web page sends every import to the worker.
+PASSERELLES_API_IMPORT_SYNC_ROWS = env.int("PASSERELLES_API_IMPORT_SYNC_ROWS", default=500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

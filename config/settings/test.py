@@ -27,6 +27,7 @@ PASSERELLES_STRICT_DOOR = True
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
+    "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
 }
 # Tests post far faster than a person; tests/core/test_security_headers.py turns the limits on.
 PASSERELLES_ANONYMOUS_WRITE_LIMITS = ()

@@ -5,7 +5,8 @@ django-tasks runs the jobs (its database backend in production, the immediate on
 What it does not do, this module does: a worker killed in the middle of a job (deploy, OOM,
 `kill -9`) leaves the job's row "running" for ever; `recover_interrupted` finds such rows and
 either hands them back to the queue or, after their last attempt, marks them failed with a
-readable reason. Nothing is silently lost."""
+readable reason, and so is the job the person follows (core.progress). Nothing is silently
+lost."""
 
 import logging
 import os
@@ -100,6 +101,7 @@ def recover_interrupted() -> tuple[int, int]:
             if running.update(status=TaskResultStatus.READY, started_at=None):
                 requeued += 1
                 logger.warning("Job %s (%s) was interrupted: queued again", row.pk, row.task_path)
+                _after_requeue(row)
             continue
         reason = (
             f"{LOST}: the worker stopped while running this job, {len(row.worker_ids)} times; "
@@ -117,9 +119,18 @@ def recover_interrupted() -> tuple[int, int]:
     return requeued, failed
 
 
+def _after_requeue(row) -> None:
+    # The person following the job sees it waiting again, not frozen "running".
+    from passerelles.core import progress
+
+    progress.interrupted(row.pk, given_up=False)
+
+
 def _after_lost(row, reason: str) -> None:
-    # The outbox row of a given-up mail job must not stay "being sent" for ever.
-    from passerelles.core import mail
+    # The outbox row of a given-up mail job must not stay "being sent" for ever, nor a
+    # followed job "running" (core.progress: failed, with a reason the person can read).
+    from passerelles.core import mail, progress
 
     if row.task_path == mail.deliver.module_path and row.args_kwargs.get("args"):
         mail.give_up(row.args_kwargs["args"][0], reason)
+    progress.interrupted(row.pk, given_up=True, attempts=len(row.worker_ids))

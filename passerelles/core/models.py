@@ -1,11 +1,16 @@
-"""The outbox: one row per e-mail, from the decision that asked for it to its delivery.
+"""The outbox (one row per e-mail, from the decision that asked for it to its delivery) and the
+long jobs people follow (core.progress).
 
 The row says what happened to a message (queued, being sent, waiting for another attempt, sent,
 failed), how many attempts it took and the last error, for staff (core.views_jobs) and for the
 worker deciding whether to try again (core.mail.deliver)."""
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class MailStatus(models.TextChoices):
@@ -42,3 +47,145 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminée")
+    FAILED = "failed", _("Échec")
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class JobUnit(models.TextChoices):
+    """What a job's counters count, so that the page can say "1 200 / 25 000 lignes"."""
+
+    ROWS = "rows", _("lignes")
+    ACTIVITIES = "activities", _("activités")
+    SECONDS = "seconds", _("secondes")
+
+
+class JobQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_JOB_STATUSES)
+
+    def visible_to(self, user):
+        """The jobs a person follows: their own; staff follow everyone's."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_network_staff:
+            return self
+        return self.filter(owner=user)
+
+
+class Job(models.Model):
+    """A long job as the person who asked for it follows it (core.progress): what it is, how
+    far it got, and how it ended. The task runner's own row (django-tasks) says whether a
+    worker runs it; this one says what the person needs to know, in their language."""
+
+    kind = models.CharField(_("type"), max_length=50)
+    label = models.CharField(_("libellé"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandée par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # At most one queued or running job per non-empty key (a constraint): a second scheduler
+    # run for the same event is refused instead of racing the first.
+    key = models.CharField(_("clé"), max_length=100, blank=True)
+    language = models.CharField(_("langue"), max_length=5, default="fr")
+    status = models.CharField(
+        _("état"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("fait"), default=0)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    unit = models.CharField(_("unité"), max_length=12, choices=JobUnit.choices, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+    result_url = models.CharField(_("adresse du résultat"), max_length=500, blank=True)
+    result = models.JSONField(_("résultat"), default=dict, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    task_result_id = models.CharField(_("identifiant de tâche"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("travail long")
+        verbose_name_plural = _("travaux longs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["task_result_id"]),
+            models.Index(fields=["key", "-created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(status__in=["queued", "running"]) & ~models.Q(key=""),
+                name="%(app_label)s_%(class)s_one_active_per_key",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def get_absolute_url(self):
+        return reverse("core:job", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == JobStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == JobStatus.FAILED
+
+    @property
+    def badge(self) -> str:
+        return {
+            JobStatus.DONE: "badge-success",
+            JobStatus.FAILED: "badge-error",
+            JobStatus.RUNNING: "badge-info",
+        }.get(self.status, "")
+
+    @property
+    def progress_text(self) -> str:
+        """ "1 200 / 25 000 lignes", "1 200 lignes" while the total is unknown, "" before."""
+        done = number_format(self.done, force_grouping=True)
+        unit = self.unit or JobUnit.ROWS
+        if self.total is None:
+            if not self.done:
+                return ""
+            return UNIT_DONE[unit](self.done) % {"done": done}
+        total = number_format(self.total, force_grouping=True)
+        return UNIT_OF[unit](self.total) % {"done": done, "total": total}
+
+
+UNIT_OF = {
+    JobUnit.ROWS: lambda n: ngettext(
+        "%(done)s / %(total)s ligne", "%(done)s / %(total)s lignes", n
+    ),
+    JobUnit.ACTIVITIES: lambda n: ngettext(
+        "%(done)s / %(total)s activité", "%(done)s / %(total)s activités", n
+    ),
+    JobUnit.SECONDS: lambda n: ngettext(
+        "%(done)s / %(total)s seconde", "%(done)s / %(total)s secondes", n
+    ),
+}
+UNIT_DONE = {
+    JobUnit.ROWS: lambda n: ngettext("%(done)s ligne traitée", "%(done)s lignes traitées", n),
+    JobUnit.ACTIVITIES: lambda n: ngettext(
+        "%(done)s activité traitée", "%(done)s activités traitées", n
+    ),
+    JobUnit.SECONDS: lambda n: ngettext("%(done)s seconde", "%(done)s secondes", n),
+}

@@ -1,15 +1,19 @@
 """The staff page of the task runner: recent e-mails and jobs, their state, attempts and last
-error (docs/decisions.md §19). Read-only: the worker acts, staff see."""
+error (docs/decisions.md §19). Read-only: the worker acts, staff see. And the page of one long
+job (core.progress), for the person who asked for it: its progress, polled by htmx every
+second or refreshed by the browser without JavaScript, then its outcome."""
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from passerelles.core import perms
-from passerelles.core.models import MailStatus, OutgoingMail
+from passerelles.core import perms, progress
+from passerelles.core.models import Job, MailStatus, OutgoingMail
 
 SHOWN = 50
 
@@ -63,8 +67,45 @@ def jobs(request):
         ).count(),
         "failed": OutgoingMail.objects.filter(status=MailStatus.FAILED).count(),
     }
-    context = {"mails": mails, "jobs": job_rows, "counts": counts, "shown": SHOWN}
+    followed = [
+        progress.live(progress.settle(job)) for job in Job.objects.select_related("owner")[:SHOWN]
+    ]
+    context = {
+        "mails": mails,
+        "jobs": job_rows,
+        "followed": followed,
+        "counts": counts,
+        "shown": SHOWN,
+    }
     return render(request, "core/jobs.html", context)
+
+
+def job_detail(request, pk: int):
+    """One job. An htmx request (the page polling itself) gets the progress fragment, or, once
+    the job has ended, a redirect to its result. Without JavaScript the page refreshes itself
+    with `?suivre=1` every two seconds, and that request is redirected to the result at the
+    end; opened plainly, an ended job's page shows its outcome and a link to the result."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    job = get_object_or_404(Job, pk=pk)
+    if not perms.can_follow_job(request.user, job):
+        raise PermissionDenied
+    job = progress.live(progress.settle(job))
+    result_url = job.result_url if _safe(request, job.result_url) else ""
+    following = request.htmx or request.GET.get("suivre")
+    if not job.is_active and result_url and following:
+        if request.htmx:
+            return HttpResponseClientRedirect(result_url)
+        return redirect(result_url)
+    context = {"job": job, "result_url": result_url, "refresh_url": "?suivre=1"}
+    if request.htmx:
+        return render(request, "core/_job_progress.html", context)
+    return render(request, "core/job.html", context)
+
+
+def _safe(request, url: str) -> bool:
+    # Result addresses are written by our own code; still, never send anyone off the site.
+    return bool(url) and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
 
 
 def _last_line(traceback: str) -> str:

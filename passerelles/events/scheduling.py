@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from passerelles.events.enums import MeetingStatus, Priority
 from passerelles.events.models import (
@@ -23,6 +24,16 @@ from passerelles.events.models import (
     Slot,
     Table,
 )
+
+# The solver's phases, as it reports them (on_progress), in words for the CLI and the page.
+PHASES = {
+    "greedy": gettext_lazy("Premier arrivé, premier servi"),
+    "bound": gettext_lazy("Borne supérieure et choix des paires"),
+    "fairness": gettext_lazy("Au moins une rencontre pour chacun·e"),
+    "slots": gettext_lazy("Placement dans les créneaux"),
+    "gaps": gettext_lazy("Moins de trous dans les journées"),
+    "done": gettext_lazy("Terminé"),
+}
 
 
 class SchedulingError(Exception):
@@ -116,10 +127,12 @@ def run(
     refill: bool = False,
     user=None,
     on_progress=None,
+    on_saved=None,
 ) -> ScheduleRun:
     """Schedule the meetings of `event` and save them. The solver runs outside any
     transaction (it may take a minute); the write is atomic and rechecks nothing the solver
-    was not told: kept meetings stay, other planned ones are replaced."""
+    was not told: kept meetings stay, other planned ones are replaced. `on_saved(run)` is
+    called inside that transaction (a job records its end with the schedule)."""
     try:
         from passerelles.events.scheduler import solve
     except ImportError as error:
@@ -154,7 +167,7 @@ def run(
         summary["new_meetings"] = len(new)
         summary["kept_meetings"] = len(context.locked_ids)
         summary["unmet_fairness"] = len(getattr(result, "unmet_fairness", []) or [])
-        return ScheduleRun.objects.create(
+        schedule = ScheduleRun.objects.create(
             event=event,
             started_by=user if user is not None and user.is_authenticated else None,
             status=str(result.status),
@@ -164,6 +177,9 @@ def run(
             seconds=result.seconds,
             summary=summary,
         )
+        if on_saved is not None:
+            on_saved(schedule)
+        return schedule
 
 
 def summarise(event: Event) -> dict:

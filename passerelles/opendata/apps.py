@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OpendataConfig(AppConfig):
     name = "passerelles.opendata"
     verbose_name = _("Données ouvertes")
+
+    def ready(self):
+        # The import jobs' failure handlers (core.progress.on_failure) must be known to the
+        # worker before it recovers or runs any job.
+        from passerelles.opendata import tasks  # noqa: F401

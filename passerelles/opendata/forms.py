@@ -3,13 +3,11 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.opendata import registry
 
 DEFAULT_MAX_IMPORT_BYTES = 20 * 1024 * 1024
-DEFAULT_MAX_WEB_IMPORT_RECORDS = 20_000
 
 
 def max_import_bytes() -> int:
@@ -19,10 +17,6 @@ def max_import_bytes() -> int:
         getattr(settings, "PASSERELLES_MAX_IMPORT_BYTES", DEFAULT_MAX_IMPORT_BYTES),
         settings.PASSERELLES_MAX_UPLOAD_BYTES,
     )
-
-
-def max_web_import_records() -> int:
-    return getattr(settings, "PASSERELLES_MAX_WEB_IMPORT_RECORDS", DEFAULT_MAX_WEB_IMPORT_RECORDS)
 
 
 class ImportUploadForm(forms.Form):
@@ -72,32 +66,4 @@ class ImportUploadForm(forms.Form):
                     code="file_type",
                 ),
             )
-            return cleaned
-        self._check_records(source, upload)
         return cleaned
-
-    def _check_records(self, source, upload) -> None:
-        """Refuse, before simulating anything, a file the page could not import within a web
-        request: the server would give up on it half-way and the person would see an error
-        page instead of the report."""
-        limit = max_web_import_records()
-        count = source.count_records(upload)
-        if count is None or count <= limit:
-            return
-        command = "passerelles import-iati" if source.key == "iati" else "passerelles import-table"
-        self.add_error(
-            "file",
-            forms.ValidationError(
-                _(
-                    "Le fichier compte %(count)s enregistrements ; la page web en importe "
-                    "%(limit)s au plus, le temps qu'une page peut attendre. Découpez-le, ou "
-                    "importez-le en ligne de commande (%(command)s)."
-                ),
-                params={
-                    "count": number_format(count, force_grouping=True),
-                    "limit": number_format(limit, force_grouping=True),
-                    "command": command,
-                },
-                code="too_many_records",
-            ),
-        )

@@ -1,9 +1,11 @@
 """Import runs: an uploaded file, its dry-run preview and, once staff apply it, the result.
 
-The file itself is kept (in the database: it is small, private, and must survive between the
-preview and "appliquer" on any web worker), with its SHA-256 so the same file uploaded twice
-is recognised. Applying runs the same source on the stored bytes, wet this time; a run is
-applied at most once (a conditional update claims it), and imports are idempotent anyway."""
+The file itself is kept (in the database: it is small, private, and must be read by the task
+worker, and again between the preview and "appliquer"), with its SHA-256 so the same file
+uploaded twice is recognised. The preview and the application are jobs (opendata.tasks): the
+run is "pending" until its preview is ready, "applying" while it is applied. Applying runs the
+same source on the stored bytes, wet this time; a run is applied at most once (a conditional
+update claims it), and imports are idempotent anyway."""
 
 import hashlib
 
@@ -16,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RunStatus(models.TextChoices):
+    PENDING = "pending", _("simulation en cours")
     PREVIEWED = "previewed", _("simulé, à appliquer")
+    APPLYING = "applying", _("application en cours")
     APPLIED = "applied", _("appliqué")
     REFUSED = "refused", _("fichier refusé")
 
@@ -40,6 +44,18 @@ class ImportRun(models.Model):
     # The preview's rows (rejections first, then the first others), as shown on the page.
     rows = models.JSONField(_("lignes"), default=list, blank=True)
     error = models.TextField(_("motif du refus"), blank=True)
+    # Records (rows, IATI activities) in the file, counted by the preview.
+    records = models.PositiveIntegerField(_("enregistrements"), null=True, blank=True)
+    # The job working on the run (the preview, then the application), or the last one: its
+    # progress while it runs, its error if it failed (opendata.tasks).
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name=_("travail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("déposé par"),
@@ -89,11 +105,17 @@ class ImportRun(models.Model):
     def can_apply(self) -> bool:
         return self.status == RunStatus.PREVIEWED
 
+    @property
+    def is_working(self) -> bool:
+        """A job is simulating or applying it."""
+        return self.status in (RunStatus.PENDING, RunStatus.APPLYING)
+
     def claim_for_apply(self, user) -> bool:
-        """Mark the run applied, unless another request did first: a double click or two
-        staff members on the same preview apply it once. True when this call claimed it."""
+        """Mark the run as being applied, unless another request did first: a double click or
+        two staff members on the same preview apply it once (the job then writes in one
+        transaction with the run marked applied). True when this call claimed it."""
         claimed = ImportRun.objects.filter(pk=self.pk, status=RunStatus.PREVIEWED).update(
-            status=RunStatus.APPLIED, applied_by=user, applied_at=timezone.now()
+            status=RunStatus.APPLYING, applied_by=user, applied_at=None
         )
         if claimed:
             self.refresh_from_db()

@@ -34,6 +34,7 @@ class Source:
     description: str | Promise = ""
     template: bool = False  # a downloadable template and a column documentation exist
     columns: tuple = field(default=(), compare=False)
+    unit: str = "rows"  # what a record is, for progress (core.models.JobUnit)
 
     def run(
         self,
@@ -52,16 +53,19 @@ class Source:
     def accepts(self, filename: str) -> bool:
         return filename.lower().endswith(self.extensions)
 
-    def count_records(self, file: IO[bytes]) -> int | None:
+    def count_records(self, file: IO[bytes], *, limit: int | None = None) -> int | None:
         """How many records (rows, activities) a seekable file holds, read but not mapped: a
-        small part of an import's time. None when the reader refuses the file; the import then
-        says why, row by row. The file is rewound either way."""
+        small part of an import's time. With `limit`, counting stops there (a request that only
+        needs to know whether a file is small). None when the reader refuses the file; the
+        import then says why, row by row. The file is rewound either way."""
+        from itertools import islice
+
         from passerelles.opendata.iati.reader import IatiFileError
         from passerelles.opendata.tables.reader import TableFileError
 
         try:
             records = self.reader(file, list(self.columns)) if self.columns else self.reader(file)
-            return sum(1 for _record in records)
+            return sum(1 for _record in islice(records, limit))
         except (TableFileError, IatiFileError, OSError):
             return None
         finally:
@@ -158,6 +162,7 @@ def _register_iati() -> None:
             id_prefix="",  # IATI identifiers are already namespaced by their publisher
             extensions=(".xml",),
             description=_("Un fichier XML d'activités IATI, versions 2.01 à 2.03."),
+            unit="activities",
         )
     )
 

@@ -1,6 +1,7 @@
 """Open-data pages: the exports (public), the import templates and their documentation
 (public), Murmurations profiles (public), and the staff import: upload → dry-run preview →
-apply."""
+apply, the preview and the application run by the task worker (opendata.tasks) while the run's
+page shows their progress."""
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -8,20 +9,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from passerelles.actors.models import Organisation
-from passerelles.opendata import export, registry
+from passerelles.core import progress
+from passerelles.opendata import export, registry, tasks
 from passerelles.opendata.formats import murmurations, tabular
 from passerelles.opendata.forms import ImportUploadForm, max_import_bytes
 from passerelles.opendata.models import ImportRun, RunStatus
 from passerelles.opendata.perms import can_import
-from passerelles.opendata.report import REJECTED, ImportReport
+from passerelles.opendata.report import REJECTED
 from passerelles.opendata.tables import templates as table_templates
 from passerelles.vocab.models import SdgGoal, Theme
 
 RUNS_SHOWN = 20
-ROWS_KEPT = 1000  # rows of a preview stored on the run (rejections first)
 
 
 def _staff_only(request):
@@ -140,17 +142,17 @@ def import_page(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
-        run = ImportRun(
+        run = ImportRun.objects.create(
             kind=form.cleaned_data["kind"],
             file_name=upload.name[:255],
             content=content,
             size=len(content),
             sha256=ImportRun.digest(content),
             created_by=request.user,
+            status=RunStatus.PENDING,
         )
-        report = _run(run, wet_run=False, user=request.user)
-        _store(run, report)
-        run.save()
+        # The preview runs in the worker; the run's page follows it.
+        tasks.start_preview(run, request.user)
         return redirect(run)
     runs = ImportRun.objects.recent().defer("content", "rows")[:RUNS_SHOWN]
     return render(
@@ -169,13 +171,19 @@ def import_page(request):
 def run_detail(request, pk: int):
     if refused := _staff_only(request):
         return refused
-    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
+    run = get_object_or_404(ImportRun.objects.defer("content").select_related("job"), pk=pk)
+    job = run.job
+    if job is not None:
+        job = progress.live(progress.settle(job))
+        if job.is_failed:
+            run.refresh_from_db(fields=["status", "error", "applied_by"])
     rows = run.rows or []
     return render(
         request,
         "opendata/run.html",
         {
             "run": run,
+            "job": job,
             "source": _source_or_none(run.kind),
             "rejected_rows": [r for r in rows if r["outcome"] == REJECTED],
             "other_rows": [r for r in rows if r["outcome"] != REJECTED],
@@ -188,20 +196,23 @@ def run_detail(request, pk: int):
 def run_apply(request, pk: int):
     if refused := _staff_only(request):
         return refused
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
     if not run.claim_for_apply(request.user):
-        messages.warning(request, _("Cet import a déjà été appliqué : rien n'a été refait."))
+        messages.warning(request, NOT_APPLIED.get(run.status, NOT_APPLIED[RunStatus.APPLIED]))
         return redirect(run)
-    report = _run(run, wet_run=True, user=request.user)
-    if report.error:
-        run.status = RunStatus.REFUSED
-    _store(run, report)
-    run.save(update_fields=["counts", "rows", "error", "status"])
-    if report.error:
-        messages.error(request, _("Erreur : le fichier a été refusé, rien n'a été écrit."))
-    else:
-        messages.success(request, _("Import appliqué. %(summary)s") % {"summary": report.summary()})
+    # The application runs in the worker, in one transaction; the run's page follows it.
+    tasks.start_apply(run, request.user)
     return redirect(run)
+
+
+NOT_APPLIED = {
+    RunStatus.APPLIED: gettext_lazy("Cet import a déjà été appliqué : rien n'a été refait."),
+    RunStatus.APPLYING: gettext_lazy("Cet import est déjà en cours d'application."),
+    RunStatus.PENDING: gettext_lazy(
+        "La simulation n'est pas terminée : l'import ne peut pas encore être appliqué."
+    ),
+    RunStatus.REFUSED: gettext_lazy("Ce fichier a été refusé : il ne peut pas être appliqué."),
+}
 
 
 def _source_or_none(kind: str):
@@ -209,31 +220,3 @@ def _source_or_none(kind: str):
         return registry.get(kind)
     except KeyError:
         return None
-
-
-def _run(run: ImportRun, *, wet_run: bool, user) -> ImportReport:
-    import io
-
-    source = registry.get(run.kind)
-    return source.run(
-        io.BytesIO(bytes(run.content)), wet_run=wet_run, user=user, name=run.file_name
-    )
-
-
-def _store(run: ImportRun, report: ImportReport) -> None:
-    run.counts = dict(report.counts)
-    run.error = report.error
-    if report.error:
-        run.status = RunStatus.REFUSED
-    kept = [*report.rejections[:ROWS_KEPT], *report.details][:ROWS_KEPT]
-    run.rows = [
-        {
-            "row": o.row,
-            "outcome": o.outcome,
-            "outcome_label": o.outcome_label,
-            "label": o.label,
-            "reason": o.reason,
-            "kind": o.kind,
-        }
-        for o in kept
-    ]

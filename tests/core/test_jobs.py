@@ -22,7 +22,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from passerelles.core import jobs
@@ -33,14 +32,6 @@ from tests.events.factories import EventFactory
 from tests.users.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def database_tasks(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    # The worker drops connections it finds in a transaction (a long-lived process must); the
-    # test's own transaction is one, so the check is skipped here and only here.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def run_worker() -> str:

@@ -179,12 +179,18 @@ def test_participants_list_query_count(client, day, django_assert_max_num_querie
     assert response.status_code == 200
 
 
-def test_staff_run_the_scheduler_from_the_page_then_check_in_a_meeting(client, day):
+def test_staff_run_the_scheduler_from_the_page_then_check_in_a_meeting(
+    client, day, django_capture_on_commit_callbacks
+):
     event, slots, tables, (p0, p1, *_rest) = day
     _ask(p0, p1)
     client.force_login(StaffFactory())
-    response = client.post(reverse("events:schedule", args=[event.slug]), {"time_limit": 5})
+    # The worker computes the schedule (the immediate backend: once the request commits).
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:schedule", args=[event.slug]), {"time_limit": 5})
     assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Planning calculé : 1 rencontres, dont 1 nouvelles." in page
     meeting = Meeting.objects.get(event=event)
     response = client.post(
         reverse("events:meeting-status", args=[event.slug, meeting.pk]),

@@ -1,5 +1,7 @@
 """The staff import page: permissions for each role, upload → preview → apply (once), size
-and type checks, templates and their documentation."""
+and type checks, templates and their documentation. The preview and the application are jobs
+(opendata.tasks); the test settings' immediate backend runs them once the request's
+transaction commits (`run_jobs`). Their progress pages: tests/opendata/test_import_jobs.py."""
 
 import io
 
@@ -26,10 +28,17 @@ def upload(data: bytes, name: str = "orgs.csv", kind: str = "organisations") -> 
 
 
 @pytest.fixture
-def preview(client, staff):
+def run_jobs(django_capture_on_commit_callbacks):
+    """Requests made in this block have their jobs run at its end, as a worker would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def preview(client, staff, run_jobs):
     client.force_login(staff)
     data = csv_bytes([org_row(1), org_row(2, siren="123")])
-    response = client.post(reverse("opendata:import"), upload(data))
+    with run_jobs():
+        response = client.post(reverse("opendata:import"), upload(data))
     run = ImportRun.objects.get()
     assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
     return run
@@ -78,13 +87,19 @@ def test_preview_reports_each_row_and_writes_nothing(client, preview):
     assert "Association Import 1" in page and "Appliquer l'import" in page
 
 
-def test_apply_writes_once(client, preview):
-    response = client.post(reverse("opendata:apply", args=[preview.pk]), follow=True)
-    assert "Import appliqué" in response.content.decode()
+def test_apply_writes_once(client, preview, run_jobs):
+    with run_jobs():
+        response = client.post(reverse("opendata:apply", args=[preview.pk]), follow=True)
+        # Until the worker has done it, the page follows the job.
+        page = response.content.decode()
+        assert "application en cours" in page and "<progress" in page
+        assert "Appliquer l'import" not in page
+    assert "Import appliqué" in client.get(preview.get_absolute_url()).content.decode()
     assert Organisation.objects.count() == 1
     preview.refresh_from_db()
     assert preview.status == RunStatus.APPLIED and preview.applied_at is not None
-    response = client.post(reverse("opendata:apply", args=[preview.pk]), follow=True)
+    with run_jobs():
+        response = client.post(reverse("opendata:apply", args=[preview.pk]), follow=True)
     assert "déjà été appliqué" in response.content.decode()
     assert Organisation.objects.count() == 1
 
@@ -93,10 +108,12 @@ def test_apply_needs_post(client, preview):
     assert client.get(reverse("opendata:apply", args=[preview.pk])).status_code == 405
 
 
-def test_same_file_again_previews_unchanged_and_warns(client, preview):
-    client.post(reverse("opendata:apply", args=[preview.pk]))
+def test_same_file_again_previews_unchanged_and_warns(client, preview, run_jobs):
+    with run_jobs():
+        client.post(reverse("opendata:apply", args=[preview.pk]))
     data = bytes(preview.content)
-    client.post(reverse("opendata:import"), upload(data))
+    with run_jobs():
+        client.post(reverse("opendata:import"), upload(data))
     second = ImportRun.objects.exclude(pk=preview.pk).get()
     assert second.counts["unchanged"] == 1 and second.counts["created"] == 0
     page = client.get(second.get_absolute_url()).content.decode()
@@ -127,39 +144,23 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
 
 
 @pytest.mark.parametrize(("name", "encode"), [("orgs.csv", csv_bytes), ("orgs.xlsx", xlsx_bytes)])
-def test_too_many_rows_for_the_web_page_point_to_the_command_line(
-    client, staff, settings, name, encode
-):
+def test_a_file_of_any_number_of_rows_goes_to_the_worker(client, staff, run_jobs, name, encode):
+    """The page used to refuse files it could not simulate within a request; the worker has
+    no such limit (only the file's size is capped)."""
     client.force_login(staff)
-    settings.PASSERELLES_MAX_WEB_IMPORT_RECORDS = 3
-    data = encode([org_row(n) for n in range(4)])
-    response = client.post(reverse("opendata:import"), upload(data, name=name))
-    assert response.status_code == 400
-    page = response.content.decode()
-    assert "compte 4 enregistrements" in page and "3 au plus" in page
-    assert "passerelles import-table" in page
-    assert not ImportRun.objects.exists()
-    # At the limit, the file is simulated as usual.
-    data = encode([org_row(n) for n in range(3)])
-    response = client.post(reverse("opendata:import"), upload(data, name=name))
+    data = encode([org_row(n) for n in range(25)])
+    with run_jobs():
+        response = client.post(reverse("opendata:import"), upload(data, name=name))
     assert response.status_code == 302
-    assert ImportRun.objects.get().counts["created"] == 3
+    run = ImportRun.objects.get()
+    assert run.counts["created"] == 25 and run.records == 25
+    assert "25 enregistrements" in client.get(run.get_absolute_url()).content.decode()
 
 
-def test_too_many_iati_activities_point_to_the_iati_command(client, staff, settings):
+def test_refused_file_is_recorded_and_cannot_be_applied(client, staff, run_jobs):
     client.force_login(staff)
-    settings.PASSERELLES_MAX_WEB_IMPORT_RECORDS = 0
-    with open("tests/opendata/data/iati/activity-standard-example-annotated.xml", "rb") as f:
-        data = f.read()
-    response = client.post(reverse("opendata:import"), upload(data, "activites.xml", "iati"))
-    assert response.status_code == 400
-    assert "passerelles import-iati" in response.content.decode()
-    assert not ImportRun.objects.exists()
-
-
-def test_refused_file_is_recorded_and_cannot_be_applied(client, staff):
-    client.force_login(staff)
-    client.post(reverse("opendata:import"), upload(b"foo;bar\n1;2\n"))
+    with run_jobs():
+        client.post(reverse("opendata:import"), upload(b"foo;bar\n1;2\n"))
     run = ImportRun.objects.get()
     assert run.status == RunStatus.REFUSED and "aucune colonne" in run.error
     page = client.get(run.get_absolute_url()).content.decode()
@@ -169,14 +170,17 @@ def test_refused_file_is_recorded_and_cannot_be_applied(client, staff):
     assert run.status == RunStatus.REFUSED
 
 
-def test_iati_goes_through_the_same_page(client, staff):
+def test_iati_goes_through_the_same_page(client, staff, run_jobs):
     client.force_login(staff)
     with open("tests/opendata/data/iati/activity-standard-example-annotated.xml", "rb") as f:
         data = f.read()
-    client.post(reverse("opendata:import"), upload(data, name="activites.xml", kind="iati"))
+    with run_jobs():
+        client.post(reverse("opendata:import"), upload(data, name="activites.xml", kind="iati"))
     run = ImportRun.objects.get()
     assert run.status == RunStatus.PREVIEWED, run.error
     assert run.counts["created"] >= 1
+    # Counted in activities, not lines.
+    assert run.job.unit == "activities" and run.job.total == run.records >= 1
 
 
 @pytest.mark.parametrize("kind", ["organisations", "projects"])

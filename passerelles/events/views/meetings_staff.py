@@ -2,14 +2,16 @@
 grid with one-click check-in / cancel / lock, and a printable sheet per table."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from passerelles.events import scheduling
+from passerelles.core import progress
+from passerelles.core.models import Job
+from passerelles.events import scheduling, tasks
 from passerelles.events.enums import MeetingStatus
 from passerelles.events.forms import RunForm, SlotGeneratorForm, TablesForm
 from passerelles.events.models import Meeting
@@ -49,6 +51,7 @@ def dashboard(request, slug, *, slot_form=None, tables_form=None, run_form=None,
         ),
         "tables_form": tables_form or TablesForm(initial={"count": len(tables) or 10}),
         "run_form": run_form or RunForm(),
+        "schedule_job": _schedule_job(request, event),
     }
     return render(request, "events/staff/meetings.html", context, status=status)
 
@@ -83,10 +86,8 @@ def set_tables(request, slug):
     return dashboard(request, slug, tables_form=form, status=400)
 
 
-# The solver may run for a minute: no transaction around it (a POST's request transaction,
-# see core.transactions, would hold the database lock for that long on SQLite);
-# scheduling.run writes in its own transaction.
-@transaction.non_atomic_requests
+# The solver may run for two minutes: the worker runs it (events.tasks), and the meetings page
+# follows its progress. The job and its task are written in the request's transaction.
 @require_POST
 def run_scheduler(request, slug):
     event = staff_event(request, slug)
@@ -94,21 +95,37 @@ def run_scheduler(request, slug):
     if not form.is_valid():
         return dashboard(request, slug, run_form=form, status=400)
     try:
-        run = scheduling.run(
+        job = tasks.start_schedule(
             event,
+            request.user,
             time_limit=float(form.cleaned_data["time_limit"]),
             refill=form.cleaned_data["refill"],
-            user=request.user,
         )
-    except scheduling.SchedulingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
+    except progress.Busy as busy:
+        messages.error(
             request,
-            _("Planning calculé : %(meetings)s rencontres, dont %(new)s nouvelles.")
-            % {"meetings": run.summary["meetings"], "new": run.summary["new_meetings"]},
+            _(
+                "Un calcul du planning est déjà en cours pour cet événement (demandé à "
+                "%(time)s%(by)s) : attendez qu'il se termine avant d'en lancer un autre."
+            )
+            % {
+                "time": date_format(timezone.localtime(busy.job.created_at), "TIME_FORMAT"),
+                "by": _(" par %(name)s") % {"name": busy.job.owner} if busy.job.owner else "",
+            },
         )
-    return redirect("events:meetings-staff", slug=event.slug)
+        return redirect("events:meetings-staff", slug=event.slug)
+    return redirect(job.result_url)
+
+
+def _schedule_job(request, event):
+    """The scheduler job to show: the one running for the event, else the one the page was
+    sent to follow (?calcul=<id>), to show how it ended."""
+    runs = Job.objects.filter(key=tasks.schedule_key(event)).select_related("owner")
+    job = runs.active().first()
+    wanted = request.GET.get("calcul", "")
+    if job is None and wanted.isdigit():
+        job = runs.filter(pk=int(wanted)).first()
+    return progress.live(progress.settle(job)) if job is not None else None
 
 
 @require_POST

@@ -32,7 +32,7 @@ def _masked(address: str) -> str:
 
 def describe(row) -> str:
     """What a job is, in a few words, for the worker's log and the staff page."""
-    from passerelles.core import mail
+    from passerelles.core import mail, progress
     from passerelles.core.models import OutgoingMail
 
     if row.task_path == mail.deliver.module_path and row.args_kwargs.get("args"):
@@ -42,7 +42,7 @@ def describe(row) -> str:
                 "subject": message.subject,
                 "to": _masked(message.to),
             }
-    return row.task_path.rsplit(".", 1)[-1]
+    return progress.label_for_task(row.pk) or row.task_path.rsplit(".", 1)[-1]
 
 
 class RichWorker(Worker):

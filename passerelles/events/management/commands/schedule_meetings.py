@@ -4,21 +4,11 @@ objective beside the upper bound and first come, first served)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.table import Table
 
 from passerelles.events.models import Event
-from passerelles.events.scheduling import SchedulingError, run
-
-PHASES = {
-    "greedy": gettext_lazy("Premier arrivé, premier servi"),
-    "bound": gettext_lazy("Borne supérieure et choix des paires"),
-    "fairness": gettext_lazy("Au moins une rencontre pour chacun·e"),
-    "slots": gettext_lazy("Placement dans les créneaux"),
-    "gaps": gettext_lazy("Moins de trous dans les journées"),
-    "done": gettext_lazy("Terminé"),
-}
+from passerelles.events.scheduling import PHASES, SchedulingError, run
 
 
 class Command(BaseCommand):
