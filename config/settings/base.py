@@ -192,9 +192,17 @@ STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "s
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Open-data exports are files the worker makes and the site serves (opendata.export_cache):
+# outside MEDIA_ROOT, so the proxy does not serve them around the application and the backup,
+# which copies the default storage, leaves them out (they are made again from the database).
+EXPORTS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(VAR_DIR / "exports"), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "exports": EXPORTS_STORAGE,
 }
 
 # A write to an organisation or a project outside its actions module (docs/decisions.md,
@@ -229,6 +237,10 @@ PASSERELLES_MAIL_ATTEMPTS = env.int("PASSERELLES_MAIL_ATTEMPTS", default=5)
 # A job still "running" this long after it started, on a worker that cannot be checked (another
 # machine), is taken as interrupted: run again, or marked failed after its last attempt.
 PASSERELLES_JOB_STALE_SECONDS = env.int("PASSERELLES_JOB_STALE_SECONDS", default=30 * 60)
+# Seconds between a change to the data and the making of the exports' new files: the changes
+# of that minute (an import, a busy moderation session) give one new file per export, not one
+# per change. Meanwhile the previous files are served.
+PASSERELLES_EXPORT_DELAY = env.int("PASSERELLES_EXPORT_DELAY", default=60)
 
 # Security: production-safe defaults, relaxed in dev.py only.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -17,7 +17,7 @@ from passerelles.opendata import export, registry
 from passerelles.opendata.formats import murmurations
 from passerelles.opendata.forms import max_import_bytes
 from passerelles.opendata.perms import can_import
-from passerelles.opendata.views import export_response
+from passerelles.opendata.views_exports import serve
 
 router = Router(tags=["opendata"])
 MAX_ROWS_RETURNED = 1000
@@ -79,7 +79,7 @@ def get_export(request: HttpRequest, kind: str, fmt: str):
             _("Pas d'export « %(fmt)s » des « %(kind)s ». Voir /api/v1/exports.")
             % {"fmt": fmt, "kind": kind},
         )
-    return export_response(entry, export.base_url(request))
+    return serve(request, entry, api=True)
 
 
 @router.get("/murmurations/{slug}", summary="Profil Murmurations d'une organisation")

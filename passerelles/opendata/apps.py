@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class OpendataConfig(AppConfig):
     name = "passerelles.opendata"
     verbose_name = _("Données ouvertes")
+
+    def ready(self):
+        # The export files are made again when what they hold changes (export_cache).
+        from passerelles.opendata import export_cache
+
+        export_cache.connect()
