@@ -1,9 +1,12 @@
 """The staff page of the task runner: recent e-mails and jobs, their state, attempts and last
 error (docs/decisions.md §19). Read-only: the worker acts, staff see."""
 
+from datetime import timedelta
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -17,6 +20,7 @@ MAIL_BADGES = {
     MailStatus.SENT: "badge-success",
     MailStatus.FAILED: "badge-error",
     MailStatus.RETRYING: "badge-warning",
+    MailStatus.REFUSED: "badge-warning",
 }
 # The library's own labels are English only; ours go through the catalogues.
 JOB_LABELS = {
@@ -62,6 +66,10 @@ def jobs(request):
             status__in=[MailStatus.QUEUED, MailStatus.SENDING, MailStatus.RETRYING]
         ).count(),
         "failed": OutgoingMail.objects.filter(status=MailStatus.FAILED).count(),
+        # The limits on outgoing mail at work (core.mail_limits), over the last day.
+        "refused": OutgoingMail.objects.filter(
+            status=MailStatus.REFUSED, created_at__gte=timezone.now() - timedelta(days=1)
+        ).count(),
     }
     context = {"mails": mails, "jobs": job_rows, "counts": counts, "shown": SHOWN}
     return render(request, "core/jobs.html", context)
