@@ -57,6 +57,8 @@ PRIORITY = -10
 # A first file that failed is not tried again, from a visitor's request, before this.
 RETRY_FAILED_AFTER = timedelta(minutes=5)
 CHUNK = 1024 * 1024
+# A file no row names is deleted once this old (opendata.export_cache._sweep).
+ORPHAN_AGE = timedelta(hours=1)
 
 
 def storage():
@@ -241,6 +243,7 @@ def regenerate(key: str) -> str:
             row.save()
     for name in replaced:
         _delete(name)
+    _sweep(key, keep={row.name, row.gzip_name})
     return f"{key}: {row.generation}, {row.size} bytes"
 
 
@@ -282,6 +285,24 @@ def _delete(name: str) -> None:
         storage().delete(name)
     except OSError:  # already gone, or a storage that refuses: the file is only a cache
         logger.warning("Export file %s could not be deleted", name, exc_info=True)
+
+
+def _sweep(key: str, keep: set[str]) -> None:
+    """Delete the files of `key` no row names any more, once they are an hour old: left by a
+    job that died before its swap, or by a restored database naming older files. Younger
+    ones may belong to a job still running."""
+    try:
+        _dirs, files = storage().listdir("")
+    except FileNotFoundError:
+        return
+    old = timezone.now() - ORPHAN_AGE
+    for name in files:
+        if name.startswith(f"{key}-") and name not in keep:
+            try:
+                if storage().get_modified_time(name) < old:
+                    _delete(name)
+            except (FileNotFoundError, NotImplementedError):
+                continue
 
 
 def open_file(name: str):

@@ -364,6 +364,27 @@ def test_the_replaced_file_leaves_the_storage(client, django_capture_on_commit_c
     assert export_cache.storage().exists(new.name)
 
 
+def test_files_no_row_names_are_swept_once_old(client, monkeypatch):
+    from django.core.files.base import ContentFile
+
+    OrganisationFactory()
+    storage = export_cache.storage()
+    stray = storage.save("organisations-csv-orphan.csv", ContentFile(b"old"))
+    young = storage.save("organisations-csv-young.csv", ContentFile(b"new"))
+    other = storage.save("projects-csv-orphan.csv", ContentFile(b"old"))
+    real = storage.get_modified_time
+    ages = {stray: timedelta(hours=2), other: timedelta(hours=2)}
+    monkeypatch.setattr(
+        storage,
+        "get_modified_time",
+        lambda name: real(name) - ages.get(name, timedelta(0)),
+    )
+    client.get(url(ORGS_CSV))
+    assert not storage.exists(stray)
+    assert storage.exists(young)  # may be a job's file, not yet swapped in
+    assert storage.exists(other)  # another export's, swept by its own job
+
+
 def test_the_backup_leaves_the_export_files_out(client):
     OrganisationFactory()
     client.get(url(ORGS_CSV))
