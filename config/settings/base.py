@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "passerelles.api.middleware.TokenAuthMiddleware",
     # Visitors without an account send a bounded number of forms per minute (core/security.py).
     "passerelles.core.security.AnonymousWriteThrottle",
+    # Whose request it is, for the limits on the mail it makes the site send (core/mail_limits).
+    "passerelles.core.mail_limits.MailClientMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -200,9 +202,17 @@ STATICFILES_DIRS = [Path(importlib.util.find_spec("leaflet").origin).parent / "s
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Open-data exports are files the worker makes and the site serves (opendata.export_cache):
+# outside MEDIA_ROOT, so the proxy does not serve them around the application and the backup,
+# which copies the default storage, leaves them out (they are made again from the database).
+EXPORTS_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(VAR_DIR / "exports"), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "exports": EXPORTS_STORAGE,
 }
 
 # A write to an organisation or a project outside its actions module (docs/decisions.md,
@@ -234,9 +244,26 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 # Attempts per e-mail before it is marked failed (back-off between them: 1, 5, 25, 125 min…).
 PASSERELLES_MAIL_ATTEMPTS = env.int("PASSERELLES_MAIL_ATTEMPTS", default=5)
+# Limits on outgoing mail, as (seconds, most messages) windows (core/mail_limits.py; 0 switches a
+# window off): to one address, whatever made them (a staff decision excepted), so nobody can
+# use the site to bomb an address; and made by one client (a signed-in person, else an
+# address; staff excepted), so nobody can mail many addresses through it. A venue's shared
+# connection on the regional day is why the second is generous.
+PASSERELLES_MAIL_PER_ADDRESS = (
+    (3600, env.int("PASSERELLES_MAIL_PER_ADDRESS_HOUR", default=5)),
+    (86400, env.int("PASSERELLES_MAIL_PER_ADDRESS_DAY", default=20)),
+)
+PASSERELLES_MAIL_PER_CLIENT = (
+    (3600, env.int("PASSERELLES_MAIL_PER_CLIENT_HOUR", default=30)),
+    (86400, env.int("PASSERELLES_MAIL_PER_CLIENT_DAY", default=100)),
+)
 # A job still "running" this long after it started, on a worker that cannot be checked (another
 # machine), is taken as interrupted: run again, or marked failed after its last attempt.
 PASSERELLES_JOB_STALE_SECONDS = env.int("PASSERELLES_JOB_STALE_SECONDS", default=30 * 60)
+# Seconds between a change to the data and the making of the exports' new files: the changes
+# of that minute (an import, a busy moderation session) give one new file per export, not one
+# per change. Meanwhile the previous files are served.
+PASSERELLES_EXPORT_DELAY = env.int("PASSERELLES_EXPORT_DELAY", default=60)
 
 # Security: production-safe defaults, relaxed in dev.py only.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -24,6 +24,7 @@ from passerelles.actors.models import (
 )
 from passerelles.core.history import Origin
 from passerelles.core.mail import send_on_commit
+from passerelles.core.mail_limits import DECISION
 
 
 class ModerationError(Exception):
@@ -38,7 +39,10 @@ def _notify_proposer(proposal: Proposal, template: str, **extra) -> None:
         "network_name": settings.PASSERELLES_NETWORK_NAME,
         **extra,
     }
-    send_on_commit(proposal.contact_email, f"actors/email/{template}", context, language)
+    # A decision on their own proposal: never held back by the limits on outgoing mail.
+    send_on_commit(
+        proposal.contact_email, f"actors/email/{template}", context, language, policy=DECISION
+    )
 
 
 # -- contributions ------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """API v1: open-data exports (public), Murmurations profiles (public) and imports (staff).
 
-Exports are the same as on /donnees/ and `passerelles export`, streamed. An import through
+Exports are the same files as on /donnees/ (made by the worker, opendata.export_cache), with
+an ETag and Last-Modified to ask again cheaply; before the first file exists, 503 with
+Retry-After. `passerelles export` writes the same content. An import through
 the API runs the same registry source as the web upload and the CLI: a dry run unless
 `wet_run` is true, answering with the report (counts and the rejected rows with reasons). A
 file of more than PASSERELLES_API_IMPORT_SYNC_ROWS records is handed to the task worker
@@ -25,7 +27,7 @@ from passerelles.opendata.forms import max_import_bytes
 from passerelles.opendata.models import ImportRun, RunStatus
 from passerelles.opendata.perms import can_import
 from passerelles.opendata.report import REJECTED
-from passerelles.opendata.views import export_response
+from passerelles.opendata.views_exports import serve
 
 router = Router(tags=["opendata"])
 MAX_ROWS_RETURNED = 1000
@@ -75,11 +77,31 @@ def list_exports(request: HttpRequest):
     "/exports/{kind}/{fmt}",
     summary="Télécharger un export",
     response={200: None},
-    openapi_extra={"responses": {200: {"description": "Le fichier, diffusé en flux."}}},
+    openapi_extra={
+        "responses": {
+            200: {"description": "Le fichier, avec ETag, Last-Modified et Content-Length."},
+            304: {"description": "Inchangé depuis la version désignée par If-None-Match."},
+            503: {
+                "description": "Le premier fichier est en préparation : réessayer après "
+                "Retry-After secondes.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"detail": {"type": "string"}},
+                            "required": ["detail"],
+                        }
+                    }
+                },
+            },
+        }
+    },
 )
 def get_export(request: HttpRequest, kind: str, fmt: str):
     """Les organisations ou projets publiés, au format demandé (csv, xlsx, geojson, jsonld
-    pour les organisations, iati pour les projets)."""
+    pour les organisations, iati pour les projets). Le fichier est produit par le worker et
+    refait après chaque modification des données ; tant que le premier n'existe pas, la
+    réponse est 503 avec Retry-After."""
     entry = export.get(kind, fmt)
     if entry is None:
         raise HttpError(
@@ -87,7 +109,7 @@ def get_export(request: HttpRequest, kind: str, fmt: str):
             _("Pas d'export « %(fmt)s » des « %(kind)s ». Voir /api/v1/exports.")
             % {"fmt": fmt, "kind": kind},
         )
-    return export_response(entry, export.base_url(request))
+    return serve(request, entry, api=True)
 
 
 @router.get("/murmurations/{slug}", summary="Profil Murmurations d'une organisation")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import translation
 
 from passerelles.core.mail import queue_on_commit
+from passerelles.core.mail_limits import NOTICE
 from passerelles.users.models import User
 
 # The demo builds whole histories at once: it fills the inboxes but sends no e-mail.
@@ -57,7 +58,16 @@ def notify(space, kind, title_fn, path: str, users=None) -> int:
         # retried and logged, never turns it into an error page (the in-app notification above
         # is there either way).
         for to, subject, body, language in messages:
-            queue_on_commit(to, subject, body, template=f"cooperation/{kind}", language=language)
+            # Limited per address (the inbox row above keeps what a refused one said), not in
+            # the budget of the member whose act told the whole space.
+            queue_on_commit(
+                to,
+                subject,
+                body,
+                template=f"cooperation/{kind}",
+                language=language,
+                policy=NOTICE,
+            )
     return len(people)
 
 

@@ -12,7 +12,11 @@ mail server that hangs costs the worker a timeout, never a person's page.
 Subjects and bodies are plain text, rendered by the "text" template engine (settings
 TEMPLATES), which escapes nothing: an organisation called « Ville d'Orléans » or « A & B » is
 written as such, not "Ville d&#x27;Orléans". Every `.txt` e-mail template goes through
-`render_text`, Django's password reset included (users.forms.PasswordResetForm)."""
+`render_text`, Django's password reset included (users.forms.PasswordResetForm).
+
+Every message is subject to the limits on outgoing mail (core.mail_limits), per address and per
+client, unless its sender says otherwise (`policy`): `send_*` return whether it was queued, so
+that the page can tell the person when it was not."""
 
 import logging
 import smtplib
@@ -25,7 +29,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from passerelles.core import jobs
+from passerelles.core import jobs, mail_limits
+from passerelles.core.mail_limits import LIMITED, Outcome, Policy
 
 logger = logging.getLogger("passerelles.mail")
 
@@ -46,40 +51,95 @@ def render_subject(template_name: str, context: dict) -> str:
     return " ".join(render_text(template_name, context).split())
 
 
-def send_on_commit(to: str, template: str, context: dict, language: str = "fr") -> None:
+def send_on_commit(
+    to: str, template: str, context: dict, language: str = "fr", *, policy: Policy = LIMITED
+) -> Outcome:
     """E-mail `to` with `<template>_subject.txt` and `<template>.txt` (e.g.
-    "events/email/confirmed"), rendered in `language`. Nothing when `to` is empty."""
-    send_templates_on_commit(
-        to, f"{template}_subject.txt", f"{template}.txt", context, language=language
+    "events/email/confirmed"), rendered in `language`. Nothing when `to` is empty. Returns
+    whether it was queued or refused by a limit (core.mail_limits)."""
+    return send_templates_on_commit(
+        to, f"{template}_subject.txt", f"{template}.txt", context, language=language, policy=policy
     )
 
 
 def send_templates_on_commit(
-    to: str, subject_template: str, body_template: str, context: dict, *, language: str
-) -> None:
+    to: str,
+    subject_template: str,
+    body_template: str,
+    context: dict,
+    *,
+    language: str,
+    policy: Policy = LIMITED,
+) -> Outcome:
     if not to:
-        return
+        return mail_limits.QUEUED
+    client, outcome = _decide(to, policy)
+    template = body_template.removesuffix(".txt")
 
     def render_and_queue():
         with translation.override(language or settings.LANGUAGE_CODE):
             subject = render_subject(subject_template, context)
-            body = render_text(body_template, context)
-        queue(to, subject, body, template=body_template.removesuffix(".txt"), language=language)
+            body = "" if outcome.refused else render_text(body_template, context)
+        _queue_or_refuse(to, subject, body, template, language, client, policy, outcome)
 
     # robust: if even queueing fails (database gone), it is logged; what was decided stays
     # decided and the person gets the page that says so.
     transaction.on_commit(render_and_queue, robust=True)
+    return outcome
 
 
-def queue_on_commit(to: str, subject: str, body: str, *, template: str = "", language: str = ""):
+def queue_on_commit(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    template: str = "",
+    language: str = "",
+    policy: Policy = LIMITED,
+) -> Outcome:
     """The same for a message already written in its recipient's language."""
-    if to:
-        transaction.on_commit(
-            lambda: queue(to, subject, body, template=template, language=language), robust=True
+    if not to:
+        return mail_limits.QUEUED
+    client, outcome = _decide(to, policy)
+    transaction.on_commit(
+        lambda: _queue_or_refuse(to, subject, body, template, language, client, policy, outcome),
+        robust=True,
+    )
+    return outcome
+
+
+def _decide(to: str, policy: Policy) -> tuple[str, Outcome]:
+    # The client is whoever's request this is; it is only recorded when the message counts
+    # in its limit.
+    client = mail_limits.current_client() if policy.per_client else ""
+    return client, mail_limits.check(to, policy, client)
+
+
+def _queue_or_refuse(to, subject, body, template, language, client, policy, outcome) -> None:
+    if outcome.refused:
+        refuse(to, subject, template=template, language=language, client=client, outcome=outcome)
+    else:
+        queue(
+            to,
+            subject,
+            body,
+            template=template,
+            language=language,
+            client=client,
+            exempt=not policy.per_address,
         )
 
 
-def queue(to: str, subject: str, body: str, *, template: str = "", language: str = ""):
+def queue(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    template: str = "",
+    language: str = "",
+    client: str = "",
+    exempt: bool = False,
+):
     """An outbox row and its delivery job, committed together."""
     from passerelles.core.models import OutgoingMail
 
@@ -90,9 +150,30 @@ def queue(to: str, subject: str, body: str, *, template: str = "", language: str
             body=body,
             template=template[:200],
             language=(language or settings.LANGUAGE_CODE)[:5],
+            client=client[:100],
+            exempt=exempt,
         )
         jobs.enqueue(deliver, mail.pk)
     return mail
+
+
+def refuse(to: str, subject: str, *, template: str, language: str, client: str, outcome: Outcome):
+    """An outbox row saying a message was refused by a limit: staff see it, with the limit and
+    without the body; no job."""
+    from passerelles.core.models import MailStatus, OutgoingMail
+
+    with translation.override(settings.LANGUAGE_CODE):
+        why = mail_limits.reason(outcome)
+    logger.warning("E-mail to %s (%s) refused: %s", to, template or subject, why)
+    return OutgoingMail.objects.create(
+        to=to,
+        subject=subject[:255],
+        template=template[:200],
+        language=(language or settings.LANGUAGE_CODE)[:5],
+        client=client[:100],
+        status=MailStatus.REFUSED,
+        last_error=why,
+    )
 
 
 def backoff(attempts: int) -> timedelta:

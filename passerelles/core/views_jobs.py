@@ -3,9 +3,12 @@ error (docs/decisions.md §19). Read-only: the worker acts, staff see. And the p
 job (core.progress), for the person who asked for it: its progress, polled by htmx every
 second or refreshed by the browser without JavaScript, then its outcome."""
 
+from datetime import timedelta
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -21,6 +24,7 @@ MAIL_BADGES = {
     MailStatus.SENT: "badge-success",
     MailStatus.FAILED: "badge-error",
     MailStatus.RETRYING: "badge-warning",
+    MailStatus.REFUSED: "badge-warning",
 }
 # The library's own labels are English only; ours go through the catalogues.
 JOB_LABELS = {
@@ -66,6 +70,10 @@ def jobs(request):
             status__in=[MailStatus.QUEUED, MailStatus.SENDING, MailStatus.RETRYING]
         ).count(),
         "failed": OutgoingMail.objects.filter(status=MailStatus.FAILED).count(),
+        # The limits on outgoing mail at work (core.mail_limits), over the last day.
+        "refused": OutgoingMail.objects.filter(
+            status=MailStatus.REFUSED, created_at__gte=timezone.now() - timedelta(days=1)
+        ).count(),
     }
     followed = [
         progress.live(progress.settle(job)) for job in Job.objects.select_related("owner")[:SHOWN]

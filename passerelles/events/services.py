@@ -40,8 +40,9 @@ def _language(registration: Registration) -> str:
     return (get_language() or "fr")[:2]
 
 
-def send_registration_mail(registration: Registration, template: str, request=None) -> None:
-    """Queue `events/email/<template>.txt` (+ `_subject.txt`) to the registered person."""
+def send_registration_mail(registration: Registration, template: str, request=None):
+    """Queue `events/email/<template>.txt` (+ `_subject.txt`) to the registered person.
+    Returns whether it was queued or refused by the limits on outgoing mail (core.mail)."""
     context = {
         "registration": registration,
         "event": registration.event,
@@ -49,7 +50,9 @@ def send_registration_mail(registration: Registration, template: str, request=No
         "event_url": absolute(registration.event.get_absolute_url(), request),
         "network_name": settings.PASSERELLES_NETWORK_NAME,
     }
-    send_on_commit(registration.email, f"events/email/{template}", context, _language(registration))
+    return send_on_commit(
+        registration.email, f"events/email/{template}", context, _language(registration)
+    )
 
 
 def register(
@@ -115,7 +118,8 @@ def register(
             registration.sessions.set(sessions)
         if event.meetings_enabled and status == RegistrationStatus.CONFIRMED:
             ensure_meeting_profile(registration)
-        send_registration_mail(
+        # The registration stands even when its e-mail is refused by a limit: the page says so.
+        registration.mail_outcome = send_registration_mail(
             registration,
             "confirmed" if status == RegistrationStatus.CONFIRMED else "waiting",
             request,

@@ -10,3 +10,7 @@ class OpendataConfig(AppConfig):
         # The import jobs' failure handlers (core.progress.on_failure) must be known to the
         # worker before it recovers or runs any job.
         from passerelles.opendata import tasks  # noqa: F401
+        # The export files are made again when what they hold changes (export_cache).
+        from passerelles.opendata import export_cache
+
+        export_cache.connect()

@@ -17,6 +17,45 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class ExportFile(models.Model):
+    """One open-data export as a file made by the worker (opendata.export_cache): where the
+    current file is, what it holds (size, SHA-256, the data as of when), and whether a newer
+    one is wanted. Visitors are served the current file, even while the next is being made.
+
+    Only a cache: deleting the rows and the files loses nothing, they are made again on the
+    next download (which is why the backup leaves the files out)."""
+
+    key = models.CharField(_("export"), max_length=40, unique=True)  # export.Export.key
+    # Names in the "exports" storage of the file and of its gzip copy; empty until the first
+    # file is made. Each file has a name of its own, so a name always means the same bytes.
+    name = models.CharField(_("fichier"), max_length=200, blank=True)
+    gzip_name = models.CharField(_("fichier compressé"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    gzip_size = models.PositiveBigIntegerField(_("taille compressée (octets)"), default=0)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    # When the making of the current file started: the data it holds are those of that moment.
+    generated_at = models.DateTimeField(_("généré le"), null=True, blank=True)
+    generation = models.PositiveIntegerField(_("nombre de générations"), default=0)
+    # The site address written in the file's links, and a digest of the settings the file
+    # depends on (address, network name, IATI identifier, language): a change makes it stale.
+    base_url = models.CharField(_("adresse du site"), max_length=200, blank=True)
+    fingerprint = models.CharField(_("empreinte des réglages"), max_length=64, blank=True)
+    stale = models.BooleanField(_("à refaire"), default=False)
+    changed_at = models.DateTimeField(_("données modifiées le"), null=True, blank=True)
+    # A regeneration job is waiting since then (at most one at a time: bursts coalesce).
+    queued_at = models.DateTimeField(_("en file depuis"), null=True, blank=True)
+    started_at = models.DateTimeField(_("en cours depuis"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("dernier échec le"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("fichier d'export")
+        verbose_name_plural = _("fichiers d'export")
+
+    def __str__(self):
+        return self.key
+
+
 class RunStatus(models.TextChoices):
     PENDING = "pending", _("simulation en cours")
     PREVIEWED = "previewed", _("simulé, à appliquer")

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from passerelles.opendata import views
+from passerelles.opendata import views, views_exports
 
 app_name = "opendata"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("exports/<str:kind>.<str:fmt>", views.download, name="download"),
+    path("exports/<str:kind>.<str:fmt>", views_exports.download, name="download"),
     path("murmurations/<slug:slug>.json", views.murmurations_profile, name="murmurations"),
     path("modeles/<str:kind>/", views.template_doc, name="template_doc"),
     path("modeles/<str:kind>.<str:fmt>", views.template_file, name="template_file"),

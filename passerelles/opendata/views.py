@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from passerelles.actors.models import Organisation
 from passerelles.core import progress
-from passerelles.opendata import export, registry, tasks
+from passerelles.opendata import export, export_cache, registry, tasks
 from passerelles.opendata.formats import murmurations, tabular
 from passerelles.opendata.forms import ImportUploadForm, max_import_bytes
 from passerelles.opendata.models import ImportRun, RunStatus
@@ -42,36 +42,13 @@ def index(request):
         request,
         "opendata/index.html",
         {
-            "exports": export.EXPORTS,
+            "exports": export_cache.listing(),
             "licence": export.LICENCE,
             "licence_url": export.LICENCE_URL,
             "can_import": can_import(request.user),
             "sample": Organisation.objects.published().order_by("pk").first(),
         },
     )
-
-
-def download(request, kind: str, fmt: str):
-    entry = export.get(kind, fmt)
-    if entry is None:
-        raise Http404
-    return export_response(entry, export.base_url(request))
-
-
-def export_response(entry: export.Export, base_url: str):
-    """A streamed response: text formats chunk by chunk, binary ones from a temporary file."""
-    if entry.is_binary:
-        import tempfile
-
-        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-        entry.write(out, base_url)
-        out.seek(0)
-        response = FileResponse(out, content_type=entry.media_type)
-    else:
-        chunks = (chunk.encode("utf-8") for chunk in entry.chunks(base_url))
-        response = StreamingHttpResponse(chunks, content_type=entry.media_type)
-    response["Content-Disposition"] = f'attachment; filename="{entry.filename}"'
-    return response
 
 
 def murmurations_profile(request, slug: str):

@@ -21,7 +21,7 @@ ORGANISATION_SOURCE = "project"
 
 def _send_invitation(to: str, organisation: Organisation, project: Project, user, base_url: str):
     if not to:
-        return
+        return None
     signed_in = user is not None and user.is_authenticated
     # The mail leaves in the network's name to an address anyone could type: it says who sent it
     # (name, address, the organisations they act for, as the directory knows them) and that the
@@ -47,7 +47,7 @@ def _send_invitation(to: str, organisation: Organisation, project: Project, user
     }
     # In French, the network's language: the person invited has no account to tell us theirs.
     # After the commit: only once the organisation really exists.
-    send_on_commit(to, "projects/email/invitation", context, "fr")
+    return send_on_commit(to, "projects/email/invitation", context, "fr")
 
 
 def add_pending_organisation(data: dict, title: str, origin: Origin) -> Organisation:
@@ -117,5 +117,8 @@ def save_project(
         else:
             project = actions.update_project(project, data, origin=origin)
         for org, named in zip(created, new_organisations, strict=True):
-            _send_invitation(named.get("invite_email", ""), org, project, origin.user, base_url)
+            # The editor tells the person when the limits on outgoing mail held it back.
+            org.invitation = _send_invitation(
+                named.get("invite_email", ""), org, project, origin.user, base_url
+            )
     return project, created

@@ -85,7 +85,12 @@ class PasswordResetForm(DjangoPasswordResetForm):
     """Django's form, with the e-mail rendered as plain text like every other e-mail and sent
     by the task runner (passerelles.core.mail): nothing in it is HTML-escaped, it speaks the
     person's language, and a slow mail server never holds up the page, which answers the same
-    whether or not the mail went out."""
+    whether or not the mail went out. `mail_outcomes` says whether the limits on outgoing mail
+    (core.mail_limits) held a message back, for the page to tell the person."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mail_outcomes = []
 
     def send_mail(
         self,
@@ -96,10 +101,11 @@ class PasswordResetForm(DjangoPasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        send_templates_on_commit(
+        outcome = send_templates_on_commit(
             to_email,
             subject_template_name,
             email_template_name,
             context,
             language=context["user"].preferred_language,
         )
+        self.mail_outcomes.append(outcome)

@@ -24,7 +24,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "mot-de-passe/",
-        auth_views.PasswordResetView.as_view(
+        views.LimitedPasswordResetView.as_view(
             form_class=PasswordResetForm,
             template_name="users/password_reset_form.html",
             email_template_name="users/email/password_reset.txt",
@@ -35,7 +35,7 @@ urlpatterns = [
     ),
     path(
         "mot-de-passe/envoye/",
-        auth_views.PasswordResetDoneView.as_view(template_name="users/password_reset_done.html"),
+        views.LimitedPasswordResetDoneView.as_view(template_name="users/password_reset_done.html"),
         name="password_reset_done",
     ),
     path(

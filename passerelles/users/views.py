@@ -4,7 +4,11 @@ with our templates (see urls.py)."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordResetConfirmView
+from django.contrib.auth.views import (
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +19,8 @@ from passerelles.users.forms import ApiTokenForm, SignupForm
 from passerelles.users.models import ApiToken
 
 MAX_ACTIVE_TOKENS = 20
+# The limit that held a password reset message back, from the form to the page after it.
+RESET_REFUSED = "password_reset_refused"
 
 
 def signup(request):
@@ -89,3 +95,24 @@ class UnlockingPasswordResetConfirmView(PasswordResetConfirmView):
         response = super().form_valid(form)
         throttling.unlock(form.user.email)
         return response
+
+
+class LimitedPasswordResetView(PasswordResetView):
+    """Django's "forgot your password" page. When the limits on outgoing mail (core.mail_limits)
+    hold the message back (a sixth request for one address within the hour), the next page
+    says so instead of "a message has just left"."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        refused = [outcome.refused for outcome in form.mail_outcomes if not outcome.queued]
+        if refused:
+            self.request.session[RESET_REFUSED] = refused[0]
+        return response
+
+
+class LimitedPasswordResetDoneView(PasswordResetDoneView):
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "refused": self.request.session.pop(RESET_REFUSED, ""),
+        }

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
 from passerelles.core.mail import send_on_commit
+from passerelles.core.mail_limits import DECISION
 from passerelles.core.richtext import PlainTextField
 from passerelles.users import perms as user_perms
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole
@@ -109,7 +110,10 @@ def _notify(membership_request: MembershipRequest, template: str) -> None:
         "network_name": settings.PASSERELLES_NETWORK_NAME,
         "site_url": getattr(settings, "PASSERELLES_SITE_URL", "").rstrip("/"),
     }
-    send_on_commit(user.email, f"users/email/{template}", context, user.preferred_language)
+    # A staff decision on their own request: never held back by the limits on outgoing mail.
+    send_on_commit(
+        user.email, f"users/email/{template}", context, user.preferred_language, policy=DECISION
+    )
 
 
 # -- the requester ------------------------------------------------------------------------

@@ -76,11 +76,14 @@ def event_detail(request, slug):
                 except services.RegistrationError as error:
                     form.add_error(None, str(error))
                 else:
-                    if registration.is_confirmed:
+                    mail = registration.mail_outcome
+                    if registration.is_confirmed and mail.queued:
                         messages.success(
                             request,
                             _("Votre inscription est confirmée. Un e-mail vous a été envoyé."),
                         )
+                    elif registration.is_confirmed:
+                        messages.success(request, _("Votre inscription est confirmée."))
                     else:
                         messages.warning(
                             request,
@@ -88,6 +91,15 @@ def event_detail(request, slug):
                                 "L'événement est complet : vous êtes en liste d'attente. "
                                 "Nous vous écrirons si une place se libère."
                             ),
+                        )
+                    if not mail.queued:
+                        messages.warning(
+                            request,
+                            _(
+                                "%(refusal)s Gardez l'adresse de cette page : elle permet de "
+                                "retrouver et de gérer votre inscription."
+                            )
+                            % {"refusal": mail.message()},
                         )
                     return redirect(registration.get_manage_url())
     elif request.method == "POST":

@@ -41,6 +41,14 @@ def _warnings(request, editor):
             )
             % {"name": org.name, "locality": org.locality},
         )
+    for org in editor.new_organisations:
+        invitation = getattr(org, "invitation", None)
+        if invitation is not None and not invitation.queued:
+            messages.warning(
+                request,
+                _("L'invitation pour « %(name)s » n'a pas été envoyée. %(refusal)s")
+                % {"name": org.name, "refusal": invitation.message()},
+            )
     if editor.new_organisations:
         names = ", ".join(f"« {org.name} »" for org in editor.new_organisations)
         messages.info(
