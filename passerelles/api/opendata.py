@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import ConfigDict
 
+from passerelles.api.errors import errors
 from passerelles.opendata import export, registry
 from passerelles.opendata.formats import murmurations
 from passerelles.opendata.forms import max_import_bytes
@@ -32,6 +34,18 @@ class ExportOut(Schema):
     licence: str
 
 
+class MurmurationsProfile(Schema):
+    """The keys every profile has; the others (description, tags, geolocation…) follow the
+    Murmurations organizations_schema-v1.0.0 and appear when the organisation has them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    linked_schemas: list[str]
+    name: str
+    primary_url: str
+    unique_id: str
+
+
 class RowOut(Schema):
     row: str
     outcome: str
@@ -47,7 +61,7 @@ class ImportOut(Schema):
     rows: list[RowOut]
 
 
-@router.get("/exports", response=list[ExportOut], summary="Lister les exports")
+@router.get("/exports", response={200: list[ExportOut], **errors()}, summary="Lister les exports")
 def list_exports(request: HttpRequest):
     """Chaque export de données ouvertes : format, type de contenu, adresse, licence."""
     return [
@@ -66,7 +80,7 @@ def list_exports(request: HttpRequest):
 @router.get(
     "/exports/{kind}/{fmt}",
     summary="Télécharger un export",
-    response={200: None},
+    response={200: None, **errors(404)},
     openapi_extra={"responses": {200: {"description": "Le fichier, diffusé en flux."}}},
 )
 def get_export(request: HttpRequest, kind: str, fmt: str):
@@ -82,7 +96,11 @@ def get_export(request: HttpRequest, kind: str, fmt: str):
     return export_response(entry, export.base_url(request))
 
 
-@router.get("/murmurations/{slug}", summary="Profil Murmurations d'une organisation")
+@router.get(
+    "/murmurations/{slug}",
+    response={200: MurmurationsProfile, **errors(404)},
+    summary="Profil Murmurations d'une organisation",
+)
 def get_murmurations_profile(request: HttpRequest, slug: str):
     """Le profil Murmurations (organizations_schema-v1.0.0) d'une organisation publiée."""
     org = get_object_or_404(murmurations.profiles_queryset(), slug=slug)
