@@ -52,17 +52,14 @@ def _describe(error: dict) -> str:
     elif kind == "missing":
         reason = _("est obligatoire")
     elif kind == "string_too_long":
-        reason = _("compte %(count)s caractères pour %(limit)s au plus") % {
-            "count": len(given) if isinstance(given, str) else "?",
-            "limit": ctx.get("max_length"),
-        }
+        reason = _("doit compter %(limit)s caractères au plus") % {"limit": ctx.get("max_length")}
         given = None  # the text itself may be megabytes long
     elif kind == "string_too_short":
         reason = _("doit compter au moins %(limit)s caractère(s)") % {
             "limit": ctx.get("min_length")
         }
     elif kind == "too_long":
-        reason = _("compte %(limit)s éléments au plus") % {"limit": ctx.get("max_length")}
+        reason = _("doit compter %(limit)s éléments au plus") % {"limit": ctx.get("max_length")}
         given = None
     elif kind == "too_short":
         reason = _("doit compter au moins %(limit)s élément(s)") % {"limit": ctx.get("min_length")}

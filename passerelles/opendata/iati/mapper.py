@@ -450,7 +450,9 @@ def _refusal(record: ActivityRecord) -> str:
     ):
         limit = field_limit(Project, name)
         if len(value) > limit:
-            return _("%(field)s trop long : %(count)s caractères pour %(limit)s au plus") % {
+            return _(
+                "%(field)s : texte trop long (%(count)s caractères pour %(limit)s au plus)"
+            ) % {
                 "field": capfirst(Project._meta.get_field(name).verbose_name),
                 "count": len(value),
                 "limit": limit,
