@@ -33,6 +33,8 @@ class Seeded:
     version: int
     round_id: int
     event_slug: str
+    lead_member_id: int
+    partner_member_id: int
 
     def headers(self, user) -> dict:
         return {"Authorization": f"Bearer {self.keys[user.pk]}"}
@@ -96,4 +98,6 @@ def seed() -> Seeded:
         version=second.number,
         round_id=rnd.pk,
         event_slug=event.slug,
+        lead_member_id=w.lead.pk,
+        partner_member_id=w.partner.pk,
     )

@@ -109,3 +109,135 @@ def test_as_a_member(case, seeded):
 @BOUNDED
 def test_as_network_staff(case, seeded):
     _call(case, seeded, seeded.headers(seeded.staff))
+
+
+# -- valid writes -----------------------------------------------------------------------------
+# Generated bodies rarely pass every rule (a commune that exists, members of the space…), so
+# the answers of successful writes get their own run: one valid call of each write, in an
+# order where each makes sense, checked like the generated ones.
+
+
+def _writes(s: Seeded, role: str) -> list[tuple[str, str, dict, dict, int]]:
+    """(method, path, path parameters, body, expected status) for `role`."""
+    space = {"slug": s.space_slug}
+    visitor_refused = 401 if role == "visitor" else None  # signing in is needed
+    acting = {"member": 201, "staff": 403, "visitor": 401}[role]
+    return [
+        (
+            "POST",
+            "/api/v1/organisations",
+            {},
+            {
+                "name": f"Coopérative des semences ({role})",
+                "family": "ess_enterprise",
+                "commune": "Vendôme",
+                "postcode": "41100",
+                "description": "Nous **produisons** des semences.\n\nEt nous formons.",
+                "themes": ["agriculture"],
+                "sdgs": [2],
+            },
+            visitor_refused or 201,
+        ),
+        (
+            "PATCH",
+            "/api/v1/organisations/{organisation_id}",
+            {"organisation_id": s.organisation.pk},
+            {"offers": "Formations", "description": "Une présentation *revue*."},
+            visitor_refused or 200,
+        ),
+        (
+            "POST",
+            "/api/v1/projects",
+            {},
+            {
+                "title": f"Puits partagés ({role})",
+                "participations": [{"organisation": s.organisation.pk, "role": "lead"}],
+                "places": [{"side": "there", "country": "BF", "locality": "Koudougou"}],
+                "funding_lines": [{"funder_name": "Région", "amount": "1000.50", "year": 2026}],
+            },
+            visitor_refused or 201,
+        ),
+        (
+            "PATCH",
+            "/api/v1/projects/{project_id}",
+            {"project_id": s.project.pk},
+            {"summary": "Un résumé.", "start_date": "2025-01-01"},
+            visitor_refused or 200,
+        ),
+        ("POST", "/api/v1/suggestions", {}, {"need": "semences paysannes"}, 200),
+        (
+            "POST",
+            "/api/v1/events/{slug}/registrations",
+            {"slug": s.event_slug},
+            {"name": "Awa Traoré", "email": f"awa.{role}@example.org"},
+            201,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/rounds/{pk}/answers",
+            {**space, "pk": s.round_id},
+            {"answer": "consent"},
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/rounds/{pk}/close",
+            {**space, "pk": s.round_id},
+            None,
+            {"member": 200, "staff": 403, "visitor": 401}[role],
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/versions",
+            space,
+            {"text": "Une raison d'être.", "objectives": ["Semer"], "note": "Plus court."},
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/versions/{number}/amendments",
+            {**space, "number": s.version},
+            {"text": "Un amendement.", "objectives": ["Récolter"], "rationale": "Plus clair."},
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/rounds",
+            space,
+            {"version": s.version + 1},  # the version written just above
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/actions",
+            space,
+            {"objective": 0, "title": "Atelier", "lead_member_id": s.lead_member_id},
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/contributions",
+            space,
+            {
+                "giver_member_id": s.lead_member_id,
+                "receiver_member_id": s.partner_member_id,
+                "kind": "expertise",
+                "value_eur": "150.00",
+                "description": "Formation à la sélection",
+            },
+            acting,
+        ),
+    ]
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "staff"])
+def test_valid_writes_answer_what_they_declare(seeded, role):
+    user = {"visitor": None, "member": seeded.member, "staff": seeded.staff}[role]
+    headers = {**(seeded.headers(user) if user else {}), "Accept-Encoding": "identity"}
+    for method, path, parameters, body, expected in _writes(seeded, role):
+        kwargs = {"path_parameters": parameters}
+        if body is not None:
+            kwargs.update(body=body, media_type="application/json")
+        case = schema[path][method].Case(**kwargs)
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        assert response.status_code == expected, (method, path, response.text)
