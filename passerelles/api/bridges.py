@@ -107,7 +107,7 @@ def organisation_suggestions(
 
 @router.post(
     "/suggestions",
-    response={200: SuggestionList, **errors(422)},
+    response={200: SuggestionList, **errors(422, write=True)},
     summary="Partenaires pour un besoin",
 )
 def need_suggestions(request: HttpRequest, payload: NeedIn):

@@ -198,7 +198,7 @@ class IndicatorsOut(Schema):
 # 422 for a path parameter of the wrong kind. Writing: also 409 when the space's state refuses
 # the change (services.CooperationError), 422 for a body that breaks the schema.
 READ = errors(403, 404, 422)
-WRITE = errors(403, 404, 409, 422)
+WRITE = errors(403, 404, 409, 422, write=True)
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ answer, so that a client (and the schemathesis run in the tests) knows them in a
   included);
 - 401 on every operation: an `Authorization` header with an unknown or revoked token
   (passerelles.api.middleware), and the operations that need a signed-in person;
+- on every write (POST, PATCH): 403 when a call signed in by the session cookie fails the CSRF
+  check, and 429 when a client without an account has sent too many writes
+  (passerelles.core.security.AnonymousWriteThrottle);
 - the others where the operation answers them (403, 404, 409, 413, 422).
 """
 
@@ -24,12 +27,13 @@ class ErrorOut(Schema):
 
 
 ALWAYS = (400, 401)
+WRITES = (403, 429)
 
 
-def errors(*codes: int) -> dict[int, type[Schema]]:
+def errors(*codes: int, write: bool = False) -> dict[int, type[Schema]]:
     """The error part of an operation's `response=`: the codes given, plus those every
-    operation can answer."""
-    return {code: ErrorOut for code in sorted({*ALWAYS, *codes})}
+    operation (`write`: every write) can answer."""
+    return {code: ErrorOut for code in sorted({*ALWAYS, *(WRITES if write else ()), *codes})}
 
 
 def shown(value, limit: int = 100) -> str:

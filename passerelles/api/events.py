@@ -179,7 +179,7 @@ def event_detail(request: HttpRequest, slug: str):
 
 @router.post(
     "/events/{slug}/registrations",
-    response={201: RegistrationOut, **errors(403, 404, 409, 422)},
+    response={201: RegistrationOut, **errors(404, 409, 422, write=True)},
     summary="S'inscrire à un événement",
 )
 def register(request: HttpRequest, slug: str, payload: RegistrationIn):

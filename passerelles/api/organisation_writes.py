@@ -123,7 +123,7 @@ def _validated(payload: dict, instance=None) -> dict:
 
 @router.post(
     "/organisations",
-    response={201: OrganisationDetail, **errors(422)},
+    response={201: OrganisationDetail, **errors(422, write=True)},
     summary="Créer une organisation",
 )
 def create_organisation(request: HttpRequest, body: OrganisationIn):
@@ -147,7 +147,7 @@ def create_organisation(request: HttpRequest, body: OrganisationIn):
 
 @router.patch(
     "/organisations/{int:organisation_id}",
-    response={200: OrganisationDetail, **errors(403, 404, 422)},
+    response={200: OrganisationDetail, **errors(404, 422, write=True)},
     summary="Modifier une organisation",
 )
 def update_organisation(request: HttpRequest, organisation_id: int, body: OrganisationPatch):

@@ -366,7 +366,7 @@ def _require_login(request: HttpRequest) -> None:
 
 
 @router.post(
-    "/projects", response={201: ProjectDetail, **errors(403, 422)}, summary="Créer un projet"
+    "/projects", response={201: ProjectDetail, **errors(422, write=True)}, summary="Créer un projet"
 )
 def create_project(request: HttpRequest, body: ProjectIn):
     """Créer un projet. Réservé à l'équipe du réseau et aux membres ou partenaires à l'étranger
@@ -386,7 +386,7 @@ def create_project(request: HttpRequest, body: ProjectIn):
 
 @router.patch(
     "/projects/{int:project_id}",
-    response={200: ProjectDetail, **errors(403, 404, 422)},
+    response={200: ProjectDetail, **errors(404, 422, write=True)},
     summary="Modifier un projet",
 )
 def update_project(request: HttpRequest, project_id: int, body: ProjectPatch):
