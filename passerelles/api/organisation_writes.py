@@ -49,8 +49,8 @@ class OrganisationPatch(Schema):
         None,
         max_length=_limit("description"),
         description=(
-            "Texte mis en forme en Markdown (ou HTML simple), assaini ; la limite compte le "
-            "HTML enregistré, balises comprises."
+            "Texte mis en forme en Markdown (ou HTML simple), assaini. La limite vaut pour le "
+            "texte envoyé et pour le HTML enregistré, balises comprises."
         ),
     )
     offers: str | None = Field(

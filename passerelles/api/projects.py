@@ -188,8 +188,8 @@ class ProjectPatch(Schema):
         None,
         max_length=field_limit(Project, "description"),
         description=(
-            "Texte mis en forme en Markdown (ou HTML simple), assaini ; la limite compte le "
-            "HTML enregistré, balises comprises."
+            "Texte mis en forme en Markdown (ou HTML simple), assaini. La limite vaut pour le "
+            "texte envoyé et pour le HTML enregistré, balises comprises."
         ),
     )
     project_status: ProjectStatus | None = None

@@ -194,11 +194,6 @@ class PlainTextField(forms.CharField):
         return plain_text(value, multiline=self.multiline)
 
 
-# Typed text (Markdown, or HTML whose attributes and unknown tags are dropped) may be longer
-# than what is stored; past this many times the limit it is refused before any formatting.
-RAW_TEXT_FACTOR = 4
-
-
 class FormattedMaxLengthValidator(validators.MaxLengthValidator):
     message = _(
         "Une fois mis en forme, ce texte compte %(show_value)d caractères (balises comprises) "
@@ -220,9 +215,9 @@ class RichTextField(forms.CharField):
             kwargs["help_text"] = RICH_TEXT_HELP
         super().__init__(**kwargs)
         if self.max_length is not None:
-            # The limit counts the stored HTML, tags included: say so when the Markdown typed
-            # fits but its formatting does not (Django's message would count characters the
-            # person never typed).
+            # The limit also holds for the stored HTML, tags included: say so when the text
+            # typed fits but its formatting does not (Django's message would count characters
+            # the person never typed).
             self.validators = [
                 FormattedMaxLengthValidator(self.max_length)
                 if isinstance(v, validators.MaxLengthValidator)
@@ -240,9 +235,9 @@ class RichTextField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        if self.max_length is not None and len(value) > RAW_TEXT_FACTOR * self.max_length:
-            # Far too long to be worth formatting (Markdown takes seconds on megabytes): the
-            # usual message, counting what was typed.
+        if self.max_length is not None:
+            # What was typed is checked first, with the usual message counting it, and is not
+            # formatted when too long (Markdown takes seconds on megabytes).
             validators.MaxLengthValidator(self.max_length)(value)
         refuse_dangerous_markup(value)
         return markdown_to_html(value)

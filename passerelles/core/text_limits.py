@@ -18,8 +18,8 @@ SHORT_TEXT = 2_000
 # amendments, a session's description. A few pages.
 TEXT = 10_000
 
-# A description in rich text, counted as stored: sanitised HTML, its markup included (a
-# paragraph costs 7 characters of tags). Some ten pages.
+# A description in rich text: as typed (Markdown), and as stored (sanitised HTML, its markup
+# included: a paragraph costs 7 characters of tags). Some ten pages.
 RICH_TEXT = 30_000
 
 # A name in the referentials (the longest SDG target label runs to 670 characters).

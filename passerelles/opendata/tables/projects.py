@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
 from passerelles.core.history import ChangeSource, Origin
-from passerelles.core.richtext import RAW_TEXT_FACTOR, RichTextField, markdown_to_html
+from passerelles.core.richtext import RichTextField, markdown_to_html
 from passerelles.core.text import normalise_name
 from passerelles.opendata.report import (
     CREATED,
@@ -229,9 +229,10 @@ class RowMapper:
                 fields[name] = row.get(name)
         if text := row.get("description"):
             limit = Project._meta.get_field("description").max_length
-            if len(text) > RAW_TEXT_FACTOR * limit:
-                # Not worth formatting (Markdown takes seconds on megabytes); a text that
-                # formats past the limit is refused by the model's check below.
+            if len(text) > limit:
+                # As the editor does: what was written is checked first, and not formatted
+                # when too long (Markdown takes seconds on megabytes); a text that formats past
+                # the limit is refused by the model's check below.
                 problems.append(
                     gettext(
                         "description : %(count)s caractères pour %(limit)s au plus ; "
