@@ -65,9 +65,9 @@ def _describe(error: dict) -> str:
         reason = _("doit compter au moins %(limit)s élément(s)") % {"limit": ctx.get("min_length")}
         given = None
     elif kind in ("decimal_max_digits", "decimal_whole_digits"):
-        reason = _("a trop de chiffres")
+        reason = _("a trop de chiffres pour être enregistré")
     elif kind == "decimal_max_places":
-        reason = _("a %(limit)s décimales au plus") % {"limit": ctx.get("decimal_places")}
+        reason = _("doit avoir %(limit)s décimales au plus") % {"limit": ctx.get("decimal_places")}
     elif kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
         reason = _("doit être une date AAAA-MM-JJ")
     else:
