@@ -2,14 +2,18 @@
 refused in words on the forms, the API and the imports, never cut and never a 500."""
 
 import csv
+import importlib
 import io
 import json
+import pkgutil
 
 import pytest
+from django import forms
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
+import passerelles
 from passerelles.actors.models import Organisation
 from passerelles.core.richtext import RichTextField
 from passerelles.core.text_limits import RICH_TEXT
@@ -66,6 +70,32 @@ def test_every_text_field_a_person_writes_has_a_maximum_length():
 def test_the_machine_written_list_names_real_fields():
     labels = {label for label, _model, _field in _text_fields()}
     assert set(MACHINE_WRITTEN) <= labels
+
+
+def _form_classes():
+    for module in pkgutil.walk_packages(passerelles.__path__, "passerelles."):
+        if ".migrations" not in module.name and ".management" not in module.name:
+            importlib.import_module(module.name)
+    pending = list(forms.BaseForm.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("passerelles."):
+            yield cls
+
+
+def test_every_text_field_of_every_form_has_a_maximum_length():
+    unbounded = sorted(
+        f"{cls.__module__}.{cls.__name__}.{name}"
+        for cls in set(_form_classes())
+        for name, field in cls.base_fields.items()
+        if isinstance(field, forms.CharField)
+        and field.max_length is None
+        # Passwords are hashed, never stored; hidden fields and slugs only look rows up.
+        and not isinstance(field.widget, forms.PasswordInput | forms.HiddenInput)
+        and not isinstance(field, forms.SlugField)
+    )
+    assert unbounded == []
 
 
 # -- a 4 MB description -----------------------------------------------------------------------
