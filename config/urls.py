@@ -25,6 +25,8 @@ urlpatterns = [
 # Temporary database trouble (locked, read-only, full, connection lost) answers 503 with a
 # retry message; anything else keeps the 500 page (passerelles.core.resilience).
 handler500 = "passerelles.core.resilience.server_error"
+# Under /api/, an address no operation serves answers in JSON like the operations do.
+handler404 = "passerelles.api.errors.page_not_found"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

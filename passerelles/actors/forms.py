@@ -8,7 +8,7 @@ saves nothing (views hand only a valid form's data to the actions)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from passerelles.actors.models import Organisation
+from passerelles.actors.models import Organisation, Proposal
 from passerelles.actors.validation import (
     FIELDS,
     OrganisationRules,
@@ -18,6 +18,7 @@ from passerelles.actors.validation import (
     to_form_value,
 )
 from passerelles.core.antispam import HoneypotMixin
+from passerelles.core.text_limits import field_limit
 
 __all__ = [
     "CorrectionForm",
@@ -106,7 +107,7 @@ class ProposeForm(HoneypotMixin, OrganisationForm):
     message = forms.CharField(
         label=_("Un mot pour l'équipe du réseau (facultatif)"),
         required=False,
-        max_length=2000,
+        max_length=field_limit(Proposal, "message"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -125,7 +126,7 @@ class CorrectionForm(HoneypotMixin, OrganisationForm):
     message = forms.CharField(
         label=_("Pourquoi cette correction ? (facultatif)"),
         required=False,
-        max_length=2000,
+        max_length=field_limit(Proposal, "message"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     contact_email = forms.EmailField(
@@ -176,7 +177,7 @@ class RejectForm(StackedForm):
     reason = forms.CharField(
         label=_("Motif du refus (envoyé à la personne qui propose)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=field_limit(Proposal, "reason"),
         error_messages={"required": _("Indiquez le motif du refus : il sera envoyé par e-mail.")},
     )
 

@@ -12,6 +12,7 @@ from ninja.errors import ValidationError
 import passerelles.api.organisation_writes  # noqa: F401
 from passerelles.api.bridges import router as bridges_router
 from passerelles.api.cooperation import router as cooperation_router
+from passerelles.api.errors import shown
 from passerelles.api.events import router as events_router
 from passerelles.api.opendata import router as opendata_router
 from passerelles.api.organisations import router as organisations_router
@@ -50,13 +51,32 @@ def _describe(error: dict) -> str:
         reason = _("doit valoir true ou false")
     elif kind == "missing":
         reason = _("est obligatoire")
+    elif kind == "string_too_long":
+        reason = _("doit compter %(limit)s caractères au plus") % {"limit": ctx.get("max_length")}
+        given = None  # the text itself may be megabytes long
+    elif kind == "string_too_short":
+        reason = _("doit compter au moins %(limit)s caractère(s)") % {
+            "limit": ctx.get("min_length")
+        }
+    elif kind == "too_long":
+        reason = _("doit compter %(limit)s éléments au plus") % {"limit": ctx.get("max_length")}
+        given = None
+    elif kind == "too_short":
+        reason = _("doit compter au moins %(limit)s élément(s)") % {"limit": ctx.get("min_length")}
+        given = None
+    elif kind in ("decimal_max_digits", "decimal_whole_digits"):
+        reason = _("a trop de chiffres pour être enregistré")
+    elif kind == "decimal_max_places":
+        reason = _("doit avoir %(limit)s décimales au plus") % {"limit": ctx.get("decimal_places")}
+    elif kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        reason = _("doit être une date AAAA-MM-JJ")
     else:
         reason = _("a une valeur invalide")
     if given is not None and kind != "missing":
         return _("Le paramètre « %(name)s » %(reason)s (reçu : « %(given)s »).") % {
             "name": name,
             "reason": reason,
-            "given": given,
+            "given": shown(given),
         }
     return _("Le paramètre « %(name)s » %(reason)s.") % {"name": name, "reason": reason}
 

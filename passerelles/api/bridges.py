@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from passerelles.actors.enums import Family, Side, Status
 from passerelles.actors.models import Organisation
+from passerelles.api.errors import errors
 from passerelles.bridges.suggest import (
     MAX_LIMIT,
     Filters,
@@ -86,7 +87,7 @@ def _items(request, suggestions) -> dict:
 
 @router.get(
     "/organisations/{int:organisation_id}/suggestions",
-    response=SuggestionList,
+    response={200: SuggestionList, **errors(404, 422)},
     summary="Partenaires suggérés pour une organisation",
 )
 def organisation_suggestions(
@@ -104,7 +105,11 @@ def organisation_suggestions(
     return _items(request, suggestions_for_organisation(org, params.filters(), params.limit))
 
 
-@router.post("/suggestions", response=SuggestionList, summary="Partenaires pour un besoin")
+@router.post(
+    "/suggestions",
+    response={200: SuggestionList, **errors(422, write=True)},
+    summary="Partenaires pour un besoin",
+)
 def need_suggestions(request: HttpRequest, payload: NeedIn):
     """Organisations qui répondent à un besoin décrit en français, avec leurs raisons."""
     if not payload.need.strip():

@@ -3,6 +3,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -10,9 +11,21 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from passerelles.api.errors import errors
 from passerelles.cooperation import indicators, perms, services
 from passerelles.cooperation.enums import Answer, ContributionKind
-from passerelles.cooperation.models import ConsentRound, CooperationSpace, SpaceMember
+from passerelles.cooperation.models import (
+    Action,
+    Amendment,
+    ConsentRound,
+    Contribution,
+    CooperationSpace,
+    PurposeVersion,
+    Response,
+    SpaceMember,
+)
+from passerelles.cooperation.services import MAX_OBJECTIVES, OBJECTIVE_MAX_LENGTH
+from passerelles.core.text_limits import field_limit
 
 router = Router(tags=["cooperation"])
 
@@ -59,17 +72,21 @@ class SpaceOut(Schema):
     url: str
 
 
+# Objectives: one line each, as in the form.
+Objective = Annotated[str, Field(max_length=OBJECTIVE_MAX_LENGTH)]
+
+
 class VersionIn(Schema):
-    text: str
-    objectives: list[str] = Field(min_length=1)
-    note: str = ""
+    text: str = Field(max_length=field_limit(PurposeVersion, "text"))
+    objectives: list[Objective] = Field(min_length=1, max_length=MAX_OBJECTIVES)
+    note: str = Field("", max_length=field_limit(PurposeVersion, "note"))
     member_id: int | None = Field(None, description="L'organisation au nom de laquelle agir.")
 
 
 class AmendmentIn(Schema):
-    text: str
-    objectives: list[str] = Field(min_length=1)
-    rationale: str = ""
+    text: str = Field(max_length=field_limit(Amendment, "text"))
+    objectives: list[Objective] = Field(min_length=1, max_length=MAX_OBJECTIVES)
+    rationale: str = Field("", max_length=field_limit(Amendment, "rationale"))
     member_id: int | None = None
 
 
@@ -100,7 +117,7 @@ class RoundOut(Schema):
 
 class AnswerIn(Schema):
     answer: Answer
-    reason: str = ""
+    reason: str = Field("", max_length=field_limit(Response, "reason"))
     member_id: int | None = None
 
 
@@ -115,8 +132,8 @@ class AnswerOut(Schema):
 
 class ActionIn(Schema):
     objective: int = Field(ge=0, description="Rang de l'objectif (à partir de 0).")
-    title: str
-    description: str = ""
+    title: str = Field(max_length=field_limit(Action, "title"))
+    description: str = Field("", max_length=field_limit(Action, "description"))
     lead_member_id: int
     due_on: date | None = None
     member_id: int | None = None
@@ -135,9 +152,10 @@ class ContributionIn(Schema):
     giver_member_id: int
     receiver_member_id: int
     kind: ContributionKind
-    value_eur: Decimal = Field(ge=0)
-    description: str
-    learned: str = ""
+    # The ledger's column: 12 digits, 2 after the point.
+    value_eur: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    description: str = Field(max_length=field_limit(Contribution, "description"))
+    learned: str = Field("", max_length=field_limit(Contribution, "learned"))
     member_id: int | None = None
 
 
@@ -150,6 +168,37 @@ class ContributionOut(Schema):
     direction: str
     description: str
     learned: str
+
+
+class AmendmentOut(Schema):
+    id: int
+    status: str
+
+
+class IndicatorsOut(Schema):
+    """Formulas in docs/cooperation.md; a ratio or share is null when its divisor is zero."""
+
+    money_here_to_there: float
+    money_there_to_here: float
+    money_reciprocity: float | None
+    non_money_here_to_there: int
+    non_money_there_to_here: int
+    non_money_value_here_to_there: float
+    non_money_value_there_to_here: float
+    non_money_reciprocity: float | None
+    decisions: int
+    decisions_with_there: int
+    decisions_with_there_share: float | None
+    actions: int
+    actions_led_from_there: int
+    actions_led_from_there_share: float | None
+
+
+# Reading a space's rows: 401/403 for a space one may not read, 404 for an unknown space or row,
+# 422 for a path parameter of the wrong kind. Writing: also 409 when the space's state refuses
+# the change (services.CooperationError), 422 for a body that breaks the schema.
+READ = errors(403, 404, 422)
+WRITE = errors(403, 404, 409, 422, write=True)
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -268,7 +317,11 @@ def _round(rnd):
 # -- endpoints ----------------------------------------------------------------------------
 
 
-@router.get("/cooperation/spaces", response=list[SpaceOut], summary="Espaces de co-construction")
+@router.get(
+    "/cooperation/spaces",
+    response={200: list[SpaceOut], **errors()},
+    summary="Espaces de co-construction",
+)
 def list_spaces(request: HttpRequest):
     """Members see their spaces, staff all spaces, visitors the spaces whose adopted purpose
     is public."""
@@ -285,19 +338,21 @@ def list_spaces(request: HttpRequest):
     return [_space_out(request, s) for s in qs.order_by("project__title", "pk")[:200]]
 
 
-@router.get("/cooperation/spaces/{slug}", response=SpaceOut, summary="Un espace")
+@router.get(
+    "/cooperation/spaces/{slug}", response={200: SpaceOut, **errors(404)}, summary="Un espace"
+)
 def get_space(request: HttpRequest, slug: str):
     return _space_out(request, _space(slug))
 
 
-@router.get("/cooperation/spaces/{slug}/versions", response=list[VersionOut])
+@router.get("/cooperation/spaces/{slug}/versions", response={200: list[VersionOut], **READ})
 def list_versions(request: HttpRequest, slug: str):
     space = _space(slug)
     _readable(request, space)
     return [_version(v) for v in space.versions.select_related("parent")]
 
 
-@router.post("/cooperation/spaces/{slug}/versions", response={201: VersionOut})
+@router.post("/cooperation/spaces/{slug}/versions", response={201: VersionOut, **WRITE})
 def create_version(request: HttpRequest, slug: str, payload: VersionIn):
     space = _space(slug)
     member = _acting(request, space, payload.member_id, lead=True)
@@ -315,7 +370,10 @@ def create_version(request: HttpRequest, slug: str, payload: VersionIn):
     return Status(201, _version(version))
 
 
-@router.post("/cooperation/spaces/{slug}/versions/{number}/amendments", response={201: dict})
+@router.post(
+    "/cooperation/spaces/{slug}/versions/{number}/amendments",
+    response={201: AmendmentOut, **WRITE},
+)
 def propose_amendment(request: HttpRequest, slug: str, number: int, payload: AmendmentIn):
     space = _space(slug)
     version = get_object_or_404(space.versions, number=number)
@@ -332,14 +390,14 @@ def propose_amendment(request: HttpRequest, slug: str, number: int, payload: Ame
     return Status(201, {"id": amendment.pk, "status": amendment.status})
 
 
-@router.get("/cooperation/spaces/{slug}/rounds", response=list[RoundOut])
+@router.get("/cooperation/spaces/{slug}/rounds", response={200: list[RoundOut], **READ})
 def list_rounds(request: HttpRequest, slug: str):
     space = _space(slug)
     _readable(request, space)
     return [_round(r) for r in space.rounds.select_related("version", "space")]
 
 
-@router.post("/cooperation/spaces/{slug}/rounds", response={201: RoundOut})
+@router.post("/cooperation/spaces/{slug}/rounds", response={201: RoundOut, **WRITE})
 def open_round(request: HttpRequest, slug: str, payload: RoundIn):
     space = _space(slug)
     member = _acting(request, space, None, lead=True)
@@ -357,14 +415,16 @@ def _get_round(slug, pk):
     )
 
 
-@router.get("/cooperation/spaces/{slug}/rounds/{pk}", response=RoundOut)
+@router.get("/cooperation/spaces/{slug}/rounds/{pk}", response={200: RoundOut, **READ})
 def get_round(request: HttpRequest, slug: str, pk: int):
     space, rnd = _get_round(slug, pk)
     _readable(request, space)
     return _round(rnd)
 
 
-@router.get("/cooperation/spaces/{slug}/rounds/{pk}/answers", response=list[AnswerOut])
+@router.get(
+    "/cooperation/spaces/{slug}/rounds/{pk}/answers", response={200: list[AnswerOut], **READ}
+)
 def list_answers(request: HttpRequest, slug: str, pk: int):
     """Every answer in order, changed answers included (the latest per member counts)."""
     space, rnd = _get_round(slug, pk)
@@ -382,7 +442,7 @@ def list_answers(request: HttpRequest, slug: str, pk: int):
     ]
 
 
-@router.post("/cooperation/spaces/{slug}/rounds/{pk}/answers", response={201: AnswerOut})
+@router.post("/cooperation/spaces/{slug}/rounds/{pk}/answers", response={201: AnswerOut, **WRITE})
 def answer(request: HttpRequest, slug: str, pk: int, payload: AnswerIn):
     space, rnd = _get_round(slug, pk)
     member = _acting(request, space, payload.member_id)
@@ -400,14 +460,14 @@ def answer(request: HttpRequest, slug: str, pk: int, payload: AnswerIn):
     )
 
 
-@router.post("/cooperation/spaces/{slug}/rounds/{pk}/close", response=RoundOut)
+@router.post("/cooperation/spaces/{slug}/rounds/{pk}/close", response={200: RoundOut, **WRITE})
 def close_round(request: HttpRequest, slug: str, pk: int):
     space, rnd = _get_round(slug, pk)
     member = _acting(request, space, None, lead=True)
     return _round(_do(services.close_round, rnd, request.user, member=member))
 
 
-@router.get("/cooperation/spaces/{slug}/actions", response=list[ActionOut])
+@router.get("/cooperation/spaces/{slug}/actions", response={200: list[ActionOut], **READ})
 def list_actions(request: HttpRequest, slug: str):
     space = _space(slug)
     _readable(request, space)
@@ -424,7 +484,7 @@ def list_actions(request: HttpRequest, slug: str):
     ]
 
 
-@router.post("/cooperation/spaces/{slug}/actions", response={201: ActionOut})
+@router.post("/cooperation/spaces/{slug}/actions", response={201: ActionOut, **WRITE})
 def add_action(request: HttpRequest, slug: str, payload: ActionIn):
     space = _space(slug)
     member = _acting(request, space, payload.member_id)
@@ -466,7 +526,9 @@ def _contribution(c):
     }
 
 
-@router.get("/cooperation/spaces/{slug}/contributions", response=list[ContributionOut])
+@router.get(
+    "/cooperation/spaces/{slug}/contributions", response={200: list[ContributionOut], **READ}
+)
 def list_contributions(request: HttpRequest, slug: str):
     space = _space(slug)
     _readable(request, space)
@@ -476,7 +538,7 @@ def list_contributions(request: HttpRequest, slug: str):
     ]
 
 
-@router.post("/cooperation/spaces/{slug}/contributions", response={201: ContributionOut})
+@router.post("/cooperation/spaces/{slug}/contributions", response={201: ContributionOut, **WRITE})
 def add_contribution(request: HttpRequest, slug: str, payload: ContributionIn):
     space = _space(slug)
     member = _acting(request, space, payload.member_id)
@@ -497,7 +559,7 @@ def add_contribution(request: HttpRequest, slug: str, payload: ContributionIn):
     return Status(201, _contribution(c))
 
 
-@router.get("/cooperation/spaces/{slug}/indicators", response=dict)
+@router.get("/cooperation/spaces/{slug}/indicators", response={200: IndicatorsOut, **READ})
 def get_indicators(request: HttpRequest, slug: str):
     """Reciprocity and participation indicators (formulas in docs/cooperation.md)."""
     space = _space(slug)

@@ -13,6 +13,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from passerelles.actors.models import Organisation
+from passerelles.api.errors import errors
+from passerelles.core.text_limits import field_limit
 from passerelles.events import perms, services
 from passerelles.events.models import Event, Meeting, Registration, Session
 
@@ -56,7 +58,9 @@ class RegistrationIn(Schema):
         None, description="Organisation pour laquelle vous venez (vous devez en être membre)."
     )
     organisation_name: str = Field("", max_length=200, description="Organisation hors annuaire.")
-    accessibility_needs: str = Field("", max_length=2000)
+    accessibility_needs: str = Field(
+        "", max_length=field_limit(Registration, "accessibility_needs")
+    )
     session_ids: list[int] = Field(default_factory=list)
 
 
@@ -128,7 +132,9 @@ def _signed_in(request):
         raise HttpError(401, _("Connectez-vous ou utilisez un jeton personnel."))
 
 
-@router.get("/events", response=list[EventOut], summary="Lister les événements à venir")
+@router.get(
+    "/events", response={200: list[EventOut], **errors()}, summary="Lister les événements à venir"
+)
 def list_events(request: HttpRequest):
     """Événements publiés qui ne sont pas terminés, du plus proche au plus lointain."""
     events = (
@@ -148,7 +154,11 @@ def list_events(request: HttpRequest):
     ]
 
 
-@router.get("/events/{slug}", response=EventDetail, summary="Un événement et son programme")
+@router.get(
+    "/events/{slug}",
+    response={200: EventDetail, **errors(404)},
+    summary="Un événement et son programme",
+)
 def event_detail(request: HttpRequest, slug: str):
     event = _visible(request, slug)
     item = _event_item(request, event, event.places_left())
@@ -169,7 +179,7 @@ def event_detail(request: HttpRequest, slug: str):
 
 @router.post(
     "/events/{slug}/registrations",
-    response={201: RegistrationOut},
+    response={201: RegistrationOut, **errors(404, 409, 422, write=True)},
     summary="S'inscrire à un événement",
 )
 def register(request: HttpRequest, slug: str, payload: RegistrationIn):
@@ -212,7 +222,11 @@ def register(request: HttpRequest, slug: str, payload: RegistrationIn):
     return Status(201, _registration_item(request, registration))
 
 
-@router.get("/me/registrations", response=list[RegistrationOut], summary="Mes inscriptions")
+@router.get(
+    "/me/registrations",
+    response={200: list[RegistrationOut], **errors()},
+    summary="Mes inscriptions",
+)
 def my_registrations(request: HttpRequest):
     _signed_in(request)
     registrations = (
@@ -224,7 +238,11 @@ def my_registrations(request: HttpRequest):
     return [_registration_item(request, r) for r in registrations]
 
 
-@router.get("/me/agenda", response=list[MeetingOut], summary="Mon agenda de rencontres")
+@router.get(
+    "/me/agenda",
+    response={200: list[MeetingOut], **errors(422)},
+    summary="Mon agenda de rencontres",
+)
 def my_agenda(request: HttpRequest, event: str | None = None):
     """Mes rencontres one-to-one à venir (prévues ou tenues), dans l'ordre des créneaux."""
     _signed_in(request)

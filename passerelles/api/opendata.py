@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import ConfigDict
 
+from passerelles.api.errors import errors
 from passerelles.core import progress
 from passerelles.core.models import Job
 from passerelles.opendata import export, registry, tasks
@@ -42,6 +44,18 @@ class ExportOut(Schema):
     licence: str
 
 
+class MurmurationsProfile(Schema):
+    """The keys every profile has; the others (description, tags, geolocation…) follow the
+    Murmurations organizations_schema-v1.0.0 and appear when the organisation has them."""
+
+    model_config = ConfigDict(extra="allow")
+
+    linked_schemas: list[str]
+    name: str
+    primary_url: str
+    unique_id: str
+
+
 class RowOut(Schema):
     row: str
     outcome: str
@@ -57,7 +71,7 @@ class ImportOut(Schema):
     rows: list[RowOut]
 
 
-@router.get("/exports", response=list[ExportOut], summary="Lister les exports")
+@router.get("/exports", response={200: list[ExportOut], **errors()}, summary="Lister les exports")
 def list_exports(request: HttpRequest):
     """Chaque export de données ouvertes : format, type de contenu, adresse, licence."""
     return [
@@ -76,7 +90,7 @@ def list_exports(request: HttpRequest):
 @router.get(
     "/exports/{kind}/{fmt}",
     summary="Télécharger un export",
-    response={200: None},
+    response={200: None, **errors(404)},
     openapi_extra={
         "responses": {
             200: {"description": "Le fichier, avec ETag, Last-Modified et Content-Length."},
@@ -112,7 +126,11 @@ def get_export(request: HttpRequest, kind: str, fmt: str):
     return serve(request, entry, api=True)
 
 
-@router.get("/murmurations/{slug}", summary="Profil Murmurations d'une organisation")
+@router.get(
+    "/murmurations/{slug}",
+    response={200: MurmurationsProfile, **errors(404)},
+    summary="Profil Murmurations d'une organisation",
+)
 def get_murmurations_profile(request: HttpRequest, slug: str):
     """Le profil Murmurations (organizations_schema-v1.0.0) d'une organisation publiée."""
     org = get_object_or_404(murmurations.profiles_queryset(), slug=slug)

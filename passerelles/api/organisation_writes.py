@@ -19,16 +19,22 @@ from passerelles.actors import actions, perms
 from passerelles.actors.enums import Family
 from passerelles.actors.models import Organisation
 from passerelles.actors.validation import InvalidOrganisation, validate_organisation
+from passerelles.api.errors import errors, shown
 from passerelles.api.organisations import OrganisationDetail, detail, router
 from passerelles.core.history import ChangeSource, Origin
+from passerelles.core.text_limits import field_limit
 from passerelles.vocab.models import Theme
+
+
+def _limit(name: str) -> int:
+    return field_limit(Organisation, name)
 
 
 class OrganisationPatch(Schema):
     """Every key is optional; a list given replaces the whole list."""
 
-    name: str | None = Field(None, description="Nom, 200 caractères au plus.")
-    acronym: str | None = None
+    name: str | None = Field(None, max_length=_limit("name"))
+    acronym: str | None = Field(None, max_length=_limit("acronym"))
     family: Family | None = Field(None, description="Famille d'acteurs.")
     is_ess: bool | None = Field(None, description="Économie sociale et solidaire.")
     is_si: bool | None = Field(None, description="Solidarité internationale.")
@@ -36,27 +42,42 @@ class OrganisationPatch(Schema):
     siren: str | None = None
     siret: str | None = None
     rna: str | None = Field(None, description="W suivi de 9 caractères.")
-    mission: str | None = Field(None, description="En une phrase, texte simple.")
-    description: str | None = Field(
-        None, description="Texte mis en forme en Markdown (ou HTML simple), assaini."
+    mission: str | None = Field(
+        None, max_length=_limit("mission"), description="En une phrase, texte simple."
     )
-    offers: str | None = Field(None, description="Ce que l'organisation propose, texte simple.")
-    needs: str | None = Field(None, description="Ce qu'elle cherche, texte simple.")
+    description: str | None = Field(
+        None,
+        max_length=_limit("description"),
+        description=(
+            "Texte mis en forme en Markdown (ou HTML simple), assaini. La limite vaut pour le "
+            "texte envoyé et pour le HTML enregistré, balises comprises."
+        ),
+    )
+    offers: str | None = Field(
+        None,
+        max_length=_limit("offers"),
+        description="Ce que l'organisation propose, texte simple.",
+    )
+    needs: str | None = Field(
+        None, max_length=_limit("needs"), description="Ce qu'elle cherche, texte simple."
+    )
     themes: list[str] | None = Field(None, description="Identifiants de thèmes, ex. sante.")
     sdgs: list[int] | None = Field(None, description="Numéros d'ODD (1 à 17).")
     countries_of_action: list[str] | None = Field(None, description="Codes ISO 3166.")
-    address: str | None = None
+    address: str | None = Field(None, max_length=_limit("address"))
     postcode: str | None = None
     commune: str | None = Field(None, description="En France : nom ou code INSEE.")
     country: str | None = Field(None, description="Code ISO 3166 du pays du siège.")
-    locality: str | None = Field(None, description="À l'étranger : ville ou village.")
+    locality: str | None = Field(
+        None, max_length=_limit("locality"), description="À l'étranger : ville ou village."
+    )
     website: str | None = None
     email: str | None = None
     phone: str | None = None
 
 
 class OrganisationIn(OrganisationPatch):
-    name: str
+    name: str = Field(max_length=_limit("name"))
     family: Family
     country: str = "FR"
 
@@ -71,7 +92,9 @@ def _form_data(payload: dict) -> dict:
             found = dict(Theme.objects.filter(slug__in=value).values_list("slug", "pk"))
             unknown = [slug for slug in value if slug not in found]
             if unknown:
-                raise HttpError(422, _("Thème inconnu : « %(value)s ».") % {"value": unknown[0]})
+                raise HttpError(
+                    422, _("Thème inconnu : « %(value)s ».") % {"value": shown(unknown[0])}
+                )
             value = [str(found[slug]) for slug in value]
         elif name in ("sdgs", "countries_of_action"):
             value = [str(item).upper() for item in value]
@@ -98,7 +121,11 @@ def _validated(payload: dict, instance=None) -> dict:
         raise HttpError(422, str(error)) from None
 
 
-@router.post("/organisations", response={201: OrganisationDetail}, summary="Créer une organisation")
+@router.post(
+    "/organisations",
+    response={201: OrganisationDetail, **errors(422, write=True)},
+    summary="Créer une organisation",
+)
 def create_organisation(request: HttpRequest, body: OrganisationIn):
     """Créer une organisation. L'équipe du réseau la publie directement ; pour toute autre
     personne connectée, elle attend la modération (statut `pending`), comme une proposition
@@ -120,7 +147,7 @@ def create_organisation(request: HttpRequest, body: OrganisationIn):
 
 @router.patch(
     "/organisations/{int:organisation_id}",
-    response=OrganisationDetail,
+    response={200: OrganisationDetail, **errors(404, 422, write=True)},
     summary="Modifier une organisation",
 )
 def update_organisation(request: HttpRequest, organisation_id: int, body: OrganisationPatch):

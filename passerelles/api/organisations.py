@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from passerelles.actors.enums import Family, Side
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
+from passerelles.api.errors import errors
 from passerelles.core.richtext import html_to_text, sanitise_html
 
 MAX_PAGE = 100_000
@@ -111,7 +112,11 @@ def _item(request: HttpRequest, org: Organisation) -> dict:
     }
 
 
-@router.get("/organisations", response=OrganisationList, summary="Lister les organisations")
+@router.get(
+    "/organisations",
+    response={200: OrganisationList, **errors(422)},
+    summary="Lister les organisations",
+)
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):
     """Organisations publiées, filtrées ; par pertinence quand `q` est donné, par nom sinon."""
     params = {
@@ -134,7 +139,7 @@ def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]
 
 @router.get(
     "/organisations/{int:organisation_id}",
-    response=OrganisationDetail,
+    response={200: OrganisationDetail, **errors(404)},
     summary="Une organisation",
 )
 def get_organisation(request: HttpRequest, organisation_id: int):

@@ -15,14 +15,24 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from passerelles.actors.enums import Family
+from passerelles.api.errors import errors, shown
 from passerelles.core.history import ChangeSource, Origin
 from passerelles.core.richtext import html_to_text
+from passerelles.core.text_limits import field_limit
 from passerelles.projects import perms
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
 from passerelles.projects.filters import ProjectFilter
 from passerelles.projects.models import Participation, Project, ProjectPlace
 from passerelles.projects.services import save_project
-from passerelles.projects.validation import InvalidProject, validate_project
+from passerelles.projects.validation import (
+    FundingLineRules,
+    InvalidProject,
+    NewOrganisationRules,
+    ParticipationRules,
+    PlaceHereRules,
+    PlaceThereRules,
+    validate_project,
+)
 from passerelles.vocab.models import Theme
 
 MAX_PAGE = 100_000
@@ -115,32 +125,53 @@ class ProjectDetail(ProjectOut):
     updated_at: datetime
 
 
+def _limit(rules, name: str) -> int:
+    """The length the editor's form allows for this value (projects/validation.py)."""
+    return rules.base_fields[name].max_length
+
+
 class ParticipationIn(Schema):
     organisation: int = Field(description="Identifiant de l'organisation dans l'annuaire.")
     role: ParticipationRole
-    note: str = ""
+    note: str = Field("", max_length=_limit(ParticipationRules, "note"))
 
 
 class NewOrganisationIn(Schema):
-    name: str
+    name: str = Field(max_length=_limit(NewOrganisationRules, "name"))
     family: Family | None = Field(None, description="Vide pour une organisation à l'étranger.")
     country: str = Field("FR", description="Code ISO 3166 du pays.")
-    commune: str = Field("", description="En France : nom ou code INSEE de la commune.")
-    locality: str = Field("", description="À l'étranger : ville ou village.")
+    commune: str = Field(
+        "",
+        max_length=_limit(NewOrganisationRules, "commune"),
+        description="En France : nom ou code INSEE de la commune.",
+    )
+    locality: str = Field(
+        "",
+        max_length=_limit(NewOrganisationRules, "locality"),
+        description="À l'étranger : ville ou village.",
+    )
     role: ParticipationRole
     invite_email: str = Field("", description="Invitation à compléter la fiche (facultatif).")
 
 
 class PlaceIn(Schema):
     side: PlaceSide
-    commune: str | None = Field(None, description="Ici : nom ou code INSEE de la commune.")
+    commune: str | None = Field(
+        None,
+        max_length=_limit(PlaceHereRules, "commune_text"),
+        description="Ici : nom ou code INSEE de la commune.",
+    )
     department: str | None = Field(None, description="Ici : code du département entier.")
     country: str | None = Field(None, description="Là-bas : code ISO 3166 du pays.")
-    locality: str = Field("", description="Là-bas : localité, géocodée hors ligne.")
+    locality: str = Field(
+        "",
+        max_length=_limit(PlaceThereRules, "locality"),
+        description="Là-bas : localité, géocodée hors ligne.",
+    )
 
 
 class FundingLineIn(Schema):
-    funder_name: str
+    funder_name: str = Field(max_length=_limit(FundingLineRules, "funder_name"))
     amount: Decimal
     currency: str = "EUR"
     year: int | None = None
@@ -150,10 +181,17 @@ class FundingLineIn(Schema):
 class ProjectPatch(Schema):
     """Every key is optional; a list given replaces the whole list."""
 
-    title: str | None = None
-    acronym: str | None = None
-    summary: str | None = None
-    description: str | None = None
+    title: str | None = Field(None, max_length=field_limit(Project, "title"))
+    acronym: str | None = Field(None, max_length=field_limit(Project, "acronym"))
+    summary: str | None = Field(None, max_length=field_limit(Project, "summary"))
+    description: str | None = Field(
+        None,
+        max_length=field_limit(Project, "description"),
+        description=(
+            "Texte mis en forme en Markdown (ou HTML simple), assaini. La limite vaut pour le "
+            "texte envoyé et pour le HTML enregistré, balises comprises."
+        ),
+    )
     project_status: ProjectStatus | None = None
     start_date: date | None = None
     end_date: date | None = None
@@ -172,7 +210,7 @@ class ProjectPatch(Schema):
 
 
 class ProjectIn(ProjectPatch):
-    title: str
+    title: str = Field(max_length=field_limit(Project, "title"))
 
 
 def _details(project: Project):
@@ -256,7 +294,7 @@ def _detail(request: HttpRequest, project: Project) -> dict:
     }
 
 
-@router.get("/projects", response=ProjectList, summary="Lister les projets")
+@router.get("/projects", response={200: ProjectList, **errors(422)}, summary="Lister les projets")
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
     """Projets publiés, filtrés ; par pertinence quand `q` est donné, par titre sinon."""
     params = {
@@ -280,7 +318,9 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
     return {"count": count, "items": [_item(request, p) for p in page]}
 
 
-@router.get("/projects/{int:project_id}", response=ProjectDetail, summary="Un projet")
+@router.get(
+    "/projects/{int:project_id}", response={200: ProjectDetail, **errors(404)}, summary="Un projet"
+)
 def get_project(request: HttpRequest, project_id: int):
     """Un projet publié (ou non publié, pour l'équipe du réseau et les membres de ses
     participants) ; 404 sinon."""
@@ -300,7 +340,7 @@ def _save(request: HttpRequest, payload: dict, project: Project | None) -> Proje
         found = dict(Theme.objects.filter(slug__in=slugs).values_list("slug", "pk"))
         unknown = [s for s in slugs if s not in found]
         if unknown:
-            raise HttpError(422, _("Thème inconnu : « %(value)s ».") % {"value": unknown[0]})
+            raise HttpError(422, _("Thème inconnu : « %(value)s ».") % {"value": shown(unknown[0])})
         payload = {**payload, "themes": [str(found[s]) for s in slugs]}
     try:
         data, new_organisations = validate_project(payload, project=project, user=request.user)
@@ -325,7 +365,9 @@ def _require_login(request: HttpRequest) -> None:
         )
 
 
-@router.post("/projects", response={201: ProjectDetail}, summary="Créer un projet")
+@router.post(
+    "/projects", response={201: ProjectDetail, **errors(422, write=True)}, summary="Créer un projet"
+)
 def create_project(request: HttpRequest, body: ProjectIn):
     """Créer un projet. Réservé à l'équipe du réseau et aux membres ou partenaires à l'étranger
     qui agissent pour une organisation, nommée comme porteur ou partenaire du projet."""
@@ -342,7 +384,11 @@ def create_project(request: HttpRequest, body: ProjectIn):
     return Status(201, _detail(request, _details(project)))
 
 
-@router.patch("/projects/{int:project_id}", response=ProjectDetail, summary="Modifier un projet")
+@router.patch(
+    "/projects/{int:project_id}",
+    response={200: ProjectDetail, **errors(404, 422, write=True)},
+    summary="Modifier un projet",
+)
 def update_project(request: HttpRequest, project_id: int, body: ProjectPatch):
     """Modifier un projet : les clés données remplacent les valeurs (une liste donnée remplace
     toute la liste). Réservé à l'équipe du réseau et aux membres du porteur ou d'un partenaire."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from passerelles.actors.enums import Family, Side
 from passerelles.bridges.models import CommonIssue, FundingCall
 from passerelles.core.richtext import PlainTextField
+from passerelles.core.text_limits import field_limit
 from passerelles.geo.models import Department
 
 MAX_NEED = 1000
@@ -59,7 +60,13 @@ def _used_departments():
 
 
 class FundingCallForm(forms.ModelForm):
-    url = forms.URLField(label=_("Lien vers l'appel"), required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Lien vers l'appel"),
+        required=False,
+        assume_scheme="https",
+        # The column's length, so the box says it too (the model's check refused it after).
+        max_length=field_limit(FundingCall, "url"),
+    )
     eligible_families = forms.MultipleChoiceField(
         label=_("Familles éligibles"),
         required=False,

@@ -24,6 +24,7 @@ from passerelles.cooperation.services import (  # noqa: E402
     CooperationError,
     _require_voting,
     add_months,
+    within,
 )
 from passerelles.core.richtext import plain_text
 
@@ -95,7 +96,7 @@ def answer(rnd, member, value, reason, user) -> Response:
         raise CooperationError(_("Ce tour de consentement est clos."))
     member = SpaceMember.objects.select_related("organisation").get(pk=member.pk)
     _require_voting(member, rnd.space)
-    reason = plain_text(reason, multiline=True)
+    reason = within(plain_text(reason, multiline=True), Response, "reason")
     if value not in Answer.values:
         raise CooperationError(_("Réponse inconnue."))
     if value == Answer.OBJECTION and not reason:
@@ -104,7 +105,7 @@ def answer(rnd, member, value, reason, user) -> Response:
     if value == Answer.WITHDRAWN and (current is None or current.answer != Answer.OBJECTION):
         raise CooperationError(_("Seule une objection en cours peut être retirée."))
     response = Response.objects.create(
-        round=rnd, member=member, answer=value, reason=reason[:2000], author=user
+        round=rnd, member=member, answer=value, reason=reason, author=user
     )
     label = response.get_answer_display()
     summary = _("%(org)s : %(answer)s.") % {"org": member, "answer": label}

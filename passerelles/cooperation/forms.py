@@ -8,12 +8,16 @@ from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
 from passerelles.cooperation.enums import Answer, ContributionKind, MemberRole, Vote
 from passerelles.cooperation.models import (
+    Amendment,
     College,
     CollegeTemplate,
     CooperationSpace,
+    PurposeVersion,
     SpaceMember,
 )
+from passerelles.cooperation.services import MAX_OBJECTIVES, OBJECTIVE_MAX_LENGTH
 from passerelles.core.richtext import PlainTextField
+from passerelles.core.text_limits import field_limit
 
 
 class MemberForm(forms.Form):
@@ -37,12 +41,36 @@ def objectives_field(**kwargs):
         label=_("Objectifs"),
         help_text=_("Un objectif par ligne."),
         widget=forms.Textarea(attrs={"rows": 4}),
+        # Every objective at its longest, one a line.
+        max_length=MAX_OBJECTIVES * (OBJECTIVE_MAX_LENGTH + 1),
         **kwargs,
     )
 
 
 def split_lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def objective_lines(value: str) -> list[str]:
+    """The objectives typed one a line: at least one, each short enough, not too many."""
+    lines = split_lines(value)
+    if not lines:
+        raise forms.ValidationError(_("Donnez au moins un objectif."))
+    if len(lines) > MAX_OBJECTIVES:
+        raise forms.ValidationError(
+            _("%(count)s objectifs : %(limit)s au plus."),
+            params={"count": len(lines), "limit": MAX_OBJECTIVES},
+        )
+    for number, line in enumerate(lines, 1):
+        if len(line) > OBJECTIVE_MAX_LENGTH:
+            raise forms.ValidationError(
+                _(
+                    "L'objectif n° %(number)s compte %(count)s caractères pour %(limit)s au "
+                    "plus : raccourcissez-le ou partagez-le en deux lignes."
+                ),
+                params={"number": number, "count": len(line), "limit": OBJECTIVE_MAX_LENGTH},
+            )
+    return lines
 
 
 class OpenSpaceForm(forms.Form):
@@ -147,30 +175,36 @@ class VoteForm(MemberForm):
 
 class VersionForm(MemberForm):
     text = PlainTextField(
-        multiline=True, label=_("Raison d'être"), widget=forms.Textarea(attrs={"rows": 5})
+        multiline=True,
+        label=_("Raison d'être"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=field_limit(PurposeVersion, "text"),
     )
     objectives = objectives_field()
-    note = PlainTextField(label=_("Ce qui change"), max_length=300, required=False)
+    note = PlainTextField(
+        label=_("Ce qui change"), max_length=field_limit(PurposeVersion, "note"), required=False
+    )
 
     def clean_objectives(self):
-        lines = split_lines(self.cleaned_data["objectives"])
-        if not lines:
-            raise forms.ValidationError(_("Donnez au moins un objectif."))
-        return lines
+        return objective_lines(self.cleaned_data["objectives"])
 
 
 class AmendmentForm(MemberForm):
     text = PlainTextField(
-        multiline=True, label=_("Texte proposé"), widget=forms.Textarea(attrs={"rows": 5})
+        multiline=True,
+        label=_("Texte proposé"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=field_limit(Amendment, "text"),
     )
     objectives = objectives_field()
-    rationale = PlainTextField(label=_("Pourquoi ce changement"), max_length=500, required=False)
+    rationale = PlainTextField(
+        label=_("Pourquoi ce changement"),
+        max_length=field_limit(Amendment, "rationale"),
+        required=False,
+    )
 
     def clean_objectives(self):
-        lines = split_lines(self.cleaned_data["objectives"])
-        if not lines:
-            raise forms.ValidationError(_("Donnez au moins un objectif."))
-        return lines
+        return objective_lines(self.cleaned_data["objectives"])
 
 
 class CommentForm(MemberForm):

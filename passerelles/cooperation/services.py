@@ -4,10 +4,12 @@ transaction, checks its rule, writes the decision log and tells the members.
 Rules raise `CooperationError` with a French sentence the views and the API show as is."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from passerelles.cooperation.enums import (
@@ -49,6 +51,30 @@ def _require_voting(member: SpaceMember, space: CooperationSpace):
         raise CooperationError(
             _("Seules les organisations membres actives (pas les observatrices) participent.")
         )
+
+
+# What the ledger's column holds (12 digits, 2 after the point): below ten billion euros.
+MAX_VALUE_EUR = Decimal(10) ** 10
+
+# A purpose names a handful of objectives, each on one line.
+MAX_OBJECTIVES = 30
+OBJECTIVE_MAX_LENGTH = 300
+
+
+def within(text: str, model, name: str) -> str:
+    """`text` when it fits the field `name` of `model`; refused in words otherwise. Never cut:
+    what a person wrote is stored whole or not at all. The forms and the API schemas check the
+    same lengths first; this is for any other caller."""
+    field = model._meta.get_field(name)
+    if len(text) > field.max_length:
+        raise CooperationError(
+            _(
+                "« %(label)s » compte %(count)s caractères pour %(limit)s au plus : "
+                "raccourcissez-le."
+            )
+            % {"label": capfirst(field.verbose_name), "count": len(text), "limit": field.max_length}
+        )
+    return text
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -182,7 +208,19 @@ def leave(member: SpaceMember, user) -> SpaceMember:
 
 def _objectives(objectives) -> list[str]:
     """Objectives as plain text, one line each, empty ones left out."""
-    return [line[:300] for line in (plain_text(o) for o in objectives or ()) if line]
+    lines = [line for line in (plain_text(o) for o in objectives or ()) if line]
+    if len(lines) > MAX_OBJECTIVES:
+        raise CooperationError(
+            _("%(count)s objectifs : %(limit)s au plus.")
+            % {"count": len(lines), "limit": MAX_OBJECTIVES}
+        )
+    for line in lines:
+        if len(line) > OBJECTIVE_MAX_LENGTH:
+            raise CooperationError(
+                _("Un objectif compte %(count)s caractères pour %(limit)s au plus.")
+                % {"count": len(line), "limit": OBJECTIVE_MAX_LENGTH}
+            )
+    return lines
 
 
 # -- statements ---------------------------------------------------------------------------
@@ -193,7 +231,8 @@ def write_statement(space, member, text, user) -> Statement:
     text = plain_text(text)
     if not text:
         raise CooperationError(_("Écrivez l'énoncé."))
-    return Statement.objects.create(space=space, member=member, text=text[:280], author=user)
+    text = within(text, Statement, "text")
+    return Statement.objects.create(space=space, member=member, text=text, author=user)
 
 
 def rate_statement(statement, member, vote, user) -> StatementVote:
@@ -213,9 +252,9 @@ def new_version(space, text, objectives, user, member=None, parent=None, note=""
     the question has changed, so answers to the old text must not decide the new one."""
     if member is not None:
         _require_voting(member, space)
-    text = plain_text(text, multiline=True)
+    text = within(plain_text(text, multiline=True), PurposeVersion, "text")
     objectives = _objectives(objectives)
-    note = plain_text(note)
+    note = within(plain_text(note), PurposeVersion, "note")
     if not text:
         raise CooperationError(_("Le texte de la raison d'être est vide."))
     if not objectives:
@@ -227,7 +266,7 @@ def new_version(space, text, objectives, user, member=None, parent=None, note=""
         text=text,
         objectives=objectives,
         parent=parent,
-        note=note[:300],
+        note=note,
         member=member,
         author=user,
     )
@@ -252,8 +291,9 @@ def new_version(space, text, objectives, user, member=None, parent=None, note=""
 
 def propose_amendment(version, member, text, objectives, rationale, user) -> Amendment:
     _require_voting(member, version.space)
-    text = plain_text(text, multiline=True)
+    text = within(plain_text(text, multiline=True), Amendment, "text")
     objectives = _objectives(objectives)
+    rationale = within(plain_text(rationale), Amendment, "rationale")
     if not text or not objectives:
         raise CooperationError(_("Un amendement propose un texte et au moins un objectif."))
     with transaction.atomic():
@@ -262,7 +302,7 @@ def propose_amendment(version, member, text, objectives, rationale, user) -> Ame
             member=member,
             text=text,
             objectives=objectives,
-            rationale=plain_text(rationale)[:500],
+            rationale=rationale,
             author=user,
         )
         log(
@@ -332,7 +372,8 @@ def add_comment(version, member, text, user) -> Comment:
     text = plain_text(text, multiline=True)
     if not text:
         raise CooperationError(_("Le commentaire est vide."))
-    return Comment.objects.create(version=version, member=member, text=text[:2000], author=user)
+    text = within(text, Comment, "text")
+    return Comment.objects.create(version=version, member=member, text=text, author=user)
 
 
 # -- actions and contributions ------------------------------------------------------------
@@ -357,13 +398,15 @@ def add_action(space, member, lead, objective_index, title, user, description=""
     title, description = plain_text(title), plain_text(description, multiline=True)
     if not title:
         raise CooperationError(_("Donnez un intitulé à l'action."))
+    within(title, Action, "title")
+    within(description, Action, "description")
     action = Action.objects.create(
         space=space,
         version=space.adopted_version,
         objective_index=objective_index,
         objective=objectives[objective_index][:300],
-        title=title[:200],
-        description=description[:4000],
+        title=title,
+        description=description,
         lead=lead,
         due_on=due_on,
         created_by=user,
@@ -395,14 +438,23 @@ def add_contribution(
         raise CooperationError(_("Une organisation ne se donne pas à elle-même."))
     if value_eur is None or value_eur < 0:
         raise CooperationError(_("La valeur estimée est un montant positif en euros."))
+    if value_eur >= MAX_VALUE_EUR or value_eur != round(value_eur, 2):
+        raise CooperationError(
+            _(
+                "La valeur estimée s'écrit en euros avec deux décimales au plus et reste sous "
+                "dix milliards d'euros."
+            )
+        )
+    description = within(plain_text(description), Contribution, "description")
+    learned = within(plain_text(learned, multiline=True), Contribution, "learned")
     contribution = Contribution.objects.create(
         space=space,
         giver=giver,
         receiver=receiver,
         kind=kind,
         value_eur=value_eur,
-        description=plain_text(description)[:500],
-        learned=plain_text(learned, multiline=True),
+        description=description,
+        learned=learned,
         created_by=user,
         given_on=given_on or timezone.localdate(),
     )

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 import nh3
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 from markdown_it import MarkdownIt
 from markdownify import markdownify
@@ -193,6 +194,13 @@ class PlainTextField(forms.CharField):
         return plain_text(value, multiline=self.multiline)
 
 
+class FormattedMaxLengthValidator(validators.MaxLengthValidator):
+    message = _(
+        "Une fois mis en forme, ce texte compte %(show_value)d caractères (balises comprises) "
+        "pour %(limit_value)d au plus : raccourcissez-le."
+    )
+
+
 class RichTextField(forms.CharField):
     """Rich text edited as Markdown: shows the stored HTML as Markdown, cleans what is typed to
     sanitised HTML. Two values that read the same (line endings, spaces) are not a change."""
@@ -206,6 +214,16 @@ class RichTextField(forms.CharField):
         if not kwargs.get("help_text"):
             kwargs["help_text"] = RICH_TEXT_HELP
         super().__init__(**kwargs)
+        if self.max_length is not None:
+            # The limit also holds for the stored HTML, tags included: say so when the text
+            # typed fits but its formatting does not (Django's message would count characters
+            # the person never typed).
+            self.validators = [
+                FormattedMaxLengthValidator(self.max_length)
+                if isinstance(v, validators.MaxLengthValidator)
+                else v
+                for v in self.validators
+            ]
 
     def prepare_value(self, value):
         # The stored value (HTML, maybe without a tag but with entities) is shown as Markdown;
@@ -217,6 +235,10 @@ class RichTextField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
+        if self.max_length is not None:
+            # What was typed is checked first, with the usual message counting it, and is not
+            # formatted when too long (Markdown takes seconds on megabytes).
+            validators.MaxLengthValidator(self.max_length)(value)
         refuse_dangerous_markup(value)
         return markdown_to_html(value)
 

@@ -7,8 +7,9 @@ from passerelles.actors.enums import Family
 from passerelles.actors.models import Organisation
 from passerelles.core.antispam import HoneypotMixin
 from passerelles.core.richtext import PlainTextField
+from passerelles.core.text_limits import field_limit
 from passerelles.events.enums import Priority
-from passerelles.events.models import MeetingProfile
+from passerelles.events.models import MeetingProfile, Registration
 
 
 class RegistrationForm(HoneypotMixin, forms.Form):
@@ -33,7 +34,7 @@ class RegistrationForm(HoneypotMixin, forms.Form):
         multiline=True,
         label=_("Besoins d'accessibilité"),
         required=False,
-        max_length=2000,
+        max_length=field_limit(Registration, "accessibility_needs"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Mobilité, audition, vue, alimentation, interprétariat… Seule l'équipe le lit."
@@ -92,8 +93,10 @@ class MeetingProfileForm(forms.ModelForm):
         # Plain text on several lines (one offer or need a line), read by the matching.
         formfield_callback = MeetingProfile.text_fields.formfield
         widgets = {
-            "offers": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),
-            "seeks": forms.Textarea(attrs={"rows": 4, "maxlength": 3000}),
+            # As long as the organisation's offers and needs they start from (the model's
+            # max_length, also set on the box).
+            "offers": forms.Textarea(attrs={"rows": 4}),
+            "seeks": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args, slots, **kwargs):

@@ -19,6 +19,7 @@ from passerelles.core.door import GuardedQuerySet
 from passerelles.core.history import AbstractChangeRecord
 from passerelles.core.richtext import sanitise_html
 from passerelles.core.slugs import slug_base, unique_slug
+from passerelles.core.text_limits import RICH_TEXT
 from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
 
 RESERVED_SLUGS = {"nouveau", "organisations"}
@@ -104,7 +105,7 @@ class Project(models.Model):
     slug = models.SlugField(_("identifiant d'adresse"), max_length=260, unique=True)
     acronym = models.CharField(_("sigle"), max_length=40, blank=True)
     summary = models.CharField(_("résumé en une phrase"), max_length=400, blank=True)
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, max_length=RICH_TEXT)
     project_status = models.CharField(
         _("avancement"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.IDEA
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.core.richtext import TextFields, plain_text
+from passerelles.core.text_limits import SHORT_TEXT
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole, NetworkRole
 
 
@@ -212,7 +213,7 @@ class MembershipRequest(models.Model):
         verbose_name=_("décidée par"),
     )
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
-    reason = models.TextField(_("motif du refus"), blank=True)
+    reason = models.TextField(_("motif du refus"), blank=True, max_length=SHORT_TEXT)
     created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
 
     objects = MembershipRequestQuerySet.as_manager()

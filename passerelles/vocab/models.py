@@ -7,11 +7,13 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.text_limits import REFERENTIAL_NAME, SHORT_TEXT
+
 
 class BilingualName(models.Model):
     # Text, not varchar: some SDG target labels run past 500 characters.
-    name_fr = models.TextField(_("nom (français)"))
-    name_en = models.TextField(_("nom (anglais)"))
+    name_fr = models.TextField(_("nom (français)"), max_length=REFERENTIAL_NAME)
+    name_en = models.TextField(_("nom (anglais)"), max_length=REFERENTIAL_NAME)
 
     class Meta:
         abstract = True
@@ -36,6 +38,7 @@ class Theme(BilingualName):
     synonyms = models.TextField(
         _("synonymes"),
         blank=True,
+        max_length=SHORT_TEXT,
         help_text=_("Un mot ou une expression par ligne ; la recherche les traite comme le thème."),
     )
     # ESSGlobal theme code (for JSON-LD exports), e.g. "T11" for international cooperation.

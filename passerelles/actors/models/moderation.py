@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.core.text_limits import SHORT_TEXT
+
 
 class ProposalKind(models.TextChoices):
     CREATE = "create", _("nouvelle organisation")
@@ -45,7 +47,9 @@ class Proposal(models.Model):
         "actors.Organisation", on_delete=models.CASCADE, related_name="proposals"
     )
     payload = models.JSONField(_("valeurs proposées"), default=dict, blank=True)
-    message = models.TextField(_("message de la personne qui propose"), blank=True)
+    message = models.TextField(
+        _("message de la personne qui propose"), blank=True, max_length=SHORT_TEXT
+    )
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -59,7 +63,7 @@ class Proposal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("traitée le"), null=True, blank=True)
-    reason = models.TextField(_("motif de la décision"), blank=True)
+    reason = models.TextField(_("motif de la décision"), blank=True, max_length=SHORT_TEXT)
     merged_into = models.ForeignKey(
         "actors.Organisation",
         null=True,

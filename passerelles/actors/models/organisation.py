@@ -19,6 +19,7 @@ from passerelles.core.collation import sort_key
 from passerelles.core.door import GuardedQuerySet
 from passerelles.core.richtext import sanitise_html
 from passerelles.core.slugs import slug_base, unique_slug
+from passerelles.core.text_limits import RICH_TEXT, TEXT
 
 __all__ = ["Organisation", "OrganisationQuerySet", "sanitise_html"]
 
@@ -112,12 +113,18 @@ class Organisation(models.Model):
     iati_ref = models.CharField(_("identifiant IATI"), max_length=100, blank=True)
 
     mission = models.CharField(_("mission en une phrase"), max_length=300, blank=True)
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, max_length=RICH_TEXT)
     offers = models.TextField(
-        _("ce que nous proposons"), blank=True, help_text=_("Savoir-faire, ressources, accueil…")
+        _("ce que nous proposons"),
+        blank=True,
+        max_length=TEXT,
+        help_text=_("Savoir-faire, ressources, accueil…"),
     )
     needs = models.TextField(
-        _("ce que nous cherchons"), blank=True, help_text=_("Partenaires, compétences, moyens…")
+        _("ce que nous cherchons"),
+        blank=True,
+        max_length=TEXT,
+        help_text=_("Partenaires, compétences, moyens…"),
     )
     themes = models.ManyToManyField(
         "vocab.Theme", verbose_name=_("thèmes"), blank=True, related_name="organisations"

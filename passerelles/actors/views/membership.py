@@ -25,6 +25,7 @@ from passerelles.actors.models import Organisation
 from passerelles.core.mail import send_on_commit
 from passerelles.core.mail_limits import DECISION
 from passerelles.core.richtext import PlainTextField
+from passerelles.core.text_limits import field_limit
 from passerelles.users import perms as user_perms
 from passerelles.users.enums import MembershipRequestStatus, MembershipRole
 from passerelles.users.models import Membership, MembershipRequest, MembershipRequestError
@@ -70,7 +71,7 @@ class RejectForm(forms.Form):
         multiline=True,
         label=gettext_lazy("Motif du refus (envoyé par e-mail à la personne)"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=field_limit(MembershipRequest, "reason"),
         error_messages={
             "required": gettext_lazy("Indiquez le motif du refus : il sera envoyé par e-mail.")
         },

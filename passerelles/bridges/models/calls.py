@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family
 from passerelles.core.richtext import TextFields
+from passerelles.core.text_limits import RICH_TEXT
 
 # A deadline this close is highlighted (in words, not only in colour).
 CLOSING_SOON_DAYS = 21
@@ -74,7 +75,7 @@ class FundingCall(models.Model):
     )
     title = models.CharField(_("titre"), max_length=250)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=260, unique=True)
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, max_length=RICH_TEXT)
     opens_on = models.DateField(_("ouverture"))
     closes_on = models.DateField(_("clôture"))
     eligible_families = models.JSONField(

@@ -8,12 +8,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.core.richtext import TextFields
+from passerelles.core.text_limits import RICH_TEXT
 
 
 class CommonIssue(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, max_length=RICH_TEXT)
     themes = models.ManyToManyField(
         "vocab.Theme", verbose_name=_("thèmes"), blank=True, related_name="common_issues"
     )

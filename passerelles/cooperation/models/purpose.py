@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.cooperation.enums import AmendmentStatus, Answer, RoundStatus, Side, Vote
+from passerelles.core.text_limits import TEXT
 
 
 class Statement(models.Model):
@@ -113,7 +114,7 @@ class PurposeVersion(models.Model):
         "cooperation.CooperationSpace", on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField(_("numéro"))
-    text = models.TextField(_("raison d'être"))
+    text = models.TextField(_("raison d'être"), max_length=TEXT)
     objectives = models.JSONField(_("objectifs"), default=list)
     parent = models.ForeignKey(
         "self",
@@ -177,7 +178,7 @@ class Amendment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    text = models.TextField(_("texte proposé"))
+    text = models.TextField(_("texte proposé"), max_length=TEXT)
     objectives = models.JSONField(_("objectifs proposés"), default=list)
     rationale = models.CharField(_("pourquoi"), max_length=500, blank=True)
     status = models.CharField(

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.core.richtext import TextFields
+from passerelles.core.text_limits import RICH_TEXT, SHORT_TEXT, TEXT
 from passerelles.events.enums import EventKind, RegistrationStatus
 
 
@@ -43,7 +44,7 @@ class Event(models.Model):
     slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=EventKind.choices)
     summary = models.CharField(_("résumé en une phrase"), max_length=300, blank=True)
-    description = models.TextField(_("présentation"), blank=True)
+    description = models.TextField(_("présentation"), blank=True, max_length=RICH_TEXT)
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
     place = models.CharField(
@@ -155,7 +156,7 @@ class Event(models.Model):
 class Session(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
     title = models.CharField(_("titre"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=TEXT)
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"))
     room = models.CharField(_("salle"), max_length=100, blank=True)
@@ -239,6 +240,7 @@ class Registration(models.Model):
     accessibility_needs = models.TextField(
         _("besoins d'accessibilité"),
         blank=True,
+        max_length=SHORT_TEXT,
         help_text=_("Mobilité, audition, vue, alimentation, interprétariat… Reste confidentiel."),
     )
     status = models.CharField(

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.core.richtext import TextFields
+from passerelles.core.text_limits import TEXT
 from passerelles.events.enums import MeetingStatus, Priority
 
 
@@ -17,8 +18,8 @@ class MeetingProfile(models.Model):
     registration = models.OneToOneField(
         "events.Registration", on_delete=models.CASCADE, related_name="meeting_profile"
     )
-    offers = models.TextField(_("ce que je propose"), blank=True)
-    seeks = models.TextField(_("ce que je cherche"), blank=True)
+    offers = models.TextField(_("ce que je propose"), blank=True, max_length=TEXT)
+    seeks = models.TextField(_("ce que je cherche"), blank=True, max_length=TEXT)
     # False: available in every slot (the default). True: only in the Availability rows.
     limited_availability = models.BooleanField(_("disponibilités limitées"), default=False)
     updated_at = models.DateTimeField(auto_now=True)

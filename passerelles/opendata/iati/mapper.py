@@ -24,9 +24,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from passerelles.core import indexing
+from passerelles.core.text_limits import field_limit
 from passerelles.geo.gazetteer import geocode_abroad
 from passerelles.geo.models import Commune, Country, Department
 from passerelles.opendata.iati.organisations import OrganisationMatcher
@@ -48,6 +50,7 @@ from passerelles.projects.enums import (
     PlaceSide,
     ProjectStatus,
 )
+from passerelles.projects.models import Project
 from passerelles.vocab.models import DacCategory, DacSector, SdgTarget
 
 SOURCE = "iati"
@@ -169,9 +172,8 @@ class ActivityMapper:
         results: list[list[RowOutcome] | None] = [None] * len(records)
         live = []
         for i, record in enumerate(records):
-            if record.start_date and record.end_date and record.end_date < record.start_date:
-                # Checked before anything is written: a rejected row creates no organisation.
-                reason = _("la date de fin précède la date de début")
+            # Checked before anything is written: a rejected row creates no organisation.
+            if reason := _refusal(record):
                 results[i] = [
                     RowOutcome(record.position, REJECTED, _label(record), reason, "project")
                 ]
@@ -239,7 +241,7 @@ class ActivityMapper:
             # IATI says less than we know (idea vs co-construction): keep ours.
             status = project.project_status
         fields = {
-            "title": record.title[:250],
+            "title": record.title,
             "project_status": status or ProjectStatus.IDEA,
             "start_date": record.start_date,
             "end_date": record.end_date,
@@ -435,6 +437,27 @@ class ActivityMapper:
                 _("%(count)s montant(s) ignoré(s) (négatif, trop grand ou devise invalide)")
                 % {"count": skipped}
             )
+
+
+def _refusal(record: ActivityRecord) -> str:
+    """Why the activity cannot be stored as it is, or "". A text too long is refused, never
+    cut: the project would no longer say what its publisher wrote."""
+    if record.start_date and record.end_date and record.end_date < record.start_date:
+        return _("la date de fin précède la date de début")
+    for name, value in (
+        ("title", record.title),
+        ("description", text_to_html(record.description)),
+    ):
+        limit = field_limit(Project, name)
+        if len(value) > limit:
+            return _(
+                "%(field)s : texte trop long (%(count)s caractères pour %(limit)s au plus)"
+            ) % {
+                "field": capfirst(Project._meta.get_field(name).verbose_name),
+                "count": len(value),
+                "limit": limit,
+            }
+    return ""
 
 
 def _label(record: ActivityRecord) -> str:

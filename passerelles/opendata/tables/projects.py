@@ -227,9 +227,22 @@ class RowMapper:
         for name in TEXT_FIELDS:
             if row.get(name):
                 fields[name] = row.get(name)
-        if row.get("description"):
-            # Markdown (what the export writes) or simple HTML, stored sanitised.
-            fields["description"] = markdown_to_html(row.get("description"))
+        if text := row.get("description"):
+            limit = Project._meta.get_field("description").max_length
+            if len(text) > limit:
+                # As the editor does: what was written is checked first, and not formatted
+                # when too long (Markdown takes seconds on megabytes); a text that formats past
+                # the limit is refused by the model's check below.
+                problems.append(
+                    gettext(
+                        "description : %(count)s caractères pour %(limit)s au plus ; "
+                        "raccourcissez-la."
+                    )
+                    % {"count": len(text), "limit": limit}
+                )
+            else:
+                # Markdown (what the export writes) or simple HTML, stored sanitised.
+                fields["description"] = markdown_to_html(text)
         if text := row.get("status"):
             status = self.statuses.get(key(text))
             if status is None:

@@ -26,6 +26,10 @@ from passerelles.core.text import fold
 SNIFF_BYTES = 64 * 1024
 SEPARATORS = (";", ",", "\t")
 XLSX_MAGIC = b"PK\x03\x04"
+# Python's csv refuses a cell over 128 KiB, and with it the whole file, in English. A cell is
+# never larger than the file, whose size the upload limit bounds: read it, and let the rules
+# reject its row with the field's limit in words (a 4 MB description, issue 13).
+CSV_FIELD_SIZE_LIMIT = 1 << 30
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 Progress = Callable[[int, int], None]
@@ -202,6 +206,8 @@ def _read_csv(handle: IO[bytes], columns: list[Column], progress: Progress | Non
     raw = _CountingReader(handle, progress, _size(handle))
     text = io.TextIOWrapper(io.BufferedReader(raw), encoding=encoding, newline="")
     reader = None
+    if csv.field_size_limit() < CSV_FIELD_SIZE_LIMIT:
+        csv.field_size_limit(CSV_FIELD_SIZE_LIMIT)
     try:
         first = text.readline()
         reader = csv.reader(_join_first(first, text), delimiter=_separator(first))

@@ -1,0 +1,103 @@
+"""A small dataset on which every API operation has real rows to answer with (the schemathesis
+run, tests/api/test_schemathesis.py): organisations here and abroad, a project with
+participants, places and funding, a co-construction space with an adopted purpose, a second
+version under an open consent round, an action and a contribution, and events with sessions,
+registrations and a one-to-one meeting."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from passerelles.cooperation import services
+from passerelles.events.models import Meeting
+from passerelles.users.models import ApiToken
+from tests.cooperation.factories import OBJECTIVES, adopted, world
+from tests.events.factories import (
+    EventFactory,
+    ParticipantFactory,
+    SessionFactory,
+    make_slots,
+    make_tables,
+)
+from tests.projects.factories import FundingLineFactory
+from tests.users.factories import StaffFactory
+
+
+@dataclass
+class Seeded:
+    member: object
+    staff: object
+    keys: dict
+    organisation: object
+    project: object
+    space_slug: str
+    version: int
+    round_id: int
+    event_slug: str
+    lead_member_id: int
+    partner_member_id: int
+
+    def headers(self, user) -> dict:
+        return {"Authorization": f"Bearer {self.keys[user.pk]}"}
+
+    def path_parameters(self, path: str) -> dict:
+        """Path parameters naming seeded rows for the operation at `path`."""
+        if "/cooperation/spaces/{slug}" in path:
+            return {"slug": self.space_slug, "number": self.version, "pk": self.round_id}
+        if path.endswith("/events/{slug}") or "/events/{slug}/" in path:
+            return {"slug": self.event_slug}
+        if "/murmurations/{slug}" in path:
+            return {"slug": self.organisation.slug}
+        if "{organisation_id}" in path:
+            return {"organisation_id": self.organisation.pk}
+        if "{project_id}" in path:
+            return {"project_id": self.project.pk}
+        if "/exports/{kind}/{fmt}" in path:
+            return {"kind": "organisations", "fmt": "csv"}
+        return {}
+
+
+def seed() -> Seeded:
+    w = world()
+    adopted(w)
+    space = w.space
+    space.public_members = True
+    space.public_indicators = True
+    space.save()
+    second = services.new_version(
+        space, "Une raison d'être revue.", [*OBJECTIVES, "Publier"], w.lead_user, member=w.lead
+    )
+    rnd = services.open_round(second, w.lead_user, member=w.lead)
+    services.answer(rnd, w.member, "objection", "Trop vague.", w.member_user)
+    services.add_action(space, w.lead, w.partner, 0, "Maison de semences", w.lead_user)
+    services.add_contribution(
+        space, w.lead, w.lead, w.partner, "money", Decimal("1200"), "Achat de semences", w.lead_user
+    )
+    project = space.project
+    FundingLineFactory(project=project)
+
+    event = EventFactory()
+    SessionFactory(event=event)
+    mine = ParticipantFactory(user=w.lead_user, email=w.lead_user.email, event=event)
+    other = ParticipantFactory(event=event, name="Issa")
+    slot = make_slots(event, 1)[0]
+    table = make_tables(event, 1)[0]
+    a, b = sorted((mine, other), key=lambda r: r.pk)
+    event.meetings_enabled = True
+    event.save()
+    Meeting.objects.create(event=event, a=a, b=b, slot=slot, table=table)
+
+    staff = StaffFactory()
+    keys = {user.pk: ApiToken.issue(user, "schemathesis")[1] for user in (w.lead_user, staff)}
+    return Seeded(
+        member=w.lead_user,
+        staff=staff,
+        keys=keys,
+        organisation=w.lead.organisation,
+        project=project,
+        space_slug=project.slug,
+        version=second.number,
+        round_id=rnd.pk,
+        event_slug=event.slug,
+        lead_member_id=w.lead.pk,
+        partner_member_id=w.partner.pk,
+    )
