@@ -90,7 +90,7 @@ def list_exports(request: HttpRequest):
 @router.get(
     "/exports/{kind}/{fmt}",
     summary="Télécharger un export",
-    response={200: None, **errors(404)},
+    response={200: None, **errors(404, 503)},
     openapi_extra={
         "responses": {
             200: {"description": "Le fichier, avec ETag, Last-Modified et Content-Length."},
@@ -98,15 +98,6 @@ def list_exports(request: HttpRequest):
             503: {
                 "description": "Le premier fichier est en préparation : réessayer après "
                 "Retry-After secondes.",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"detail": {"type": "string"}},
-                            "required": ["detail"],
-                        }
-                    }
-                },
             },
         }
     },
@@ -165,7 +156,7 @@ def _rows(outcomes) -> list[dict]:
 
 @router.post(
     "/imports",
-    response={200: ImportOut, 202: ImportJobOut},
+    response={200: ImportOut, 202: ImportJobOut, **errors(403, 413, 422, write=True)},
     summary="Importer un fichier (équipe)",
 )
 def post_import(
@@ -232,7 +223,7 @@ def _queue(request, source, file_name: str, content: bytes, wet_run: bool) -> di
 
 @router.get(
     "/imports/{job_id}",
-    response=ImportJobOut,
+    response={200: ImportJobOut, **errors(403, 404, 422)},
     summary="Suivre un import confié au worker (équipe)",
 )
 def get_import(request: HttpRequest, job_id: int):

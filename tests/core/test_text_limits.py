@@ -33,6 +33,8 @@ MACHINE_WRITTEN = {
     "core.OutgoingMail.body": "composed by the site from its templates and bounded texts",
     "core.OutgoingMail.last_error": "the mail server's answer, kept for staff",
     "opendata.ImportRun.error": "an import's refusal, written by the importer",
+    "core.Job.error": "why a background job failed, written by the task runner",
+    "opendata.ExportFile.last_error": "why making an export file failed, written by the job",
     "bridges.OrganisationProfile.offers": "lemmas derived from the organisation's texts",
     "bridges.OrganisationProfile.needs": "lemmas derived from the organisation's texts",
     "bridges.OrganisationProfile.about": "lemmas derived from the organisation's texts",
