@@ -9,8 +9,10 @@ class OpendataConfig(AppConfig):
     def ready(self):
         # The import jobs' failure handlers (core.progress.on_failure) must be known to the
         # worker before it recovers or runs any job.
-        from passerelles.opendata import tasks  # noqa: F401
         # The export files are made again when what they hold changes (export_cache).
-        from passerelles.opendata import export_cache
+        from passerelles.opendata import (
+            export_cache,
+            tasks,  # noqa: F401
+        )
 
         export_cache.connect()
