@@ -238,9 +238,9 @@ def mix(slugs: list[str]):
     """The four kinds of request; each a function of a random generator giving a path."""
     return {
         "directory": lambda rng: "/annuaire/?q=" + quote(rng.choice(QUERIES)),
-        "map": lambda rng: "/annuaire/carte/donnees/?"
-        + rng.choice(MAP_VIEWS)
-        + rng.choice(MAP_FILTERS),
+        "map": lambda rng: (
+            "/annuaire/carte/donnees/?" + rng.choice(MAP_VIEWS) + rng.choice(MAP_FILTERS)
+        ),
         "organisation": lambda rng: f"/annuaire/{rng.choice(slugs)}/",
         "api": lambda rng: (
             f"/api/v1/organisations?page={rng.randint(1, max(1, len(slugs) // 50))}"
@@ -393,11 +393,17 @@ def run_vendor(vendor: str, options) -> list[dict]:
             warm_up(server.port, slugs, options.clients, options.warmup)
             if "static" in phases:
                 css = static_path(server.port)
-                report(drive(server.port, "static", options.seconds, options.clients,
-                             lambda rng: ("static", css)))
+                report(
+                    drive(
+                        server.port,
+                        "static",
+                        options.seconds,
+                        options.clients,
+                        lambda rng: ("static", css),
+                    )
+                )
             if "uncached" in phases:
-                report(drive(server.port, "uncached", options.seconds, options.clients,
-                             pick_mixed))
+                report(drive(server.port, "uncached", options.seconds, options.clients, pick_mixed))
         finally:
             server.stop()
     if "cold" in phases or "warm" in phases:
@@ -408,8 +414,12 @@ def run_vendor(vendor: str, options) -> list[dict]:
                 report(drive(server.port, "cold", options.seconds, options.clients, pick_mixed))
             if "warm" in phases:
                 took, errors = crawl(server.port, every_url(slugs), options.clients)
-                print(f"bench load: crawled {len(every_url(slugs))} URLs in {took:.1f} s "
-                      f"({errors} errors)", file=sys.stderr, flush=True)
+                print(
+                    f"bench load: crawled {len(every_url(slugs))} URLs in {took:.1f} s "
+                    f"({errors} errors)",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 report(drive(server.port, "warm", options.seconds, options.clients, pick_mixed))
         finally:
             server.stop()
@@ -452,7 +462,9 @@ def markdown(rows: list[dict], options) -> str:
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench load", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench load", description=__doc__.split("\n", 1)[0]
+    )
     parser.add_argument("--db", action="append", choices=VENDORS, help="repeatable; default both")
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
     parser.add_argument("--clients", type=int, default=20)

@@ -134,12 +134,25 @@ else:
 
 # "throttle" counts what visitors send (core.security): a file cache, shared by the workers
 # of one machine without a server to run. The directory is created on first use.
+# "pages" holds parts of pages shared by the workers of one machine (core/fragments.py,
+# docs/decisions.md §21): files under var/cache/pages, retired by the write path; entries also
+# expire after PASSERELLES_PAGE_CACHE_SECONDS, a bound on what a write made outside the actions
+# and signals (raw SQL) could leave stale. PASSERELLES_PAGE_CACHE=off computes every page.
+PASSERELLES_PAGE_CACHE = env.bool("PASSERELLES_PAGE_CACHE", default=True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "throttle"),
         "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+    "pages": {
+        "BACKEND": "passerelles.core.fragments.PageFileCache"
+        if PASSERELLES_PAGE_CACHE
+        else "django.core.cache.backends.dummy.DummyCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "TIMEOUT": env.int("PASSERELLES_PAGE_CACHE_SECONDS", default=600),
+        "OPTIONS": {"MAX_ENTRIES": env.int("PASSERELLES_PAGE_CACHE_ENTRIES", default=50000)},
     },
 }
 
