@@ -16,3 +16,12 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = 150
 # The heartbeat file of each worker in memory rather than on a disk that may be slow or full.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def post_worker_init(worker):
+    """Each worker builds the partner-suggestion index in the background as it starts, so no
+    visitor's request waits for it; after an edit the index is patched, not rebuilt
+    (passerelles/bridges/suggest/refresh.py)."""
+    from passerelles.bridges.suggest.index import warm_in_background
+
+    warm_in_background()

@@ -15,6 +15,7 @@ afresh otherwise (`when=public_view`: cached for visitors, live for people signe
 
 from django import template
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from passerelles.core import fragments
@@ -64,3 +65,10 @@ def prefetch(instance, lookups: str) -> str:
     them on every visit."""
     prefetch_related_objects([instance], *lookups.split())
     return ""
+
+
+@register.simple_tag
+def today():
+    """`{% today as day %}`: the local date, as the code deciding what is open today reads it
+    (`timezone.localdate()`), to key a fragment that changes with the day."""
+    return timezone.localdate()
