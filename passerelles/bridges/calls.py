@@ -21,6 +21,7 @@ from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import Organisation
 from passerelles.bridges.models import FundingCall
 from passerelles.bridges.suggest.places import in_country
+from passerelles.core import fragments
 
 
 @dataclass
@@ -112,10 +113,27 @@ def eligibility(call: FundingCall, subject: Subject, today: date | None = None) 
     return Eligibility(call, not missing, score, reasons, missing)
 
 
+# The open calls with what eligibility reads, per process, for one day and one version of
+# the calls, their funders and the referentials: every organisation page asks for them.
+_open_calls: dict = {}
+
+
+def open_calls(today: date) -> list[FundingCall]:
+    """The published calls open on `today`, prefetched; read again only after a change to a
+    call, an organisation (a funder's name) or a referential, or on another day."""
+    key = (today, fragments.versions("calls", "organisation", "referentials"))
+    calls = _open_calls.get(key)
+    if calls is None:
+        calls = list(FundingCall.objects.published().open_on(today).for_eligibility())
+        _open_calls.clear()
+        _open_calls[key] = calls
+    return calls
+
+
 def eligible_calls(subject: Subject, today: date | None = None) -> list[Eligibility]:
     """Open published calls the subject is eligible for, best first."""
     today = today or timezone.localdate()
-    calls = FundingCall.objects.published().open_on(today).for_eligibility()
+    calls = open_calls(today)
     results = [eligibility(call, subject, today) for call in calls]
     results = [r for r in results if r.eligible]
     results.sort(key=lambda r: (-r.score, r.call.closes_on))
