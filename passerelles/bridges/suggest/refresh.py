@@ -39,6 +39,7 @@ COLUMN_DEFAULTS = {
     "projects": 0.0,
 }
 LISTS = ("theme_lists", "sdg_lists", "country_lists", "locality_list")
+SIZES = {"n_themes": "theme_lists", "n_sdgs": "sdg_lists", "n_countries": "country_lists"}
 INVERTED = {  # inverted list → the per-position values it is made of
     "themes": lambda index, pos: index.theme_lists[pos],
     "sdgs": lambda index, pos: index.sdg_lists[pos],
@@ -159,6 +160,10 @@ def patch(index: SuggestionIndex, rows, removed, stamp) -> SuggestionIndex:
     # Themes, SDGs, countries and localities: only the changed positions move.
     inverted = {}
     moved = np.concatenate([out, into])
+    revisions = dict(index.revisions)
+    for org_id in removed:
+        revisions.pop(org_id, None)
+    revisions.update({int(r[0]): (r[16] if len(r) > 16 else 0) for r in rows})
     patched = SuggestionIndex(
         stamp=stamp,
         ids=ids,
@@ -169,8 +174,7 @@ def patch(index: SuggestionIndex, rows, removed, stamp) -> SuggestionIndex:
         norms=norms,
         raw=raw,
         df=df,
-        revisions={i: r for i, r in index.revisions.items() if i in positions}
-        | {int(r[0]): r[16] for r in rows},
+        revisions=revisions,
         **lists,
         **columns,
     )
@@ -193,7 +197,9 @@ def patch(index: SuggestionIndex, rows, removed, stamp) -> SuggestionIndex:
         inverted[name] = table
     patched.themes, patched.sdgs = inverted["themes"], inverted["sdgs"]
     patched.countries, patched.localities = inverted["countries"], inverted["localities"]
-    patched.n_themes = sizes(patched.theme_lists)
-    patched.n_sdgs = sizes(patched.sdg_lists)
-    patched.n_countries = sizes(patched.country_lists)
+    for name, lists_name in SIZES.items():
+        column = np.concatenate([getattr(index, name), np.zeros(len(new_ids))])
+        changed = np.concatenate([into, np.asarray(freed, dtype=np.int32)])
+        column[changed] = sizes([getattr(patched, lists_name)[p] for p in changed.tolist()])
+        setattr(patched, name, column)
     return patched
