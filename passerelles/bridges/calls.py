@@ -8,6 +8,7 @@ Rules (each empty criterion of a call means "any"):
 - countries: the organisation acts in (or is seated in) one of the call's countries or zones
   (for a project, one of its places there or its participants' countries)."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -114,20 +115,25 @@ def eligibility(call: FundingCall, subject: Subject, today: date | None = None) 
 
 
 # The open calls with what eligibility reads, per process, for one day and one version of
-# the calls, their funders and the referentials: every organisation page asks for them.
+# the calls, their funders and the referentials: every organisation page asks for them. Kept a
+# minute at most, should a change come from where no version is bumped (another machine).
 _open_calls: dict = {}
+OPEN_CALLS_SECONDS = 60
 
 
 def open_calls(today: date) -> list[FundingCall]:
-    """The published calls open on `today`, prefetched; read again only after a change to a
-    call, an organisation (a funder's name) or a referential, or on another day."""
+    """The published calls open on `today`, prefetched; read again after a change to a call,
+    an organisation (a funder's name) or a referential, on another day, or after a minute."""
     key = (today, fragments.versions("calls", "organisation", "referentials"))
-    calls = _open_calls.get(key)
-    if calls is None:
-        calls = list(FundingCall.objects.published().open_on(today).for_eligibility())
+    kept = _open_calls.get(key)
+    if kept is None or time.monotonic() - kept[0] > OPEN_CALLS_SECONDS:
+        kept = (
+            time.monotonic(),
+            list(FundingCall.objects.published().open_on(today).for_eligibility()),
+        )
         _open_calls.clear()
-        _open_calls[key] = calls
-    return calls
+        _open_calls[key] = kept
+    return kept[1]
 
 
 def eligible_calls(subject: Subject, today: date | None = None) -> list[Eligibility]:
