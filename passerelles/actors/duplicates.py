@@ -34,6 +34,24 @@ class Pair:
     def reason_labels(self):
         return [REASONS[r] for r in self.reasons]
 
+    @property
+    def keep_second(self) -> bool:
+        """Whether the record to keep by default is the second one (see `preferred_to_keep`)."""
+        return preferred_to_keep(self.first, self.second) is self.second
+
+
+# What a merge should keep when staff do not say otherwise: the record people already see
+# (published), then the one with the longest life in the directory. Keeping a pending copy
+# would throw away the published record's address, history and links in people's bookmarks.
+_STATUS_RANK = {Status.PUBLISHED: 0, Status.PENDING: 1}
+
+
+def preferred_to_keep(first: Organisation, second: Organisation) -> Organisation:
+    def rank(org):
+        return (_STATUS_RANK.get(org.status, 2), org.created_at, org.pk)
+
+    return first if rank(first) <= rank(second) else second
+
 
 def _keys(row) -> list[tuple[str, str]]:
     keys = []

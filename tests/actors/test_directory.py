@@ -3,6 +3,7 @@ see an unpublished organisation."""
 
 import pytest
 from django.urls import reverse
+from lxml import html as lxml_html
 
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.filters import DirectoryFilter
@@ -391,3 +392,43 @@ def test_detail_query_count_does_not_grow_with_projects(client, projects_of_bloi
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after) == len(before)
+
+
+def test_all_in_a_select_is_no_filter_and_no_error(client, orgs):
+    # What the form sends when a visitor ticks "ESS" and leaves the selects on "Tous".
+    response = client.get(LIST, {"q": "", "ess": "1", "department": "", "country": "", "sdg": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "inconnu" not in html and 'class="errorlist' not in html
+    assert "Coopérative des Graines" in html and "Santé Sud Loir" not in html
+
+
+def test_active_filters_are_listed_as_removable_chips(client, orgs, themes):
+    response = client.get(LIST, {"ess": "1", "theme": ["agriculture", "sante"]})
+    doc = lxml_html.fromstring(response.content)
+    chips = {
+        " ".join(a.text_content().split()): a.get("href")
+        for a in doc.xpath('//ul[@class="chips"]//a[@class="chip"]')
+    }
+    agriculture = next(label for label in chips if "Agriculture" in label)
+    assert len(chips) == 3
+    assert "(retirer ce filtre)" in agriculture
+    # Following a chip removes that value only, keeps the others, and the list widens.
+    after = client.get(chips[agriculture]).content.decode()
+    assert "theme=sante" in chips[agriculture] and "ess=1" in chips[agriculture]
+    assert "theme=agriculture" not in chips[agriculture]
+    assert "Agrisud Berry" in after and "Coopérative des Graines" not in after
+    # The panel's summary says how many filters are on.
+    assert "3 actifs" in " ".join(doc.xpath("//summary")[0].text_content().split())
+
+
+def test_no_chips_without_filters(client, orgs):
+    doc = lxml_html.fromstring(client.get(LIST).content)
+    assert not doc.xpath('//ul[@class="chips"]')
+
+
+def test_filter_errors_are_announced_without_breaking_the_list_markup(client, orgs):
+    doc = lxml_html.fromstring(client.get(LIST, {"department": "99x"}).content)
+    alert = doc.xpath('//*[@role="alert"]')[0]
+    # A list keeps its list role (axe "listitem"): the alert wraps it.
+    assert alert.tag == "div" and alert.xpath("./ul/li")

@@ -470,3 +470,57 @@ def test_keeping_the_pending_record_of_a_pair_keeps_the_organisation_published(s
     assert pending.status == Status.PUBLISHED and pending.phone == "02 00 00 00 00"
     assert proposal.status == "approved"
     assert Organisation.objects.get(pk=published.pk).status == Status.ARCHIVED
+
+
+def _checked_value(html: str, name: str) -> str | None:
+    """The value of the radio button `name` a browser would submit untouched."""
+    from lxml import html as lxml_html
+
+    checked = lxml_html.fromstring(html).xpath(f'//input[@name="{name}"][@checked]/@value')
+    return checked[0] if checked else None
+
+
+def test_a_single_candidate_is_preselected_so_merge_works_in_one_click(client, staff_client):
+    target = OrganisationFactory(name="Maison des Solidarités")
+    dup = OrganisationFactory(name="Maison des solidarites", status=Status.PENDING)
+    proposal = dup.proposals.get()
+
+    page = staff_client.get(reverse("actors:review", args=[proposal.pk]))
+    preselected = _checked_value(page.content.decode(), "target")
+    assert preselected == str(target.pk)
+    # Submitting the form as shown (what a browser sends) merges into that record.
+    response = staff_client.post(
+        reverse("actors:review", args=[proposal.pk]), {"action": "merge", "target": preselected}
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.merged_into == target
+
+
+def test_equally_likely_candidates_are_not_preselected(staff_client):
+    first = OrganisationFactory(name="Maison des Solidarités")
+    OrganisationFactory(name="Maison des Solidarites", commune=first.commune)
+    dup = OrganisationFactory(
+        name="Maison des solidarités", status=Status.PENDING, commune=first.commune
+    )
+    page = staff_client.get(reverse("actors:review", args=[dup.proposals.get().pk]))
+    assert len(page.context["candidates"]) == 2
+    assert _checked_value(page.content.decode(), "target") is None
+
+
+def test_duplicates_page_keeps_the_published_record_by_default(staff_client):
+    # The pending copy comes first (lower id would otherwise win): the published one is kept.
+    pending = OrganisationFactory(name="Amis du Togo", status=Status.PENDING)
+    published = OrganisationFactory(name="Les amis du Togo", commune=pending.commune)
+    page = staff_client.get(reverse("actors:duplicates"))
+    html = page.content.decode()
+    pair = next(p for p in page.context["pairs"] if {p.first, p.second} == {pending, published})
+    assert pair.first == pending
+    assert _checked_value(html, "keep") == "second"
+    staff_client.post(
+        reverse("actors:duplicates"),
+        {"action": "merge", "first": pending.pk, "second": published.pk, "keep": "second"},
+    )
+    pending.refresh_from_db()
+    published.refresh_from_db()
+    assert published.status == Status.PUBLISHED and pending.status == Status.ARCHIVED

@@ -39,12 +39,29 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, referentials):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    yield from _page(browser, live_server, width=1280, locale="fr-FR")
+
+
+@pytest.fixture(
+    params=[(390, "fr-FR"), (1280, "fr-FR"), (390, "en-GB"), (1280, "en-GB")],
+    ids=["phone-fr", "desktop-fr", "phone-en", "desktop-en"],
+)
+def any_page(request, browser, live_server, referentials):
+    """A page at phone and desktop widths, in French and in English (the browser's language
+    chooses the site's); `page.is_phone` and `page.english` say which."""
+    width, locale = request.param
+    yield from _page(browser, live_server, width=width, locale=locale)
+
+
+def _page(browser, live_server, *, width: int, locale: str):
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 900})
     # Map tiles come from the internet, which tests never touch: answer them with nothing.
     context.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.base_url = live_server.url
+    page.is_phone = width < 600
+    page.english = locale.startswith("en")
     # Every browser test also checks the Content-Security-Policy: a script or style the policy
     # refuses (an inline script without the nonce…) is a broken feature in production.
     refused = []

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from passerelles.actors.enums import Family
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.browser import axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +76,32 @@ def test_map_point_popup_loads_name_and_link(page, referentials):
     link = page.get_by_role("link", name="Voir la fiche")
     expect(link).to_be_visible()
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Seule à Chartres")
+
+
+def test_filters_keep_the_panel_open_show_chips_and_no_error(any_page, orgs):
+    page = any_page
+    page.goto(page.base_url + reverse("actors:list"))
+    panel = page.locator("details[data-passerelles-facets]")
+    if page.is_phone:
+        # Collapsed on a phone until the person opens it.
+        expect(panel).not_to_have_attribute("open", "")
+        page.locator("details[data-passerelles-facets] > summary").click()
+    expect(panel).to_have_attribute("open", "")
+    school = "School" if page.english else "Établissement scolaire"
+    page.get_by_role("checkbox", name=re.compile(school)).check()
+    expect(page).to_have_url(re.compile(r"family=school"))
+    # The selects stayed on "all": no error, and the panel is still open for the next filter.
+    expect(page.locator(".errorlist")).to_have_count(0)
+    expect(panel).to_have_attribute("open", "")
+    chip = page.locator("a.chip")
+    expect(chip).to_have_count(1)
+    expect(chip).to_contain_text(school)
+    page.get_by_role("checkbox", name=re.compile("santé|health", re.I)).check()
+    expect(page.locator("a.chip")).to_have_count(2)
+    expect(panel).to_have_attribute("open", "")
+    assert axe.violations(page) == []
+    # Removing a chip removes that filter only.
+    page.locator("a.chip", has_text=school).click()
+    expect(page.locator("a.chip")).to_have_count(1)
+    expect(page.get_by_role("link", name="Santé Solidaire")).to_be_visible()
+    expect(page.get_by_role("link", name="Lycée du Val")).to_have_count(0)

@@ -75,6 +75,20 @@ def test_list_search_and_bad_filters(client, projects):
     assert page.context["page_obj"].paginator.count == 2
 
 
+def test_list_all_values_are_no_filter_and_chips_remove_one(client, projects):
+    # "Tous" in every select sends empty values: no error, no narrowing.
+    page = client.get(reverse("projects:list"), {"country": "", "department": "", "sdg": ""})
+    assert "inconnu" not in page.content.decode()
+    assert page.context["page_obj"].paginator.count == 2
+    page = client.get(reverse("projects:list"), {"country": ["SN", "BF"]})
+    chips = page.context["active_filters"]
+    assert [c.label for c in chips] == ["Burkina Faso", "Sénégal"]
+    html = page.content.decode()
+    assert 'class="chip"' in html and "(retirer ce filtre)" in html
+    remaining = client.get(reverse("projects:list") + "?" + chips[0].remove_query)
+    assert [p.title for p in remaining.context["projects"]] == ["Santé à Thiès"]
+
+
 def test_list_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
     for i in range(25):
         linked_project(title=f"Projet {i}")

@@ -14,7 +14,7 @@ from passerelles.actors.enums import Status
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
 from passerelles.core import fragments
-from passerelles.core.facets import is_english
+from passerelles.core.facets import active_filters, is_english
 
 PAGE_SIZE = 20
 
@@ -41,10 +41,12 @@ def _render_results(request) -> dict:
     results = directory.results().select_related("commune", "country").prefetch_related("themes")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = directory.querystring()
+    facets = directory.facets(english=is_english())
     context = {
         "directory": directory,
         "form": directory.form,
-        "facets": directory.facets(english=is_english()),
+        "facets": facets,
+        "active_filters": active_filters(facets, directory),
         "page_obj": page,
         "organisations": page.object_list,
         "querystring": querystring,

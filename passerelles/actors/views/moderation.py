@@ -119,6 +119,17 @@ def _decide(request, proposal, candidates):
     return False, reject_form, merge_form
 
 
+def _obvious_target(candidates):
+    """The candidate a merge should fold the proposal into when staff do not choose: the only
+    one, or the one matching on more grounds (SIREN, RNA, name) than any other. None when
+    several are equally likely: then staff must choose."""
+    if len(candidates) == 1:
+        return candidates[0].second.pk
+    if len(candidates) > 1 and len(candidates[0].reasons) > len(candidates[1].reasons):
+        return candidates[0].second.pk
+    return None
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
@@ -128,7 +139,11 @@ def review(request, pk):
     org = proposal.organisation
     candidates = candidates_for(org) if proposal.kind == ProposalKind.CREATE else []
     reject_form = RejectForm()
-    merge_form = MergeForm(duplicate=org, candidates=[p.second for p in candidates])
+    merge_form = MergeForm(
+        duplicate=org,
+        candidates=[p.second for p in candidates],
+        initial={"target": _obvious_target(candidates)},
+    )
     status = 200
     if request.method == "POST":
         if proposal.status != ProposalStatus.PENDING:

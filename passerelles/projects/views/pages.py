@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import ChangeAction
-from passerelles.core.facets import is_english
+from passerelles.core.facets import active_filters, is_english
 from passerelles.projects import perms
 from passerelles.projects.filters import ProjectFilter
 from passerelles.projects.history import field_label
@@ -24,9 +24,11 @@ def project_list(request):
     projects = ProjectFilter(request.GET)
     results = projects.results().for_cards()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    facets = projects.facets(english=is_english())
     context = {
         "projects_filter": projects,
-        "facets": projects.facets(english=is_english()),
+        "facets": facets,
+        "active_filters": active_filters(facets, projects),
         "page_obj": page,
         "projects": page.object_list,
         "querystring": projects.querystring(),
