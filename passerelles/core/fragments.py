@@ -20,11 +20,15 @@ person cache only their public parts (see the organisation page).
 (the load benchmark's baseline)."""
 
 import hashlib
+import logging
+import pickle
 import random
 import secrets
+import zlib
 from functools import partial
 
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.utils.translation import get_language
@@ -36,6 +40,7 @@ ALIAS = "pages"
 TOPICS = ("organisation", "project", "participants", "suggestions", "calls", "referentials")
 # The topics actions report through core.indexing: a change there retires the fragments too.
 INDEXING_TOPICS = ("organisation", "project", "participants")
+logger = logging.getLogger(__name__)
 
 
 def cache():
@@ -62,7 +67,11 @@ def versions(*topics: str) -> str:
 
 def _write(topics) -> None:
     store = cache()
-    store.set_many({_key(t): secrets.token_hex(4) for t in topics}, timeout=None)
+    for topic in topics:
+        if store.set(_key(topic), secrets.token_hex(4), timeout=None) is False:
+            # The cache cannot be written (a full disk): drop the token rather than leave the
+            # old one, so versions() draws a new one at each call and nothing stale is served.
+            store.delete(_key(topic))
 
 
 def bump(*topics: str, using: str = "default") -> None:
@@ -144,14 +153,47 @@ def bump_on_save(*models, topic: str, saves: bool = True) -> None:
 
 
 class PageFileCache(FileBasedCache):
-    """Django's file cache, culled now and then instead of at every write.
+    """Django's file cache, culled now and then instead of at every write, and never the
+    reason a page fails.
 
     FileBasedCache lists its whole directory at each set() to decide whether to cull: with
     tens of thousands of fragments that listing costs more than the fragment. Culling one
-    write in CULL_EVERY keeps the directory near MAX_ENTRIES (a little above at worst)."""
+    write in CULL_EVERY keeps the directory near MAX_ENTRIES (a little above at worst).
+
+    A full disk or an unreadable file makes a get() a miss and a set() a no-op that returns
+    False (the page is computed, as without a cache), instead of an error page."""
 
     CULL_EVERY = 50
 
     def _cull(self):
         if random.random() * self.CULL_EVERY < 1:  # a sampling, not a secret
             super()._cull()
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (OSError, EOFError, pickle.UnpicklingError, zlib.error):
+            return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            super().set(key, value, timeout, version)
+        except OSError as error:
+            logger.warning("page cache: cannot write %s (%s)", key, error)
+            return False
+        return True
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            if self.has_key(key, version):
+                return False
+        except OSError:
+            return False
+        return self.set(key, value, timeout, version)
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except OSError as error:
+            logger.error("page cache: cannot retire %s (%s)", key, error)
+            return False
