@@ -12,7 +12,10 @@ organisation page, a page of the API list. Anonymous visitors, `Accept-Encoding:
             computes its page, as before the cache — the baseline of the same run;
 - cold:     the mix with the page cache on and empty at the start (just after a deploy, or
             after an edit, which invalidates what it touches);
-- warm:     the mix with the page cache on, after one visit of every URL of the mix.
+- warm:     the mix with the page cache on, after one visit of every URL of the mix;
+- edits:    the warm mix while a separate process edits an organisation's needs through its
+            action every `--edit-every` seconds (2): each edit retires every cached page that
+            shows organisations and makes each worker patch its suggestion index.
 
 Each phase prints requests per second, p50 / p95 / p99 latency and errors (non-200 answers and
 failed connections); the summary gives warm ÷ uncached and warm ÷ static.
@@ -49,7 +52,7 @@ from bench.common import POSTGRES_URL, ROOT, VAR, percentile
 HOST = "127.0.0.1"
 LOAD_VAR = VAR / "bench-load"
 VENDORS = ("sqlite", "postgresql")
-PHASES = ("static", "uncached", "cold", "warm")
+PHASES = ("static", "uncached", "cold", "warm", "edits")
 SEED = 13
 QUERIES = [
     line.strip()
@@ -136,6 +139,29 @@ def _prepare_child() -> None:
     call_command("collectstatic", verbosity=0, interactive=False)
     slugs = list(Organisation.objects.published().order_by("pk").values_list("slug", flat=True))
     print(json.dumps({"slugs": slugs}))
+
+
+def _edit_child(every: float, seconds: float) -> None:
+    """In the child: change a published organisation's needs through the organisations' door
+    every `every` seconds for `seconds`; print the number of edits as JSON."""
+    import django
+
+    django.setup()
+    from passerelles.actors import actions
+    from passerelles.actors.models import Organisation
+    from passerelles.core.history import ChangeSource, Origin
+
+    origin = Origin(source=ChangeSource.SYSTEM, comment="banc de charge")
+    ids = list(Organisation.objects.published().order_by("pk").values_list("pk", flat=True))
+    rng = random.Random(SEED)
+    deadline, edits = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline:
+        org = Organisation.objects.get(pk=rng.choice(ids))
+        needs = f"Un partenaire pour former des maraîchers (version {rng.randint(1, 10**6)})"
+        actions.update_organisation(org, {"needs": needs}, origin=origin)
+        edits += 1
+        time.sleep(every)
+    print(json.dumps({"edits": edits}))
 
 
 def free_port() -> int:
@@ -421,6 +447,24 @@ def run_vendor(vendor: str, options) -> list[dict]:
                     flush=True,
                 )
                 report(drive(server.port, "warm", options.seconds, options.clients, pick_mixed))
+            if "edits" in phases:
+                editor = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "bench.load",
+                        "--edit-child",
+                        str(options.edit_every),
+                        str(options.seconds),
+                    ],
+                    env=server_env(vendor, cache=True, secret=secret),
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                result = drive(server.port, "edits", options.seconds, options.clients, pick_mixed)
+                edits = json.loads(editor.communicate(timeout=120)[0].strip().splitlines()[-1])
+                report(result, edits=edits["edits"])
         finally:
             server.stop()
     return out
@@ -435,6 +479,8 @@ def ratios(rows: list[dict]) -> dict:
         out["warm ÷ static"] = by["warm"]["rate"] / by["static"]["rate"]
     if "cold" in by and "uncached" in by and by["uncached"]["rate"]:
         out["cold ÷ uncached"] = by["cold"]["rate"] / by["uncached"]["rate"]
+    if "edits" in by and "uncached" in by and by["uncached"]["rate"]:
+        out["edits ÷ uncached"] = by["edits"]["rate"] / by["uncached"]["rate"]
     return out
 
 
@@ -444,8 +490,9 @@ def markdown(rows: list[dict], options) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        phase = f"{r['phase']} ({r['edits']} edits)" if "edits" in r else r["phase"]
         lines.append(
-            f"| {r['vendor']} | {r['phase']} | {r['rate']:.1f} | {r['p50']:.1f} | "
+            f"| {r['vendor']} | {phase} | {r['rate']:.1f} | {r['p50']:.1f} | "
             f"{r['p95']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['requests']:,} |"
         )
     for vendor in dict.fromkeys(r["vendor"] for r in rows):
@@ -472,9 +519,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=0, help="default: gunicorn.conf.py's")
     parser.add_argument("--threads", type=int, default=0, help="default: gunicorn.conf.py's")
     parser.add_argument("--phases", default=",".join(PHASES), help="among " + ", ".join(PHASES))
+    parser.add_argument(
+        "--edit-every", type=float, default=2, help="seconds between edits (edits phase)"
+    )
     parser.add_argument("--fresh", action="store_true", help="rebuild the demo database")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON too")
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--edit-child", nargs=2, type=float, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     options.phases = [p for p in options.phases.split(",") if p]
     unknown = set(options.phases) - set(PHASES)
@@ -489,6 +540,9 @@ def main(argv=None) -> None:
     options = parse_args(argv)
     if options.prepare:
         _prepare_child()
+        return
+    if options.edit_child:
+        _edit_child(*options.edit_child)
         return
     rows = []
     for vendor in options.db or VENDORS:
