@@ -6,10 +6,12 @@ command-line choices below (sizes, databases, …). Add a module by appending it
     python -m bench                          # everything, 20,000 and 100,000 organisations
     python -m bench --only search --sizes 20000 --databases sqlite
     python -m bench --fresh                  # rebuild the bench databases from the demo builder
+    python -m bench load --db sqlite --seconds 20 --clients 20   # the load bench alone
 """
 
 import argparse
 import importlib
+import sys
 
 from bench.common import DATABASES, SIZES
 
@@ -20,6 +22,7 @@ MODULES = (
     "bench.iati",
     "bench.tables",
     "bench.bridges",
+    "bench.load",
 )
 
 
@@ -54,6 +57,14 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def main(argv=None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["load"]:
+        # `python -m bench load --db sqlite --seconds 20 --clients 20`: the load bench alone,
+        # with its own options (bench/load.py).
+        from bench import load
+
+        load.main(argv[1:])
+        return
     options = parse_args(argv)
     for name in MODULES:
         if options.only and name.rsplit(".", 1)[-1] not in options.only:

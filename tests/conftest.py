@@ -2,6 +2,15 @@ import pytest
 from django.db import connection
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with an empty page cache (core/fragments.py): the database is rolled
+    back between tests, the in-memory cache is not, and ids are reused on SQLite."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"

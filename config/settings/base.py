@@ -128,17 +128,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    # A persistent connection the server dropped (a PostgreSQL restart) is replaced at the
-    # start of the next request instead of failing it.
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections outlive a request (each worker thread keeps its own): opening one costs a
+# PostgreSQL handshake, or on SQLite the pragmas above and the schema read again (about 2.5 ms,
+# as much as a page from the page cache; docs/benchmarks.md, "Throughput").
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A persistent connection the server dropped (a PostgreSQL restart) is replaced at the start
+# of the next request instead of failing it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # "throttle" counts what visitors send (core.security): a file cache, shared by the workers
 # of one machine without a server to run. The directory is created on first use.
 # "progress" carries the counters of running jobs from the task worker to the pages that show
 # them (core.progress): the web and the worker must share it (files on one machine; a shared
 # cache server if they run on several).
+# "pages" holds parts of pages shared by the workers of one machine (core/fragments.py,
+# docs/decisions.md §22): files under var/cache/pages, retired by the write path; entries also
+# expire after PASSERELLES_PAGE_CACHE_SECONDS, a bound on what a write made outside the actions
+# and signals (raw SQL) could leave stale. PASSERELLES_PAGE_CACHE=off computes every page.
+PASSERELLES_PAGE_CACHE = env.bool("PASSERELLES_PAGE_CACHE", default=True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
@@ -150,6 +157,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "progress"),
         "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+    "pages": {
+        "BACKEND": "passerelles.core.fragments.PageFileCache"
+        if PASSERELLES_PAGE_CACHE
+        else "django.core.cache.backends.dummy.DummyCache",
+        "LOCATION": str(VAR_DIR / "cache" / "pages"),
+        "TIMEOUT": env.int("PASSERELLES_PAGE_CACHE_SECONDS", default=600),
+        "OPTIONS": {"MAX_ENTRIES": env.int("PASSERELLES_PAGE_CACHE_ENTRIES", default=50000)},
     },
 }
 

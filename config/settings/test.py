@@ -29,6 +29,9 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"},
     "progress": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+    # The page cache is on in tests, as in production (emptied before each test: conftest.py),
+    # so every test of a page also checks that what it changed is not served stale.
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
 # Tests post far faster than a person; tests/core/test_security_headers.py turns the limits on.
 PASSERELLES_ANONYMOUS_WRITE_LIMITS = ()

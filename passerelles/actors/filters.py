@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from passerelles.actors.enums import Family, Side
 from passerelles.actors.models import Organisation
 from passerelles.actors.search import search
+from passerelles.core import fragments
 from passerelles.core.collation import sort_key
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
 from passerelles.geo.models import Country, Department
@@ -93,22 +94,34 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
-        # Choices come from the referentials; each list is one small query.
         region = settings.PASSERELLES_REGION_CODE
-        present = Organisation.objects.published().exclude(department=None).values("department")
-        self.departments = list(
-            Department.objects.filter(Q(region_id=region) | Q(code__in=present)).values_list(
-                "code", "name", "region_id"
-            )
+        # Choices come from the referentials (four small queries), kept in the page cache
+        # until an organisation or a referential changes: the list, the map data and the
+        # API all build this form.
+        choices = fragments.get_or_build(
+            "directory_choices", "organisation referentials", (region,), _choices
         )
+        self.departments = choices["departments"]
         self.fields["department"].choices = [(c, f"{n} ({c})") for c, n, _r in self.departments]
         self.region_departments = {c for c, _n, r in self.departments if r == region}
-        self.countries = list(Country.objects.values_list("code", "name_fr", "name_en"))
+        self.countries = choices["countries"]
         self.fields["country"].choices = [(c, fr) for c, fr, _en in self.countries]
-        self.themes = list(Theme.objects.active().values_list("slug", "name_fr", "name_en"))
+        self.themes = choices["themes"]
         self.fields["theme"].choices = [(s, fr) for s, fr, _en in self.themes]
-        self.sdgs = list(SdgGoal.objects.values_list("code", "name_fr", "name_en"))
+        self.sdgs = choices["sdgs"]
         self.fields["sdg"].choices = [(str(c), fr) for c, fr, _en in self.sdgs]
+
+
+def _choices() -> dict:
+    region = settings.PASSERELLES_REGION_CODE
+    present = Organisation.objects.published().exclude(department=None).values("department")
+    departments = Department.objects.filter(Q(region_id=region) | Q(code__in=present))
+    return {
+        "departments": list(departments.values_list("code", "name", "region_id")),
+        "countries": list(Country.objects.values_list("code", "name_fr", "name_en")),
+        "themes": list(Theme.objects.active().values_list("slug", "name_fr", "name_en")),
+        "sdgs": list(SdgGoal.objects.values_list("code", "name_fr", "name_en")),
+    }
 
 
 def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:

@@ -14,6 +14,7 @@ from passerelles.actors.enums import Family, Side
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
 from passerelles.api.errors import errors
+from passerelles.core import fragments
 from passerelles.core.richtext import html_to_text, sanitise_html
 
 MAX_PAGE = 100_000
@@ -119,6 +120,18 @@ def _item(request: HttpRequest, org: Organisation) -> dict:
 )
 def list_organisations(request: HttpRequest, filters: Query[OrganisationFilters]):
     """Organisations publiées, filtrées ; par pertinence quand `q` est donné, par nom sinon."""
+    # The same for every caller (published organisations only): from the page cache, keyed by
+    # the filters and the site's address (links are absolute), until an organisation, a theme
+    # or a place changes (core/fragments.py).
+    return fragments.get_or_build(
+        "api_organisations",
+        "organisation referentials",
+        (sorted(filters.dict().items()), request.build_absolute_uri("/")),
+        lambda: _list(request, filters),
+    )
+
+
+def _list(request: HttpRequest, filters: OrganisationFilters) -> dict:
     params = {
         name: value
         for name, value in filters.dict(exclude={"page"}).items()

@@ -10,5 +10,11 @@ class BridgesConfig(AppConfig):
         from passerelles.bridges import merging, signals
 
         signals.connect()
+        from passerelles.bridges.models import FundingCall, Zone
+        from passerelles.core import fragments
+
+        # Calls are written by staff pages and the admin, outside any action: their saves
+        # retire the organisation pages' panels of eligible calls.
+        fragments.bump_on_save(FundingCall, Zone, topic="calls")
         # Rows pointing at a merged duplicate move to the kept organisation.
         merging.connect()

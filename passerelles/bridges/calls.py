@@ -8,6 +8,7 @@ Rules (each empty criterion of a call means "any"):
 - countries: the organisation acts in (or is seated in) one of the call's countries or zones
   (for a project, one of its places there or its participants' countries)."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -21,6 +22,7 @@ from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import Organisation
 from passerelles.bridges.models import FundingCall
 from passerelles.bridges.suggest.places import in_country
+from passerelles.core import fragments
 
 
 @dataclass
@@ -112,10 +114,32 @@ def eligibility(call: FundingCall, subject: Subject, today: date | None = None) 
     return Eligibility(call, not missing, score, reasons, missing)
 
 
+# The open calls with what eligibility reads, per process, for one day and one version of
+# the calls, their funders and the referentials: every organisation page asks for them. Kept a
+# minute at most, should a change come from where no version is bumped (another machine).
+_open_calls: dict = {}
+OPEN_CALLS_SECONDS = 60
+
+
+def open_calls(today: date) -> list[FundingCall]:
+    """The published calls open on `today`, prefetched; read again after a change to a call,
+    an organisation (a funder's name) or a referential, on another day, or after a minute."""
+    key = (today, fragments.versions("calls", "organisation", "referentials"))
+    kept = _open_calls.get(key)
+    if kept is None or time.monotonic() - kept[0] > OPEN_CALLS_SECONDS:
+        kept = (
+            time.monotonic(),
+            list(FundingCall.objects.published().open_on(today).for_eligibility()),
+        )
+        _open_calls.clear()
+        _open_calls[key] = kept
+    return kept[1]
+
+
 def eligible_calls(subject: Subject, today: date | None = None) -> list[Eligibility]:
     """Open published calls the subject is eligible for, best first."""
     today = today or timezone.localdate()
-    calls = FundingCall.objects.published().open_on(today).for_eligibility()
+    calls = open_calls(today)
     results = [eligibility(call, subject, today) for call in calls]
     results = [r for r in results if r.eligible]
     results.sort(key=lambda r: (-r.score, r.call.closes_on))

@@ -13,3 +13,13 @@ class CoreConfig(AppConfig):
         connection_created.connect(
             register_sqlite_collation, dispatch_uid="passerelles.core.collation"
         )
+        from django.db.models.signals import post_migrate
+
+        from passerelles.core import fragments
+
+        # Parts of pages shared by the workers are retired by what actions report changed,
+        # and all of them by a migration (a deploy, a restored database).
+        fragments.listen()
+        post_migrate.connect(
+            lambda **kwargs: fragments.bump_all(), weak=False, dispatch_uid="core.pages.migrate"
+        )

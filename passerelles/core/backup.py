@@ -35,6 +35,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from passerelles.core import fragments
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MEDIA_PREFIX = "media/"
@@ -209,6 +211,8 @@ def restore(source: Path, progress=lambda step, done, total: None) -> tuple[Mani
             )
         progress("database", 1, 1)
         ContentType.objects.clear_cache()
+        # The database changed under every page kept in the shared page cache.
+        fragments.bump_all()
         media_root = Path(tmp) / "media"
         saved_media = (
             sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())

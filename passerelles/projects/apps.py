@@ -27,6 +27,10 @@ class ProjectsConfig(AppConfig):
             rows=(Participation, ProjectPlace, FundingLine),
         )
         signals.connect()
+        from passerelles.core import fragments
+
+        # Saves report "project" through the actions; a deletion (admin, cascade) does not.
+        fragments.bump_on_save(Project, Participation, topic="project", saves=False)
         # Participations and funding lines of a merged duplicate move to the kept organisation.
         merging.connect()
         # The directory's map draws the links here ↔ there of the organisations it shows.

@@ -4,19 +4,39 @@ The list is a plain GET form, so it works without JavaScript and every state is 
 htmx, when present, swaps only the results (the `_results.html` partial) and pushes the URL."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from passerelles.actors import perms
 from passerelles.actors.enums import Status
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
+from passerelles.core import fragments
 from passerelles.core.facets import active_filters, is_english
 
 PAGE_SIZE = 20
 
 
 def organisation_list(request):
+    # The filters, the counts and the results are the same for everyone: they come from the
+    # page cache, keyed by the query string and the language, until an organisation, a theme
+    # or a place changes (core/fragments.py). The rest of the page is the person's own.
+    results = fragments.get_or_build(
+        "directory",
+        "organisation referentials",
+        (sorted(request.GET.lists()),),
+        lambda: _render_results(request),
+    )
+    # htmx swaps the results only; a plain request (or a history restore) gets the whole page.
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(results["html"])
+    context = {"query": results["query"], "results_html": mark_safe(results["html"])}
+    return render(request, "actors/list.html", context)
+
+
+def _render_results(request) -> dict:
     directory = DirectoryFilter(request.GET)
     results = directory.results().select_related("commune", "country").prefetch_related("themes")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -32,10 +52,8 @@ def organisation_list(request):
         "querystring": querystring,
         "page_links": _page_links(page),
     }
-    # htmx swaps the results only; a plain request (or a history restore) gets the whole page.
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "actors/_results.html", context)
-    return render(request, "actors/list.html", context)
+    html = render_to_string("actors/_results.html", context, request)
+    return {"query": directory.query, "html": str(html)}
 
 
 def _page_links(page) -> list:
@@ -46,11 +64,10 @@ def _page_links(page) -> list:
 
 
 def organisation_detail(request, slug):
+    # Themes, SDGs and countries are read by the template only when the page is not in the
+    # page cache: no prefetch here, which would cost three queries on every visit.
     organisation = get_object_or_404(
-        Organisation.objects.select_related("commune", "department", "country").prefetch_related(
-            "themes", "sdgs", "countries_of_action"
-        ),
-        slug=slug,
+        Organisation.objects.select_related("commune", "department", "country"), slug=slug
     )
     # A merged duplicate's address (bookmarks, links from elsewhere) leads to the kept record.
     if organisation.merged_into_id and organisation.status == Status.ARCHIVED:
@@ -63,5 +80,8 @@ def organisation_detail(request, slug):
         "can_edit": perms.can_edit_organisation(request.user, organisation),
         "can_correct": perms.can_suggest_correction(request.user, organisation),
         "can_view_history": perms.can_view_history(request.user, organisation),
+        # Visitors without an account all see the same page: its parts come from the page
+        # cache. Signed-in people may see more (their rights, unpublished projects).
+        "public_view": not request.user.is_authenticated,
     }
     return render(request, "actors/detail.html", context)

@@ -11,12 +11,13 @@ the projects app registers in actors.map_links, grouped the same way) can be tur
 page lists the same links in words, by department and country, for those who do not see the
 map."""
 
+import json
 import math
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, Min
 from django.db.models.functions import Floor
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from passerelles.actors import map_links
 from passerelles.actors.filters import DirectoryFilter
+from passerelles.core import fragments
 from passerelles.core.facets import is_english
 
 # A grid cell is about this many screen pixels wide: markers of neighbouring cells never overlap.
@@ -197,13 +199,35 @@ def map_data(request):
 
     Query string: the list's filters, plus `zoom` (1–18) and `bbox` (west,south,east,north).
     Response: {"zoom", "total" (matching organisations, anywhere), "shown", "clusters",
-    "points"}; compact arrays rather than GeoJSON objects (a fifth of the size)."""
+    "points"}; compact arrays rather than GeoJSON objects (a fifth of the size).
+
+    The same for everyone: answers come from the page cache, keyed by the query string, until
+    an organisation, a theme or a place changes (core/fragments.py); errors too, in the
+    visitor's language."""
+    answer = fragments.get_or_build(
+        "map_data",
+        "organisation referentials",
+        (sorted(request.GET.lists()),),
+        lambda: _map_answer(request),
+    )
+    status, body = answer
+    response = HttpResponse(body, status=status, content_type="application/json")
+    if status != 200:
+        return response
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    # English and French answers are the same data, but the session cookie must not be shared.
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def _map_answer(request) -> tuple[int, bytes]:
+    """(status, JSON body) of map_data; an error's message is in the visitor's language."""
     directory = DirectoryFilter(request.GET)
     if directory.errors:
-        return JsonResponse({"detail": " ".join(directory.errors)}, status=400)
+        return 400, json.dumps({"detail": " ".join(directory.errors)}).encode()
     zoom, bbox, error = zoom_and_bbox(request)
     if error:
-        return JsonResponse({"detail": error}, status=400)
+        return 400, json.dumps({"detail": str(error)}).encode()
     results = directory.results()
     data = clusters(results, zoom, bbox)
     payload = {
@@ -212,8 +236,4 @@ def map_data(request):
         "shown": sum(c[2] for c in data["clusters"]) + len(data["points"]),
         **data,
     }
-    response = JsonResponse(payload, json_dumps_params={"separators": (",", ":")})
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    # English and French answers are the same data, but the session cookie must not be shared.
-    patch_vary_headers(response, ["Accept-Language"])
-    return response
+    return 200, json.dumps(payload, separators=(",", ":")).encode()

@@ -1,8 +1,18 @@
 """The compact profile the suggestion engine reads: one row per published organisation with
 its text already lemmatised, so building the in-process index never runs the lemmatiser."""
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Revisions are summed over the table (suggest/index.py's stamp): 31 bits each keeps the sum
+# far from 64-bit overflow at any directory size.
+REVISION_BITS = 31
+
+
+def new_revision() -> int:
+    return secrets.randbits(REVISION_BITS)
 
 
 class OrganisationProfile(models.Model):
@@ -29,8 +39,11 @@ class OrganisationProfile(models.Model):
     lat = models.FloatField(null=True)
     lon = models.FloatField(null=True)
     projects = models.PositiveIntegerField(default=0)  # track record: number of projects
-    # The in-process index compares (count, latest update) with what it loaded.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # A random number drawn at each write: the index in each process compares (count, sum of
+    # revisions) with what it holds, and reloads the rows whose revision it does not know.
+    # Unlike a latest update time, the sum moves whatever order concurrent writes commit in.
+    revision = models.PositiveIntegerField(default=new_revision)
 
     class Meta:
         verbose_name = _("profil de suggestion")

@@ -8,8 +8,6 @@ See engine.py for the score, index.py for the in-process index and docs/bridges.
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
-
 from passerelles.actors.models import Organisation
 from passerelles.bridges.suggest import queries
 from passerelles.bridges.suggest.engine import Filters, Query, rank
@@ -38,7 +36,7 @@ class Suggestion:
     headline: str = ""
 
 
-def _materialise(query: Query, ranked) -> list[Suggestion]:
+def _materialise(index, query: Query, ranked) -> list[Suggestion]:
     """Load the ranked organisations (a fixed number of queries) and word their reasons."""
     from passerelles.geo.models import Country
     from passerelles.vocab.models import Theme
@@ -48,24 +46,22 @@ def _materialise(query: Query, ranked) -> list[Suggestion]:
     ids = [s.organisation_id for s in ranked]
     orgs = {
         o.pk: o
-        for o in Organisation.objects.filter(pk__in=ids)
-        .select_related("commune", "country", "bridges_profile")
-        .prefetch_related(Prefetch("themes"), "sdgs", "countries_of_action")
+        for o in Organisation.objects.filter(pk__in=ids).select_related("commune", "country")
     }
     themes = {t.pk: t.name for t in Theme.objects.filter(pk__in=query.themes)}
     countries = {c.code: c.name for c in Country.objects.filter(code__in=query.countries)}
     out = []
     for s in ranked:
         org = orgs.get(s.organisation_id)
-        if org is None:  # deleted since the index was built
+        pos = index.positions.get(s.organisation_id)
+        if org is None or pos is None:  # deleted since the index was built
             continue
-        org._themes = {t.pk for t in org.themes.all()}
-        org._sdgs = {g.pk for g in org.sdgs.all()}
-        org._countries = {c.code for c in org.countries_of_action.all()} | (
-            {org.country_id} if org.country_id != "FR" else set()
-        )
-        profile = getattr(org, "bridges_profile", None)
-        org._projects = profile.projects if profile else 0
+        # What the reasons compare comes from the profile the score used (themes, SDGs,
+        # countries with the seat abroad, track record), not from three more queries.
+        org._themes = set(index.theme_lists[pos])
+        org._sdgs = set(index.sdg_lists[pos])
+        org._countries = set(index.country_lists[pos])
+        org._projects = int(index.projects[pos])
         reasons, headline = reasons_for(query, s, org, themes=themes, countries=countries)
         out.append(Suggestion(org, round(s.score, 3), reasons, s.distance_km, headline))
     return out
@@ -78,16 +74,16 @@ def _limit(limit: int) -> int:
 def suggestions_for_organisation(org, filters: Filters | None = None, limit: int = 10):
     index = get_index()
     query = queries.organisation_query(index, org)
-    return _materialise(query, rank(index, query, filters, _limit(limit)))
+    return _materialise(index, query, rank(index, query, filters, _limit(limit)))
 
 
 def suggestions_for_project(project, filters: Filters | None = None, limit: int = 10):
     index = get_index()
     query = queries.project_query(index, project)
-    return _materialise(query, rank(index, query, filters, _limit(limit)))
+    return _materialise(index, query, rank(index, query, filters, _limit(limit)))
 
 
 def suggestions_for_need(need: str, filters: Filters | None = None, limit: int = 10):
     index = get_index()
     query = queries.need_query(index, need)
-    return _materialise(query, rank(index, query, filters, _limit(limit)))
+    return _materialise(index, query, rank(index, query, filters, _limit(limit)))

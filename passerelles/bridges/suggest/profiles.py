@@ -10,6 +10,7 @@ from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
 from passerelles.bridges.models import OrganisationProfile
 from passerelles.bridges.suggest.text import terms
+from passerelles.core import fragments
 from passerelles.core.text import fold
 
 BATCH = 2000
@@ -67,15 +68,29 @@ def _project_counts(ids) -> Counter:
     return Counter({r["organisation_id"]: r["n"] for r in rows})
 
 
+# What a profile says; a row whose values all equal the stored ones is left as it is.
+CONTENT = tuple(
+    f.attname
+    for f in OrganisationProfile._meta.concrete_fields
+    if f.attname not in ("organisation_id", "updated_at", "revision")
+)
+
+
+def _content(profile) -> tuple:
+    return tuple(getattr(profile, name) for name in CONTENT)
+
+
 def sync_profiles(ids) -> int:
-    """Rewrite the profiles of these organisations: published ones get a fresh row, the others
-    lose theirs (an unpublished organisation is never suggested)."""
+    """Bring the profiles of these organisations up to date: published ones get a fresh row
+    when what it says changed, the others lose theirs (an unpublished organisation is never
+    suggested). A profile that would say the same is not rewritten, so an edit the
+    suggestions do not read (a phone number) leaves every worker's index and the pages'
+    suggestion panels as they are. Returns the number of rows written or removed."""
     ids = list(ids)
     if not ids:
         return 0
     written = 0
     with transaction.atomic():
-        OrganisationProfile.objects.filter(organisation_id__in=ids).delete()
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             orgs = Organisation.objects.filter(pk__in=chunk, status=Status.PUBLISHED).only(
@@ -110,8 +125,20 @@ def sync_profiles(ids) -> int:
                 )
                 for o in orgs
             ]
-            OrganisationProfile.objects.bulk_create(rows)
-            written += len(rows)
+            stored = {
+                p.organisation_id: _content(p)
+                for p in OrganisationProfile.objects.filter(organisation_id__in=chunk)
+            }
+            fresh = [p for p in rows if stored.get(p.organisation_id) != _content(p)]
+            keep = {p.organisation_id for p in rows} - {p.organisation_id for p in fresh}
+            gone = [i for i in stored if i not in keep]
+            if gone:
+                OrganisationProfile.objects.filter(organisation_id__in=gone).delete()
+            OrganisationProfile.objects.bulk_create(fresh)
+            written += len(fresh) + len(set(gone) - {p.organisation_id for p in fresh})
+    if written:
+        # The suggestion panels kept in the page cache show suggestions no longer true.
+        fragments.bump("suggestions")
     return written
 
 
@@ -119,6 +146,7 @@ def rebuild_profiles(progress=None) -> int:
     """Every profile from scratch (bulk writers bypass signals)."""
     report = progress or (lambda step, done, total: None)
     OrganisationProfile.objects.all().delete()
+    fragments.bump("suggestions")
     ids = list(Organisation.objects.filter(status=Status.PUBLISHED).values_list("pk", flat=True))
     total, done = len(ids), 0
     for start in range(0, total, BATCH * 5):

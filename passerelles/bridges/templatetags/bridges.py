@@ -2,6 +2,7 @@
 computed here so the pages that include them need no view change and no JavaScript."""
 
 from django import template
+from django.db.models import prefetch_related_objects
 
 from passerelles.bridges import calls as funding
 from passerelles.bridges.suggest import (
@@ -18,6 +19,8 @@ PANEL_CALLS = 3
 def organisation_bridges(organisation):
     if organisation.status != "published":
         return {"suggestions": [], "calls": []}
+    # Read by the suggestions and the calls; once, whether or not the page prefetched them.
+    prefetch_related_objects([organisation], "themes", "sdgs", "countries_of_action")
     return {
         "suggestions": suggestions_for_organisation(organisation, limit=PANEL_SUGGESTIONS),
         "calls": funding.eligible_calls(funding.organisation_subject(organisation))[:PANEL_CALLS],

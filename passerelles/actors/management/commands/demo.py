@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from passerelles.actors.demo import DEMO_PASSWORD, DEMO_USERS, build_demo
 from passerelles.actors.models import Organisation
+from passerelles.core import fragments
 from passerelles.core.demo import build_extensions
 
 STEP_LABELS = {
@@ -79,6 +80,8 @@ class Command(BaseCommand):
 
             report = build_demo(size=size, seed=seed, progress=progress, flush=flush)
             extensions = build_extensions(seed=seed, size=size, progress=progress)
+        # Written in bulk, around the actions' reports: no page kept before is true any more.
+        fragments.bump_all()
         elapsed = time.monotonic() - started
         self.stdout.write(
             _(
