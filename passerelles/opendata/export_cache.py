@@ -301,7 +301,8 @@ def _sweep(key: str, keep: set[str]) -> None:
             try:
                 if storage().get_modified_time(name) < old:
                     _delete(name)
-            except (FileNotFoundError, NotImplementedError):
+            except FileNotFoundError:
+                # Removed meanwhile by another worker's sweep or by the job that replaced it.
                 continue
 
 

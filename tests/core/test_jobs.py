@@ -21,7 +21,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import TaskResultStatus
+from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from passerelles.core import jobs
@@ -293,3 +293,19 @@ def test_the_worker_sends_in_the_recipients_language_without_escaping(
     assert "Ville d'Orléans & Co" in message.body
     assert "&#x27;" not in message.body and "&amp;" not in message.body
     assert OutgoingMail.objects.get().language == "en"
+
+
+@task()
+def _summary_job() -> dict:
+    return {"created": 2, "rejected": 0}
+
+
+def test_a_job_that_returns_json_is_logged_as_done(database_tasks):
+    # The worker's log line looked the result up in a dict: a dict result (unhashable) made it
+    # crash after the job had succeeded.
+    _summary_job.enqueue()
+    output = run_worker()
+    row = DBTaskResult.objects.get(task_path=_summary_job.module_path)
+    assert row.status == TaskResultStatus.SUCCESSFUL
+    assert row.return_value == {"created": 2, "rejected": 0}
+    assert "_summary_job" in output and "✓" in output

@@ -80,8 +80,11 @@ class RichWorker(Worker):
         if db_task_result.status == TaskResultStatus.FAILED:
             error = db_task_result.exception_class_path.rsplit(".", 1)[-1]
             self.console.log(f"[red]✗ {label} — {_('échec')} : {error}[/] ({seconds:.1f} s)")
-        elif db_task_result.return_value in OUTCOMES:
+        elif isinstance(db_task_result.return_value, str) and (
+            db_task_result.return_value in OUTCOMES
+        ):
             # A mail job that ran fine but whose message did not leave (core.mail.deliver).
+            # Other jobs may return any JSON (a dict is not hashable): only strings are looked up.
             word = OUTCOMES[db_task_result.return_value]
             self.console.log(f"[yellow]↻ {label} — {word}[/] ({seconds:.1f} s)")
         else:
