@@ -4,10 +4,14 @@ moderation queue, sees the difference and approves; the organisation is then pub
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
+from tests.actors.factories import OrganisationFactory
+from tests.browser import axe
+from tests.browser.session import sign_in
 from tests.users.factories import PASSWORD, StaffFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,3 +62,39 @@ def test_a_visitor_proposes_and_staff_approve(page, referentials):
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     page.get_by_role("link", name="Historique des modifications").click()
     expect(page.get_by_text("publiée").first).to_be_visible()
+
+
+def test_merge_a_proposal_into_its_only_candidate_in_one_click(any_page):
+    """Problem 6 of issue 14: the only candidate was not pre-selected, so "Fusionner" answered
+    400; the duplicates page proposed to keep the pending copy rather than the published one."""
+    page = any_page
+    target = OrganisationFactory(name="Maison des Solidarités")
+    duplicate = OrganisationFactory(name="Maison des solidarites", status=Status.PENDING)
+    proposal = duplicate.proposals.get()
+    sign_in(page, StaffFactory())
+
+    page.goto(page.base_url + reverse("actors:review", args=[proposal.pk]))
+    merge = page.locator("form.decision-merge")
+    expect(merge.get_by_role("radio", name=re.compile("Maison des Solidarités"))).to_be_checked()
+    merge.get_by_role("button", name="Merge" if page.english else "Fusionner").click()
+    expect(page.locator(".errorlist")).to_have_count(0)
+    proposal.refresh_from_db()
+    assert proposal.merged_into == target
+    assert axe.violations(page) == []
+
+
+def test_the_duplicates_page_keeps_the_published_record_by_default(any_page):
+    page = any_page
+    pending = OrganisationFactory(name="Amis du Togo", status=Status.PENDING)
+    published = OrganisationFactory(name="Les amis du Togo", commune=pending.commune)
+    sign_in(page, StaffFactory())
+
+    page.goto(page.base_url + reverse("actors:duplicates"))
+    pair = page.locator("form", has_text="Amis du Togo").first
+    expect(pair.get_by_role("radio", name="Les amis du Togo")).to_be_checked()
+    pair.get_by_role("button", name="Merge" if page.english else "Fusionner").click()
+    expect(page.get_by_text("Amis du Togo", exact=True)).to_have_count(0)
+    published.refresh_from_db()
+    pending.refresh_from_db()
+    assert published.status == Status.PUBLISHED and pending.status == Status.ARCHIVED
+    assert axe.violations(page) == []
