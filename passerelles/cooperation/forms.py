@@ -318,13 +318,20 @@ class JoinRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if isinstance(organisations, list | tuple):
+            # Already read by the page: only a choice list of several reads them again.
+            ids = [o.pk for o in organisations]
+            organisations = Organisation.objects.filter(pk__in=ids).order_by("name")
+            self.single = len(ids) == 1
+            first = ids[0] if ids else None
+        else:
+            self.single, first = False, None
         self.fields["organisation"].queryset = organisations
-        self.single = organisations is not None and len(organisations) == 1
         if self.single:
             self.fields["organisation"].widget = forms.HiddenInput()
-            self.fields["organisation"].initial = organisations[0].pk
+            self.fields["organisation"].initial = first
 
 
 class JoinDecisionForm(forms.Form):
