@@ -353,3 +353,33 @@ def test_an_organisation_that_left_comes_back_on_the_same_row(w):
     jr, _ = services.request_to_join(w.space, w.member.organisation, w.member_user)
     member = services.accept_join_request(jr, w.here, w.lead_user)
     assert member.pk == w.member.pk and member.status == MemberStatus.ACTIVE
+
+
+def test_leads_take_a_space_off_the_public_page_in_its_governance_rules(client, w):
+    client.force_login(w.lead_user)
+    governance = reverse("cooperation:governance", kwargs={"slug": w.space.project.slug})
+    assert "présenté sur la page publique des espaces" in text(client.get(governance)).lower()
+    data = {
+        "rules-min_there_percent": 33,
+        "rules-review_months": 12,
+        "rules-public_purpose": "on",
+        # "rules-listed" left unticked
+        "colleges-TOTAL_FORMS": 2,
+        "colleges-INITIAL_FORMS": 2,
+        "colleges-MIN_NUM_FORMS": 0,
+        "colleges-MAX_NUM_FORMS": 1000,
+    }
+    for i, college in enumerate([w.here, w.there]):
+        data.update(
+            {
+                f"colleges-{i}-id": college.pk,
+                f"colleges-{i}-name": college.name,
+                f"colleges-{i}-quorum_kind": college.quorum_kind,
+                f"colleges-{i}-quorum": college.quorum,
+            }
+        )
+    assert client.post(governance, data).status_code == 302
+    w.space.refresh_from_db()
+    assert not w.space.listed
+    client.logout()
+    assert "Semences paysannes" not in text(client.get(DISCOVER))
