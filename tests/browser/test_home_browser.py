@@ -3,19 +3,27 @@ signs in and lands on "Mon espace" with their organisation, registration and wha
 them; a visitor learns what a co-construction space is; a member asks to join a space and a
 lead accepts. At phone and desktop widths, in French and in English, with axe-core."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from passerelles.cooperation import services
 from passerelles.cooperation.enums import JoinRequestStatus, MemberStatus
 from passerelles.cooperation.models import JoinRequest
-from tests.actors.factories import AbroadOrganisationFactory
+from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
+from tests.bridges.factories import FundingCallFactory
 from tests.browser.axe import violations
 from tests.cooperation.factories import first_version, world
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.users.factories import PASSWORD, MembershipFactory, PartnerAbroadFactory
+from tests.users.factories import (
+    PASSWORD,
+    MembershipFactory,
+    PartnerAbroadFactory,
+    StaffFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,3 +124,19 @@ def test_a_member_asks_to_join_and_a_lead_accepts(any_page, browser):
         lead.context.close()
     member = w.space.members.get(organisation=org)
     assert member.status == MemberStatus.ACTIVE and member.college == w.there
+
+
+def test_staff_land_on_their_queues_and_deadlines(any_page):
+    page = any_page
+    staff = StaffFactory()
+    OrganisationFactory(name="Association à relire", status="pending")
+    FundingCallFactory(
+        title="Appel qui ferme bientôt",
+        closes_on=timezone.localdate() + datetime.timedelta(days=4),
+    )
+    sign_in(page, staff)
+    expect(page).to_have_url(re.compile(r"/mon-espace/$"))
+    expect(page.locator('#todo-title + ul a[href="/annuaire/moderation/"]')).to_be_visible()
+    expect(page.locator("#deadlines-title")).to_be_visible()
+    expect(page.get_by_role("link", name="Appel qui ferme bientôt")).to_be_visible()
+    assert violations(page) == []
