@@ -189,7 +189,8 @@ AXES_CLIENT_IP_CALLABLE = "passerelles.users.throttling.client_ip"
 # X-Forwarded-For the address it received the request from (0: none, use REMOTE_ADDR).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 LOGIN_URL = "users:login"
-LOGIN_REDIRECT_URL = "site:home"
+# After signing in (without a `next`), a person lands on their personal home.
+LOGIN_REDIRECT_URL = "site:my_space"
 LOGOUT_REDIRECT_URL = "site:home"
 
 AUTH_PASSWORD_VALIDATORS = [

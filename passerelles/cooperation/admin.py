@@ -9,6 +9,7 @@ from passerelles.cooperation.models import (
     Contribution,
     CooperationSpace,
     DecisionLogEntry,
+    JoinRequest,
     PurposeVersion,
     Response,
     SpaceMember,
@@ -96,3 +97,19 @@ class ContributionAdmin(admin.ModelAdmin):
     list_display = ["space", "giver", "receiver", "kind", "value_eur", "direction"]
     list_filter = ["kind", "direction"]
     raw_id_fields = ["space", "giver", "receiver", "created_by"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Read-only: requests are decided by the space's leads on the space page (the service
+    adds the member, writes the log and tells the organisation)."""
+
+    list_display = ["organisation", "space", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "space__project"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

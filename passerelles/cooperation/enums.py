@@ -98,6 +98,8 @@ class LogKind(models.TextChoices):
     ADOPTION = "adoption", _("raison d'être adoptée")
     ACTION = "action", _("action ajoutée")
     CONTRIBUTION = "contribution", _("contribution enregistrée")
+    JOIN_REQUESTED = "join_requested", _("demande pour rejoindre l'espace")
+    JOIN_DECIDED = "join_decided", _("demande pour rejoindre traitée")
 
 
 class NotificationKind(models.TextChoices):
@@ -106,3 +108,11 @@ class NotificationKind(models.TextChoices):
     OBJECTION = "objection", _("objection")
     ADOPTION = "adoption", _("adoption")
     INVITATION = "invitation", _("invitation")
+    JOIN_REQUEST = "join_request", _("demande pour rejoindre")
+    JOIN_ANSWER = "join_answer", _("réponse à une demande")
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("en attente")
+    ACCEPTED = "accepted", _("acceptée")
+    REFUSED = "refused", _("refusée")

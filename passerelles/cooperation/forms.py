@@ -12,6 +12,7 @@ from passerelles.cooperation.models import (
     College,
     CollegeTemplate,
     CooperationSpace,
+    JoinRequest,
     PurposeVersion,
     SpaceMember,
 )
@@ -118,6 +119,7 @@ class GovernanceForm(forms.ModelForm):
             "public_purpose",
             "public_members",
             "public_indicators",
+            "listed",
         ]
 
 
@@ -299,3 +301,56 @@ class ContributionForm(MemberForm):
         if data.get("giver") and data.get("giver") == data.get("receiver"):
             self.add_error("receiver", _("Une organisation ne se donne pas à elle-même."))
         return data
+
+
+class JoinRequestForm(forms.Form):
+    """Asking to join a listed space, for one of the organisations the person acts for."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Au nom de"), empty_label=None
+    )
+    message = PlainTextField(
+        multiline=True,
+        required=False,
+        label=_("Message aux membres de l'espace (facultatif)"),
+        help_text=_("Ce que votre organisation apporterait, ce qu'elle en attend."),
+        max_length=field_limit(JoinRequest, "message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(organisations, list | tuple):
+            # Already read by the page: only a choice list of several reads them again.
+            ids = [o.pk for o in organisations]
+            organisations = Organisation.objects.filter(pk__in=ids).order_by("name")
+            self.single = len(ids) == 1
+            first = ids[0] if ids else None
+        else:
+            self.single, first = False, None
+        self.fields["organisation"].queryset = organisations
+        if self.single:
+            self.fields["organisation"].widget = forms.HiddenInput()
+            self.fields["organisation"].initial = first
+
+
+class JoinDecisionForm(forms.Form):
+    college = forms.ModelChoiceField(
+        queryset=College.objects.none(), label=_("Collège"), empty_label=None
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle"),
+        choices=[(r, r.label) for r in (MemberRole.MEMBER, MemberRole.OBSERVER)],
+    )
+
+    def __init__(self, *args, space=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["college"].queryset = space.colleges.all()
+
+
+class JoinRefusalForm(forms.Form):
+    reason = PlainTextField(
+        required=False,
+        label=_("Motif (facultatif, transmis à l'organisation)"),
+        max_length=field_limit(JoinRequest, "reason"),
+    )

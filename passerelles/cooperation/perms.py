@@ -89,3 +89,46 @@ def can_accept_invitation(user, member) -> bool:
 def can_view_log(user, space) -> bool:
     """The decision log is the space's memory: everyone who may view the space."""
     return can_view_space(user, space)
+
+
+# -- the public page of spaces and requests to join -----------------------------------------
+
+
+def can_list_spaces(user) -> bool:
+    """The public page of spaces (listed spaces: name, countries, themes, number of members)
+    is open to everyone, visitors included."""
+    return True
+
+
+def organisations_that_may_ask(user, space):
+    """The published organisations the user acts for that may ask to join this listed space:
+    not already invited or active in it, no request of theirs waiting."""
+    from passerelles.actors.enums import Status
+    from passerelles.actors.models import Organisation
+    from passerelles.cooperation.enums import JoinRequestStatus
+
+    if not _user_ok(user) or not space.listed:
+        return Organisation.objects.none()
+    # Subqueries, not exclude() across relations: each condition is about the same row.
+    inside = space.members.filter(status__in=[MemberStatus.INVITED, MemberStatus.ACTIVE]).values(
+        "organisation_id"
+    )
+    waiting = space.join_requests.filter(status=JoinRequestStatus.PENDING).values("organisation_id")
+    return (
+        Organisation.objects.filter(memberships__user=user, status=Status.PUBLISHED)
+        .exclude(pk__in=inside)
+        .exclude(pk__in=waiting)
+        .order_by("name")
+    )
+
+
+def can_ask_to_join(user, space) -> bool:
+    """People acting for a published organisation (members here and partners abroad alike)
+    that is not yet in the space. Staff and admins ask only through an organisation of
+    theirs, like anyone: a network role gives no seat in a space."""
+    return organisations_that_may_ask(user, space).exists()
+
+
+def can_decide_join_request(user, space) -> bool:
+    """Accepting or refusing a request belongs to the space's leads, as inviting does."""
+    return can_lead(user, space)

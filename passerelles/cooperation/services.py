@@ -136,8 +136,9 @@ def open_space(project, lead_organisation, lead_college_name, templates, user, *
     return space
 
 
-@transaction.atomic
-def invite(space, organisation, college, user, role=MemberRole.MEMBER) -> SpaceMember:
+def _place(space, organisation, college, user, role) -> SpaceMember:
+    """The organisation's row in the space, invited: shared by an invitation and an accepted
+    request to join (which then accepts it at once)."""
     if college.space_id != space.pk:
         raise CooperationError(_("Ce collège appartient à un autre espace."))
     existing = SpaceMember.objects.filter(space=space, organisation=organisation).first()
@@ -148,6 +149,12 @@ def invite(space, organisation, college, user, role=MemberRole.MEMBER) -> SpaceM
     member.college, member.role, member.status = college, role, MemberStatus.INVITED
     member.invited_by, member.invited_at, member.joined_at = user, timezone.now(), None
     member.save()
+    return member
+
+
+@transaction.atomic
+def invite(space, organisation, college, user, role=MemberRole.MEMBER) -> SpaceMember:
+    member = _place(space, organisation, college, user, role)
     log(
         space,
         LogKind.MEMBER_INVITED,
@@ -474,7 +481,8 @@ def add_contribution(
     return contribution
 
 
-# Consent rounds live in consent.py; their names stay importable from here.
+# Consent rounds live in consent.py, requests to join in joining.py; their names stay
+# importable from here.
 from passerelles.cooperation.consent import (  # noqa: E402, F401
     _end_round,
     adopt,
@@ -483,4 +491,9 @@ from passerelles.cooperation.consent import (  # noqa: E402, F401
     close_round,
     open_round,
     rnd_url,
+)
+from passerelles.cooperation.joining import (  # noqa: E402, F401
+    accept_join_request,
+    refuse_join_request,
+    request_to_join,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passerelles.cooperation.views import inbox, ledger, purpose, rounds, space
+from passerelles.cooperation.views import discover, inbox, ledger, purpose, rounds, space
 
 app_name = "cooperation"
 
@@ -11,11 +11,25 @@ urlpatterns = [
     path("-/notifications/lues/", inbox.mark_read, name="mark_all_read"),
     path("-/notifications/<int:pk>/", inbox.mark_read, name="mark_read"),
     path("-/ouvrir/<slug:project_slug>/", space.open_space, name="open"),
+    path("-/decouvrir/", discover.discover, name="discover"),
     path("<slug:slug>/", space.detail, name="space"),
     path("<slug:slug>/gouvernance/", space.governance, name="governance"),
     path("<slug:slug>/membres/inviter/", space.invite, name="invite"),
     path("<slug:slug>/membres/<int:pk>/accepter/", space.accept, name="accept"),
     path("<slug:slug>/membres/<int:pk>/quitter/", space.leave, name="leave"),
+    path("<slug:slug>/rejoindre/", discover.ask_to_join, name="ask_to_join"),
+    path(
+        "<slug:slug>/demandes/<int:pk>/accepter/",
+        discover.decide_join,
+        {"decision": "accepter"},
+        name="join_accept",
+    ),
+    path(
+        "<slug:slug>/demandes/<int:pk>/decliner/",
+        discover.decide_join,
+        {"decision": "decliner"},
+        name="join_refuse",
+    ),
     path("<slug:slug>/enonces/", purpose.statement_create, name="statement_create"),
     path("<slug:slug>/enonces/<int:pk>/avis/", purpose.statement_vote, name="statement_vote"),
     path("<slug:slug>/raison-d-etre/", purpose.purpose, name="purpose"),

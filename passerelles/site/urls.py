@@ -5,4 +5,5 @@ from passerelles.site import views
 app_name = "site"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mon-espace/", views.my_space, name="my_space"),
 ]

@@ -44,3 +44,37 @@ def test_two_members_answering_at_once_both_count(referentials):
         "objection",
     ]
     assert len(rnd.tally().objections) == 1
+
+
+def test_two_people_asking_to_join_at_once_make_one_request(referentials):
+    """Two people of one organisation (or one double click) ask at the same moment: one
+    request, both told it is recorded, nobody sees an error."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks and real concurrent transactions)")
+    from passerelles.cooperation.models import JoinRequest
+    from tests.actors.factories import OrganisationFactory
+    from tests.users.factories import MembershipFactory
+
+    w = world()
+    org = OrganisationFactory()
+    people = [MembershipFactory(organisation=org).user for _ in range(2)]
+    barrier = threading.Barrier(2)
+    errors, results = [], []
+
+    def ask(user):
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.request_to_join(w.space, org, user))
+        except Exception as error:  # reported to the main thread below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=ask, args=(user,)) for user in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors
+    assert JoinRequest.objects.filter(space=w.space, organisation=org).count() == 1
+    assert sorted(created for _request, created in results) == [False, True]

@@ -1,3 +1,4 @@
+from passerelles.cooperation.models.joining import JoinRequest
 from passerelles.cooperation.models.ledger import (
     Action,
     Contribution,
@@ -35,6 +36,7 @@ __all__ = [
     "Contribution",
     "CooperationSpace",
     "DecisionLogEntry",
+    "JoinRequest",
     "Notification",
     "PurposeVersion",
     "Response",

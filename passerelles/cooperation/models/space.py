@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.actors.enums import Status
 from passerelles.cooperation.enums import (
     DecisionRule,
     MemberRole,
@@ -40,6 +41,10 @@ class CollegeTemplate(models.Model):
 
 
 class CooperationSpaceQuerySet(models.QuerySet):
+    def listed(self):
+        """Spaces shown on the public page: listed, and whose project is public."""
+        return self.filter(listed=True, project__status=Status.PUBLISHED)
+
     def involving_user(self, user):
         """Spaces where the user acts for a member organisation (invited or active)."""
         if not user.is_authenticated:
@@ -83,6 +88,17 @@ class CooperationSpace(models.Model):
     public_purpose = models.BooleanField(_("raison d'être adoptée publique"), default=True)
     public_members = models.BooleanField(_("membres publics"), default=False)
     public_indicators = models.BooleanField(_("indicateurs publics"), default=False)
+    # The public list of spaces (name, countries, themes, number of members, never what is
+    # said inside) and the "ask to join" button. On by default: a space is there to be found
+    # by the organisations that could join it; its project's page is public already.
+    listed = models.BooleanField(
+        _("présenté sur la page publique des espaces"),
+        default=True,
+        help_text=_(
+            "Nom, pays, thèmes et nombre de membres ; les organisations peuvent demander à "
+            "rejoindre l'espace."
+        ),
+    )
     # The adopted purpose (set only by a passed consent round).
     adopted_version = models.ForeignKey(
         "cooperation.PurposeVersion",

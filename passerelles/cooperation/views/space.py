@@ -14,6 +14,7 @@ from passerelles.cooperation.forms import (
     CollegeForm,
     GovernanceForm,
     InviteForm,
+    JoinDecisionForm,
     OpenSpaceForm,
     StatementForm,
     invite_candidates,
@@ -31,9 +32,10 @@ from passerelles.projects.models import Project
 
 
 def index(request):
-    """The spaces a person takes part in (all of them for staff)."""
+    """The spaces a person takes part in (all of them for staff). Visitors get the public
+    page that explains spaces and lists them, not a bare sign-in form."""
     if not request.user.is_authenticated:
-        return deny(request)
+        return redirect("cooperation:discover")
     qs = CooperationSpace.objects.select_related("project", "adopted_version")
     if not request.user.is_network_staff:
         qs = qs.involving_user(request.user)
@@ -89,9 +91,22 @@ def detail(request, slug):
         )[:50],
         indicators=indicators.compute(space),
         recent_log=DecisionLogEntry.objects.filter(space=space).order_by("-at", "-pk")[:5],
+        join_requests=join_requests_for(space, ctx["can_lead"]),
         single_member=len(ctx["acting_members"]) == 1,
     )
     return render(request, "cooperation/space.html", ctx)
+
+
+def join_requests_for(space, can_lead) -> list:
+    """Pending requests to join, each with its decision form, for the space's leads."""
+    if not can_lead:
+        return []
+    rows = list(
+        space.join_requests.pending().select_related("organisation__country", "requested_by")
+    )
+    for row in rows:
+        row.decision_form = JoinDecisionForm(space=space, prefix=f"j{row.pk}")
+    return rows
 
 
 def public_context(space):
