@@ -20,6 +20,11 @@ urlpatterns = [
     path("inscription/<uuid:token>/agenda/", meetings.agenda, name="agenda"),
     path("inscription/<uuid:token>/agenda.ics", meetings.agenda_ics, name="agenda-ics"),
     path("<slug:slug>/", public.event_detail, name="detail"),
+    path(
+        "<slug:slug>/inscription/<int:pk>/annuler/",
+        public.cancel_own_registration,
+        name="registration-cancel",
+    ),
     path("<slug:slug>/calendrier.ics", public.event_ics, name="ics"),
     path("<slug:slug>/sessions/<int:pk>.ics", public.session_ics, name="session-ics"),
     # Staff

@@ -157,9 +157,10 @@ def _meeting_response(request, event, meeting, error):
     if request.htmx:
         if error:
             return HttpResponse(error, status=400)
-        return render(
-            request, "events/staff/_meeting_row.html", {"event": event, "meeting": meeting}
-        )
+        # The row, and the counters above the planning swapped out of band.
+        context = {"event": event, "meeting": meeting, "oob": True}
+        context["summary"] = scheduling.summarise(event)
+        return render(request, "events/staff/_meeting_changed.html", context)
     if error:
         messages.error(request, error)
     next_url = request.POST.get("next", "")
