@@ -214,7 +214,12 @@ class RunForm(forms.Form):
     time_limit = forms.IntegerField(
         label=_("Temps de calcul maximal (secondes)"), min_value=1, max_value=120, initial=20
     )
-    refill = forms.BooleanField(
-        label=_("Compléter seulement les places libérées (garder toutes les rencontres prévues)"),
+    replan_all = forms.BooleanField(
+        label=_("Tout replanifier"),
+        help_text=_(
+            "Sans cette case, les rencontres déjà prévues restent à leur place et seules les "
+            "nouvelles demandes sont placées. Avec, les rencontres prévues peuvent être "
+            "déplacées ou retirées (les rencontres verrouillées et tenues restent)."
+        ),
         required=False,
     )

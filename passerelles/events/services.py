@@ -78,14 +78,14 @@ def register(
         name = plain_text(name)
         if not name:
             raise RegistrationError(_("Indiquez votre nom et prénom."))
-        signed_in = user is not None and user.is_authenticated
-        if signed_in and event.registrations.active().filter(user=user).exists():
-            # A second registration by the same account: they manage the one they have.
-            raise RegistrationError(_("Vous êtes déjà inscrit·e à cet événement."))
         if event.registrations.active().filter(email=email).exists():
             raise RegistrationError(
                 _("Cette adresse e-mail est déjà inscrite : utilisez le lien reçu par e-mail.")
             )
+        signed_in = user is not None and user.is_authenticated
+        if signed_in and event.registrations.active().filter(user=user).exists():
+            # A second registration by the same account: they manage the one they have.
+            raise RegistrationError(_("Vous êtes déjà inscrit·e à cet événement."))
         sessions = list(sessions)
         for session in sessions:
             if session.event_id != event.pk:

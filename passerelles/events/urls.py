@@ -1,6 +1,13 @@
 from django.urls import path
 
-from passerelles.events.views import meetings, meetings_staff, public, staff, staff_edit
+from passerelles.events.views import (
+    meetings,
+    meetings_staff,
+    public,
+    schedule_preview,
+    staff,
+    staff_edit,
+)
 
 app_name = "events"
 
@@ -40,6 +47,16 @@ urlpatterns = [
     path("<slug:slug>/rencontres/creneaux/", meetings_staff.generate_slots, name="slots"),
     path("<slug:slug>/rencontres/tables/", meetings_staff.set_tables, name="tables"),
     path("<slug:slug>/rencontres/planifier/", meetings_staff.run_scheduler, name="schedule"),
+    path(
+        "<slug:slug>/rencontres/calcul/<int:pk>/",
+        schedule_preview.preview,
+        name="schedule-preview",
+    ),
+    path(
+        "<slug:slug>/rencontres/calcul/<int:pk>/appliquer/",
+        schedule_preview.apply,
+        name="schedule-apply",
+    ),
     path(
         "<slug:slug>/rencontres/<int:pk>/statut/",
         meetings_staff.meeting_status,

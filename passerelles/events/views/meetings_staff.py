@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from passerelles.core import progress
 from passerelles.core.models import Job
-from passerelles.events import scheduling, tasks
+from passerelles.events import schedule_changes, scheduling, tasks
 from passerelles.events.enums import MeetingStatus
 from passerelles.events.forms import RunForm, SlotGeneratorForm, TablesForm
 from passerelles.events.models import Meeting
@@ -41,7 +41,8 @@ def dashboard(request, slug, *, slot_form=None, tables_form=None, run_form=None,
         "meetings": meetings,
         "shown_slot": shown_slot,
         "summary": scheduling.summarise(event),
-        "last_run": event.runs.first(),
+        "last_run": event.runs.filter(applied_at__isnull=False).first(),
+        "pending_run": schedule_changes.pending(event),
         "slot_form": slot_form
         or SlotGeneratorForm(
             initial={
@@ -99,7 +100,7 @@ def run_scheduler(request, slug):
             event,
             request.user,
             time_limit=float(form.cleaned_data["time_limit"]),
-            refill=form.cleaned_data["refill"],
+            replan_all=form.cleaned_data["replan_all"],
         )
     except progress.Busy as busy:
         messages.error(
