@@ -24,13 +24,14 @@ from passerelles.events.scheduling import SchedulingError
 from passerelles.events.services import _language, absolute
 
 
-def current(event: Event) -> list[list[int]]:
-    """The event's live meetings as [meeting pk, a, b, slot pk, table pk], in a stable order."""
+def current(event: Event) -> list[list]:
+    """The event's live meetings as [meeting pk, a, b, slot pk, table pk, status, locked], in
+    a stable order: a meeting held or locked since a run makes its proposal stale too."""
     rows = (
         Meeting.objects.live()
         .filter(event=event)
         .order_by("pk")
-        .values_list("pk", "a_id", "b_id", "slot_id", "table_id")
+        .values_list("pk", "a_id", "b_id", "slot_id", "table_id", "status", "locked")
     )
     return [list(row) for row in rows]
 
@@ -64,10 +65,10 @@ class Changes:
 
 
 def diff(base, proposal) -> Changes:
-    """Compare the live meetings `base` ([pk, a, b, slot, table]) with a `proposal`
+    """Compare the live meetings `base` ([pk, a, b, slot, table, …]) with a `proposal`
     ([a, b, slot, table]): a pair in both at the same slot and table is unchanged; at another
     place, moved."""
-    before = {frozenset((a, b)): (slot, table) for _pk, a, b, slot, table in base}
+    before = {frozenset((a, b)): (slot, table) for _pk, a, b, slot, table, *_rest in base}
     after = {frozenset((a, b)): (slot, table) for a, b, slot, table in proposal}
     changes = Changes()
     for pair, place in after.items():

@@ -156,7 +156,7 @@ def compute(
     # Live meetings the solver was not told about (held with someone who has left) stay.
     placed = {frozenset(row[:2]) for row in proposal}
     proposal += [
-        row[1:]
+        row[1:5]
         for row in base
         if row[0] in context.kept_outside and frozenset(row[1:3]) not in placed
     ]

@@ -225,8 +225,8 @@ class ScheduleRun(models.Model):
     # replanifier" lets the solver move every planned meeting; otherwise planned meetings stay.
     replan_all = models.BooleanField(_("tout replanifier"), default=False)
     # The proposed live meetings, [a, b, slot pk, table pk], and the live meetings the run
-    # started from, [meeting pk, a, b, slot pk, table pk]: applying checks the schedule has
-    # not changed meanwhile.
+    # started from, [meeting pk, a, b, slot pk, table pk, status, locked]: applying checks
+    # the schedule has not changed meanwhile.
     proposal = models.JSONField(default=list)
     base = models.JSONField(default=list)
     applied_at = models.DateTimeField(_("appliqué le"), null=True, blank=True)
