@@ -34,6 +34,7 @@ def dashboard(request, slug, *, slot_form=None, tables_form=None, run_form=None,
     shown_slot = next((s for s in slots if str(s.pk) == request.GET.get("slot")), None)
     if shown_slot is not None:
         meetings = meetings.filter(slot=shown_slot)
+    pending = schedule_changes.pending(event)
     context = {
         "event": event,
         "slots": slots,
@@ -42,7 +43,8 @@ def dashboard(request, slug, *, slot_form=None, tables_form=None, run_form=None,
         "shown_slot": shown_slot,
         "summary": scheduling.summarise(event),
         "last_run": event.runs.filter(applied_at__isnull=False).first(),
-        "pending_run": schedule_changes.pending(event),
+        "pending_run": pending,
+        "pending_changes": schedule_changes.describe(pending.summary["changes"]) if pending else "",
         "slot_form": slot_form
         or SlotGeneratorForm(
             initial={

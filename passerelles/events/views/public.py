@@ -103,6 +103,7 @@ def event_detail(request, slug):
     }
     if personal["mine"] is not None:
         context["waiting_position"] = personal["mine"].waiting_position()
+        context["can_meet"] = perms.can_take_part_in_meetings(personal["mine"])
     return render(
         request, "events/detail.html", context, status=400 if form and form.errors else 200
     )
