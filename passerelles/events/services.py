@@ -82,8 +82,11 @@ def register(
             raise RegistrationError(
                 _("Cette adresse e-mail est déjà inscrite : utilisez le lien reçu par e-mail.")
             )
-        signed_in = user is not None and user.is_authenticated
-        if signed_in and event.registrations.active().filter(user=user).exists():
+        # A signed-in person registering themselves (their account's address) gets the
+        # registration on their account; someone registering another person (staff at the
+        # desk, a colleague) does not: that person manages it through the e-mailed link.
+        own = user is not None and user.is_authenticated and email == user.email.lower()
+        if own and event.registrations.active().filter(user=user).exists():
             # A second registration by the same account: they manage the one they have.
             raise RegistrationError(_("Vous êtes déjà inscrit·e à cet événement."))
         sessions = list(sessions)
@@ -106,7 +109,7 @@ def register(
             with transaction.atomic():
                 registration = Registration.objects.create(
                     event=event,
-                    user=user if signed_in else None,
+                    user=user if own else None,
                     name=name,
                     email=email,
                     organisation=organisation,

@@ -180,8 +180,14 @@ def test_the_service_refuses_a_second_registration_by_the_same_account(member):
 
     event = EventFactory()
     services.register(event, name="A", email=member.email, user=member)
+    # Their account's address changed since: still the same person.
+    member.email = "nouvelle-adresse@example.org"
+    member.save()
     with pytest.raises(services.RegistrationError, match="déjà inscrit"):
-        services.register(event, name="A", email="autre@example.org", user=member)
+        services.register(event, name="A", email=member.email, user=member)
+    # Registering someone else is not a second registration of theirs.
+    other = services.register(event, name="B", email="collegue@example.org", user=member)
+    assert other.user is None
 
 
 # Problem 4: counters in the same response as the htmx action.
@@ -242,3 +248,17 @@ def test_a_meeting_status_sends_the_schedule_counts_out_of_band(client):
     html = response.content.decode()
     assert 'id="meeting-stats"' in html and 'hx-swap-oob="true"' in html
     assert "<strong>1</strong> tenue" in html
+
+
+def test_staff_at_the_desk_register_other_people_on_no_account(client):
+    event = EventFactory()
+    staff = StaffFactory()
+    client.force_login(staff)
+    RegistrationFactory(event=event, user=staff, email=staff.email)  # staff come too
+    for n in range(2):
+        response = client.post(
+            event.get_absolute_url(), {"name": f"Personne {n}", "email": f"p{n}@example.org"}
+        )
+        assert response.status_code == 302
+    registrations = event.registrations.exclude(user=staff)
+    assert registrations.count() == 2 and not registrations.filter(user__isnull=False).exists()

@@ -72,8 +72,10 @@ def event_detail(request, slug):
     can_register = perms.can_register(request.user, event)
     personal = _personal(request, event)
     # Already registered (with this account or this address): their registration is shown
-    # instead of the form, and a second one is refused by the service anyway.
-    show_form = can_register and not personal["mine"] and not personal["email_taken"]
+    # instead of the form, and a second one is refused by the service anyway. Staff keep the
+    # form: they register people at the desk.
+    registered = personal["mine"] or personal["email_taken"]
+    show_form = can_register and (not registered or perms.can_manage_events(request.user))
     form = None
     if request.method == "POST" and not show_form:
         if can_register:
@@ -87,8 +89,8 @@ def event_detail(request, slug):
         if request.method == "POST" and form.is_valid():
             registration = _register(request, event, form)
             if registration is not None:
-                if request.user.is_authenticated:
-                    # Signed in: their registration is on the event page, no link needed.
+                if registration.user_id and registration.user_id == request.user.pk:
+                    # Their own: shown on the event page, no link needed.
                     return redirect(event)
                 return redirect(registration.get_manage_url())
     context = {
