@@ -11,6 +11,8 @@ from passerelles.core.text_limits import field_limit
 from passerelles.events.enums import Priority
 from passerelles.events.models import MeetingProfile, Registration
 
+PERSONAL = "personal"
+
 
 class RegistrationForm(HoneypotMixin, forms.Form):
     name = PlainTextField(label=_("Nom et prénom"), max_length=150)
@@ -18,11 +20,14 @@ class RegistrationForm(HoneypotMixin, forms.Form):
         label=_("Adresse e-mail"),
         help_text=_("Vous y recevrez la confirmation et le lien pour gérer votre inscription."),
     )
-    organisation = forms.ModelChoiceField(
+    # For whom a signed-in member comes: one of their organisations or in their own name. A
+    # radio list rather than a select with an empty default, so that a member is recorded for
+    # their organisation unless they say otherwise (docs/decisions.md, events).
+    organisation = forms.ChoiceField(
         label=_("Vous venez pour"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label=_("En mon nom (citoyen·ne) ou une autre organisation"),
+        choices=(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Dites pour quelle organisation vous venez.")},
     )
     organisation_name = PlainTextField(
         label=_("Autre organisation"),
@@ -50,15 +55,26 @@ class RegistrationForm(HoneypotMixin, forms.Form):
     def __init__(self, *args, event, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        organisations = Organisation.objects.none()
+        self.organisations = {}
         if user.is_authenticated:
-            organisations = Organisation.objects.filter(memberships__user=user).order_by(
-                "sort_name", "name"
-            )
+            self.organisations = {
+                str(org.pk): org
+                for org in Organisation.objects.filter(memberships__user=user)
+                .distinct()
+                .order_by("sort_name", "name")
+            }
             self.fields["name"].initial = user.full_name
             self.fields["email"].initial = user.email
-        self.fields["organisation"].queryset = organisations
-        if not organisations.exists():
+        if self.organisations:
+            field = self.fields["organisation"]
+            field.choices = [
+                *((pk, org.name) for pk, org in self.organisations.items()),
+                (PERSONAL, _("En mon nom (citoyen·ne) ou une autre organisation")),
+            ]
+            # One organisation: chosen for them. Several: they are asked which one.
+            if len(self.organisations) == 1:
+                field.initial = next(iter(self.organisations))
+        else:
             del self.fields["organisation"]
         sessions = event.sessions.all()
         self.fields["sessions"].queryset = sessions
@@ -68,6 +84,16 @@ class RegistrationForm(HoneypotMixin, forms.Form):
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+    def clean_organisation(self):
+        """The Organisation chosen, or None for "in my own name"."""
+        return self.organisations.get(self.cleaned_data["organisation"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("organisation"):
+            cleaned["organisation_name"] = ""
+        return cleaned
 
 
 def _session_label(session) -> str:
@@ -188,7 +214,12 @@ class RunForm(forms.Form):
     time_limit = forms.IntegerField(
         label=_("Temps de calcul maximal (secondes)"), min_value=1, max_value=120, initial=20
     )
-    refill = forms.BooleanField(
-        label=_("Compléter seulement les places libérées (garder toutes les rencontres prévues)"),
+    replan_all = forms.BooleanField(
+        label=_("Tout replanifier"),
+        help_text=_(
+            "Sans cette case, les rencontres déjà prévues restent à leur place et seules les "
+            "nouvelles demandes sont placées. Avec, les rencontres prévues peuvent être "
+            "déplacées ou retirées (les rencontres verrouillées et tenues restent)."
+        ),
         required=False,
     )

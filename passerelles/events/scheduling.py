@@ -47,6 +47,8 @@ class Context:
     instance: object
     tables: list[Table]
     locked_ids: set[int]
+    # Kept meetings left out of the instance (a participant has left): they stay as they are.
+    kept_outside: set[int]
 
 
 def participants(event: Event):
@@ -54,9 +56,11 @@ def participants(event: Event):
     return Registration.objects.confirmed().filter(event=event, meeting_profile__isnull=False)
 
 
-def build_instance(event: Event, *, refill: bool = False) -> Context:
-    """The scheduler's instance for `event`. Locked and held meetings are kept as they are;
-    with `refill`, every planned meeting too, so only freed places get new meetings."""
+def build_instance(event: Event, *, replan_all: bool = False) -> Context:
+    """The scheduler's instance for `event`. Every live meeting is kept as it is (a fixed
+    assignment in the solver's model: its people, slot and table are taken), so a re-run only
+    places new or unplaced requests; with `replan_all` ("tout replanifier"), only locked and
+    held meetings are kept and the planned ones may move or go."""
     from passerelles.events.scheduler import Instance, LockedMeeting, Request
 
     people = set(participants(event).values_list("pk", flat=True))
@@ -91,9 +95,9 @@ def build_instance(event: Event, *, refill: bool = False) -> Context:
             requests.append(Request(requester=requester, target=target, priority=priority))
 
     kept = Meeting.objects.live().filter(event=event)
-    if not refill:
+    if replan_all:
         kept = kept.filter(Q(locked=True) | Q(status=MeetingStatus.HELD))
-    locked, locked_ids = [], set()
+    locked, locked_ids, kept_outside = [], set(), set()
     for meeting in kept:
         # A kept meeting whose participant left is not the solver's business any more.
         if meeting.a_id in people and meeting.b_id in people:
@@ -106,6 +110,8 @@ def build_instance(event: Event, *, refill: bool = False) -> Context:
                 )
             )
             locked_ids.add(meeting.pk)
+        else:
+            kept_outside.add(meeting.pk)
 
     instance = Instance(
         participants=sorted(people),
@@ -117,55 +123,50 @@ def build_instance(event: Event, *, refill: bool = False) -> Context:
         max_meetings=event.max_meetings,
         locked=locked,
     )
-    return Context(instance=instance, tables=tables, locked_ids=locked_ids)
+    return Context(
+        instance=instance, tables=tables, locked_ids=locked_ids, kept_outside=kept_outside
+    )
 
 
-def run(
+def compute(
     event: Event,
     *,
     time_limit: float = 20.0,
-    refill: bool = False,
+    replan_all: bool = False,
     user=None,
     on_progress=None,
     on_saved=None,
 ) -> ScheduleRun:
-    """Schedule the meetings of `event` and save them. The solver runs outside any
-    transaction (it may take a minute); the write is atomic and rechecks nothing the solver
-    was not told: kept meetings stay, other planned ones are replaced. `on_saved(run)` is
-    called inside that transaction (a job records its end with the schedule)."""
+    """Schedule the meetings of `event` and store the proposal in a ScheduleRun, without
+    touching the meetings: staff see what would change, then apply it (schedule_changes).
+    The solver runs outside any transaction (it may take a minute). `on_saved(run)` is called
+    inside the transaction that stores the run (a job records its end with it)."""
+    from passerelles.events import schedule_changes
+
     try:
         from passerelles.events.scheduler import solve
     except ImportError as error:
         raise SchedulingError(_("Le moteur de planification n'est pas installé.")) from error
-    context = build_instance(event, refill=refill)
+    base = schedule_changes.current(event)
+    context = build_instance(event, replan_all=replan_all)
     result = solve(context.instance, time_limit=time_limit, workers=2, on_progress=on_progress)
-    kept_keys = {(m.a, m.b, m.slot) for m in context.instance.locked} | {
-        (m.b, m.a, m.slot) for m in context.instance.locked
-    }
+    proposal = [
+        [*sorted((m.a, m.b)), m.slot, context.tables[m.table - 1].pk] for m in result.meetings
+    ]
+    # Live meetings the solver was not told about (held with someone who has left) stay.
+    placed = {frozenset(row[:2]) for row in proposal}
+    proposal += [
+        row[1:5]
+        for row in base
+        if row[0] in context.kept_outside and frozenset(row[1:3]) not in placed
+    ]
     with transaction.atomic():
         Event.objects.select_for_update().get(pk=event.pk)
-        replaced = Meeting.objects.filter(event=event, status=MeetingStatus.PLANNED).exclude(
-            pk__in=context.locked_ids
-        )
-        replaced.delete()
-        new = []
-        for scheduled in result.meetings:
-            if (scheduled.a, scheduled.b, scheduled.slot) in kept_keys:
-                continue
-            a, b = sorted((scheduled.a, scheduled.b))
-            new.append(
-                Meeting(
-                    event=event,
-                    a_id=a,
-                    b_id=b,
-                    slot_id=scheduled.slot,
-                    table=context.tables[scheduled.table - 1],
-                )
-            )
-        Meeting.objects.bulk_create(new)
-        summary = summarise(event)
-        summary["new_meetings"] = len(new)
+        summary = summarise(event, pairs=[row[:2] for row in proposal])
+        changes = schedule_changes.diff(base, proposal)
+        summary["changes"] = changes.counts()
         summary["kept_meetings"] = len(context.locked_ids)
+        summary["new_meetings"] = changes.counts()["added"]
         summary["unmet_fairness"] = len(getattr(result, "unmet_fairness", []) or [])
         schedule = ScheduleRun.objects.create(
             event=event,
@@ -176,17 +177,42 @@ def run(
             greedy_objective=result.greedy_objective,
             seconds=result.seconds,
             summary=summary,
+            replan_all=replan_all,
+            proposal=proposal,
+            base=base,
         )
         if on_saved is not None:
             on_saved(schedule)
         return schedule
 
 
-def summarise(event: Event) -> dict:
-    """What the current schedule gives: meetings, requests met (mutual, must), fairness."""
+def run(
+    event: Event,
+    *,
+    time_limit: float = 20.0,
+    replan_all: bool = False,
+    user=None,
+    on_progress=None,
+    notify: bool = False,
+) -> ScheduleRun:
+    """Compute and apply at once (the command line, the demo): no preview to look at."""
+    from passerelles.events import schedule_changes
+
+    schedule = compute(
+        event, time_limit=time_limit, replan_all=replan_all, user=user, on_progress=on_progress
+    )
+    schedule_changes.apply(schedule, user=user, notify=notify)
+    return schedule
+
+
+def summarise(event: Event, *, pairs=None) -> dict:
+    """What the current schedule gives (or the proposed `pairs` [(a, b), …] would give):
+    meetings, requests met (mutual, must), fairness."""
     people = set(participants(event).values_list("pk", flat=True))
     live = Meeting.objects.live().filter(event=event)
-    met = {frozenset(pair) for pair in live.values_list("a_id", "b_id")}
+    if pairs is None:
+        pairs = live.values_list("a_id", "b_id")
+    met = {frozenset(pair) for pair in pairs}
     statuses = dict.fromkeys(MeetingStatus.values, 0)
     for status in Meeting.objects.filter(event=event).values_list("status", flat=True):
         statuses[status] += 1

@@ -82,6 +82,13 @@ def register(
             raise RegistrationError(
                 _("Cette adresse e-mail est déjà inscrite : utilisez le lien reçu par e-mail.")
             )
+        # A signed-in person registering themselves (their account's address) gets the
+        # registration on their account; someone registering another person (staff at the
+        # desk, a colleague) does not: that person manages it through the e-mailed link.
+        own = user is not None and user.is_authenticated and email == user.email.lower()
+        if own and event.registrations.active().filter(user=user).exists():
+            # A second registration by the same account: they manage the one they have.
+            raise RegistrationError(_("Vous êtes déjà inscrit·e à cet événement."))
         sessions = list(sessions)
         for session in sessions:
             if session.event_id != event.pk:
@@ -102,7 +109,7 @@ def register(
             with transaction.atomic():
                 registration = Registration.objects.create(
                     event=event,
-                    user=user if user is not None and user.is_authenticated else None,
+                    user=user if own else None,
                     name=name,
                     email=email,
                     organisation=organisation,

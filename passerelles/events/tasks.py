@@ -11,7 +11,7 @@ from django_tasks import task
 
 from passerelles.core import jobs, progress
 from passerelles.core.models import JobUnit
-from passerelles.events import scheduling
+from passerelles.events import schedule_changes, scheduling
 from passerelles.events.models import Event
 
 SCHEDULE = "events.schedule"
@@ -21,7 +21,7 @@ def schedule_key(event: Event) -> str:
     return f"{SCHEDULE}:{event.pk}"
 
 
-def start_schedule(event: Event, user, *, time_limit: float, refill: bool):
+def start_schedule(event: Event, user, *, time_limit: float, replan_all: bool):
     """Queue a scheduler run for `event` and return its job. Raises progress.Busy while
     another run for the event is queued or running."""
     job = progress.create(
@@ -37,12 +37,12 @@ def start_schedule(event: Event, user, *, time_limit: float, refill: bool):
         f"{reverse('events:meetings-staff', kwargs={'slug': event.slug})}?calcul={job.pk}"
     )
     job.save(update_fields=["result_url"])
-    progress.attach(job, jobs.enqueue(schedule, event.pk, job.pk, float(time_limit), refill))
+    progress.attach(job, jobs.enqueue(schedule, event.pk, job.pk, float(time_limit), replan_all))
     return job
 
 
 @task(takes_context=True)
-def schedule(context, event_id: int, job_id: int, time_limit: float, refill: bool) -> str:
+def schedule(context, event_id: int, job_id: int, time_limit: float, replan_all: bool) -> str:
     job = progress.start(job_id, context)
     if job is None:
         return "over"
@@ -58,18 +58,23 @@ def schedule(context, event_id: int, job_id: int, time_limit: float, refill: boo
             report(int(info.get("seconds") or 0), message=label, force=True)
 
         def on_saved(run) -> None:
+            counts = run.summary["changes"]
             progress.finish(
                 job,
-                message=_("Planning calculé : %(meetings)s rencontres, dont %(new)s nouvelles.")
-                % {"meetings": run.summary["meetings"], "new": run.summary["new_meetings"]},
+                message=_(
+                    "Proposition prête : %(changes)s. Rien ne change avant que vous l'appliquiez."
+                )
+                % {"changes": schedule_changes.describe(counts)},
                 result={"schedule_run": run.pk},
+                url=reverse("events:schedule-preview", kwargs={"slug": event.slug, "pk": run.pk}),
             )
 
         try:
-            scheduling.run(
+            # A proposal only: staff see what would change and apply it from its page.
+            scheduling.compute(
                 event,
                 time_limit=time_limit,
-                refill=refill,
+                replan_all=replan_all,
                 user=job.owner,
                 on_progress=on_progress,
                 on_saved=on_saved,

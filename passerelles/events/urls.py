@@ -1,6 +1,13 @@
 from django.urls import path
 
-from passerelles.events.views import meetings, meetings_staff, public, staff, staff_edit
+from passerelles.events.views import (
+    meetings,
+    meetings_staff,
+    public,
+    schedule_preview,
+    staff,
+    staff_edit,
+)
 
 app_name = "events"
 
@@ -20,6 +27,11 @@ urlpatterns = [
     path("inscription/<uuid:token>/agenda/", meetings.agenda, name="agenda"),
     path("inscription/<uuid:token>/agenda.ics", meetings.agenda_ics, name="agenda-ics"),
     path("<slug:slug>/", public.event_detail, name="detail"),
+    path(
+        "<slug:slug>/inscription/<int:pk>/annuler/",
+        public.cancel_own_registration,
+        name="registration-cancel",
+    ),
     path("<slug:slug>/calendrier.ics", public.event_ics, name="ics"),
     path("<slug:slug>/sessions/<int:pk>.ics", public.session_ics, name="session-ics"),
     # Staff
@@ -35,6 +47,16 @@ urlpatterns = [
     path("<slug:slug>/rencontres/creneaux/", meetings_staff.generate_slots, name="slots"),
     path("<slug:slug>/rencontres/tables/", meetings_staff.set_tables, name="tables"),
     path("<slug:slug>/rencontres/planifier/", meetings_staff.run_scheduler, name="schedule"),
+    path(
+        "<slug:slug>/rencontres/calcul/<int:pk>/",
+        schedule_preview.preview,
+        name="schedule-preview",
+    ),
+    path(
+        "<slug:slug>/rencontres/calcul/<int:pk>/appliquer/",
+        schedule_preview.apply,
+        name="schedule-apply",
+    ),
     path(
         "<slug:slug>/rencontres/<int:pk>/statut/",
         meetings_staff.meeting_status,

@@ -52,9 +52,14 @@ def test_request_two_meetings_schedule_and_download_the_agenda(page, referential
     staff_page.goto(f"{base}/evenements/{event.slug}/rencontres/")
     staff_page.get_by_label("Temps de calcul maximal (secondes)").fill("5")
     staff_page.get_by_role("button", name="Lancer le calcul").click()
-    expect(staff_page.get_by_text(re.compile(r"Planning calculé : 2 rencontres"))).to_be_visible(
-        timeout=30_000
-    )
+    # The run proposes; staff look at what would change, then apply it.
+    landed = staff_page.locator("#preview-counts, a[href*='/rencontres/calcul/']").first
+    expect(landed).to_be_visible(timeout=30_000)
+    if staff_page.locator("#preview-counts").count() == 0:
+        staff_page.get_by_role("link", name="Voir ce qui changerait").click()
+    expect(staff_page.locator("#preview-counts")).to_contain_text("2 rencontres ajoutées")
+    staff_page.get_by_role("button", name=re.compile("Appliquer et prévenir")).click()
+    expect(staff_page.get_by_text(re.compile(r"Le nouveau planning est appliqué"))).to_be_visible()
     staff.close()
     assert Meeting.objects.filter(event=event).count() == 2
 

@@ -122,7 +122,7 @@ def test_refill_keeps_planned_meetings_and_fills_freed_places(day):
     before = {m.pk: (m.slot_id, m.table_id) for m in Meeting.objects.filter(event=event)}
     services.cancel(p3)  # leaves: the p2-p3 meeting is cancelled
     _ask(p2, p4, Priority.MUST)
-    scheduling.run(event, time_limit=5, refill=True)
+    scheduling.run(event, time_limit=5)
     after = Meeting.objects.live().filter(event=event)
     kept = {m.pk: (m.slot_id, m.table_id) for m in after if m.pk in before}
     assert kept == {pk: where for pk, where in before.items() if pk in kept}
@@ -190,7 +190,11 @@ def test_staff_run_the_scheduler_from_the_page_then_check_in_a_meeting(
         response = client.post(reverse("events:schedule", args=[event.slug]), {"time_limit": 5})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "Planning calculé : 1 rencontres, dont 1 nouvelles." in page
+    assert "Proposition prête : 1 rencontre ajoutée" in page
+    run = event.runs.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("events:schedule-apply", args=[event.slug, run.pk]))
+    assert response.status_code == 302
     meeting = Meeting.objects.get(event=event)
     response = client.post(
         reverse("events:meeting-status", args=[event.slug, meeting.pk]),

@@ -54,14 +54,19 @@ def test_the_page_answers_at_once_then_shows_progress_then_the_outcome(
         callback()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
-    assert job.result == {"schedule_run": ScheduleRun.objects.get(event=event).pk}
-    assert Meeting.objects.filter(event=event).count() == 1
-    # The polling sends the page to the outcome.
+    run = ScheduleRun.objects.get(event=event)
+    assert job.result == {"schedule_run": run.pk}
+    # A proposal: nothing changes before staff apply it.
+    assert not Meeting.objects.filter(event=event).exists()
+    # The polling sends the page to the proposal, which says what would change.
     response = staff_client.get(f"/taches/{job.pk}/", headers={"HX-Request": "true"})
-    assert response["HX-Redirect"] == f"{page_url}?calcul={job.pk}"
-    html = staff_client.get(response["HX-Redirect"]).content.decode()
-    assert "Planning calculé : 1 rencontres, dont 1 nouvelles." in html
-    assert "<progress" not in html and "http-equiv" not in html
+    preview_url = reverse("events:schedule-preview", args=[event.slug, run.pk])
+    assert response["HX-Redirect"] == preview_url
+    html = staff_client.get(preview_url).content.decode()
+    assert "rencontre ajoutée" in html and "<progress" not in html and "http-equiv" not in html
+    html = staff_client.get(f"{page_url}?calcul={job.pk}").content.decode()
+    assert "Proposition prête : 1 rencontre ajoutée" in html
+    assert "Une proposition de planning attend votre validation" in html
 
 
 def test_a_second_run_for_the_same_event_is_refused_while_one_runs(
@@ -133,7 +138,7 @@ def test_a_run_whose_worker_died_for_good_frees_the_event(staff_client, event, d
     [(UserFactory, 403), (PartnerAbroadFactory, 403), (StaffFactory, 200), (AdminFactory, 200)],
 )
 def test_the_run_page_for_each_role(client, event, factory, status):
-    job = tasks.start_schedule(event, StaffFactory(), time_limit=3, refill=False)
+    job = tasks.start_schedule(event, StaffFactory(), time_limit=3, replan_all=False)
     client.force_login(factory())
     assert client.get(job.get_absolute_url()).status_code == status
     client.logout()

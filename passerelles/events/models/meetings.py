@@ -221,6 +221,18 @@ class ScheduleRun(models.Model):
     greedy_objective = models.FloatField(null=True)
     seconds = models.FloatField(null=True)
     summary = models.JSONField(default=dict)
+    # A run proposes a schedule; staff see what would change and apply it (or not). "Tout
+    # replanifier" lets the solver move every planned meeting; otherwise planned meetings stay.
+    replan_all = models.BooleanField(_("tout replanifier"), default=False)
+    # The proposed live meetings, [a, b, slot pk, table pk], and the live meetings the run
+    # started from, [meeting pk, a, b, slot pk, table pk, status, locked]: applying checks
+    # the schedule has not changed meanwhile.
+    proposal = models.JSONField(default=list)
+    base = models.JSONField(default=list)
+    applied_at = models.DateTimeField(_("appliqué le"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        "users.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -241,3 +253,24 @@ class ScheduleRun(models.Model):
     def quality_percent(self) -> float | None:
         quality = self.quality
         return None if quality is None else 100 * quality
+
+    @property
+    def whole_seconds(self) -> int:
+        return max(1, round(self.seconds or 0))
+
+    @property
+    def beats_greedy(self) -> bool:
+        greedy = self.greedy_percent
+        return greedy is not None and greedy < (self.quality_percent or 0) - 0.05
+
+    @property
+    def is_best_possible(self) -> bool:
+        """No schedule can be worth more (the objective reached the upper bound)."""
+        return self.upper_bound is not None and (self.objective or 0) >= self.upper_bound
+
+    @property
+    def greedy_percent(self) -> float | None:
+        """First come, first served on the same requests, as a share of the upper bound."""
+        if not self.upper_bound or self.greedy_objective is None:
+            return None
+        return 100 * self.greedy_objective / self.upper_bound

@@ -40,6 +40,19 @@ def _others(registration):
     )
 
 
+def request_counts(registration) -> dict:
+    """The counters above the list: requests sent by priority, people asking to meet me."""
+    sent = dict.fromkeys(Priority.values, 0)
+    for priority in registration.requests_made.values_list("priority", flat=True):
+        sent[priority] += 1
+    received = (
+        registration.requests_received.exclude(priority=Priority.NO)
+        .filter(requester__in=participants(registration.event))
+        .count()
+    )
+    return {"must": sent[Priority.MUST], "wish": sent[Priority.WISH], "received": received}
+
+
 def meetings_home(request, token):
     registration = _participant(request, token)
     event = registration.event
@@ -93,10 +106,7 @@ def meetings_home(request, token):
         "rows": rows,
         "page_obj": page,
         "querystring": querystring.urlencode(),
-        "request_counts": {
-            "must": sum(1 for p in mine.values() if p == Priority.MUST),
-            "wish": sum(1 for p in mine.values() if p == Priority.WISH),
-        },
+        "request_counts": request_counts(registration),
         "priorities": Priority.choices,
     }
     if request.htmx and request.htmx.target == "participants":
@@ -128,7 +138,9 @@ def set_request(request, token, pk):
         )
         row = {"person": target, "priority": priority, "asked_me": asked_me}
         context = {"registration": registration, "row": row, "priorities": Priority.choices}
-        return render(request, "events/meetings/_participant.html", context)
+        # The card, and the counters above the list swapped out of band.
+        context.update(request_counts=request_counts(registration), oob=True)
+        return render(request, "events/meetings/_request_done.html", context)
     messages.success(
         request, _("Votre choix pour %(name)s est enregistré.") % {"name": target.name}
     )

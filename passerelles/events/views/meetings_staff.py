@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from passerelles.core import progress
 from passerelles.core.models import Job
-from passerelles.events import scheduling, tasks
+from passerelles.events import schedule_changes, scheduling, tasks
 from passerelles.events.enums import MeetingStatus
 from passerelles.events.forms import RunForm, SlotGeneratorForm, TablesForm
 from passerelles.events.models import Meeting
@@ -34,6 +34,7 @@ def dashboard(request, slug, *, slot_form=None, tables_form=None, run_form=None,
     shown_slot = next((s for s in slots if str(s.pk) == request.GET.get("slot")), None)
     if shown_slot is not None:
         meetings = meetings.filter(slot=shown_slot)
+    pending = schedule_changes.pending(event)
     context = {
         "event": event,
         "slots": slots,
@@ -41,7 +42,9 @@ def dashboard(request, slug, *, slot_form=None, tables_form=None, run_form=None,
         "meetings": meetings,
         "shown_slot": shown_slot,
         "summary": scheduling.summarise(event),
-        "last_run": event.runs.first(),
+        "last_run": event.runs.filter(applied_at__isnull=False).first(),
+        "pending_run": pending,
+        "pending_changes": schedule_changes.describe(pending.summary["changes"]) if pending else "",
         "slot_form": slot_form
         or SlotGeneratorForm(
             initial={
@@ -99,7 +102,7 @@ def run_scheduler(request, slug):
             event,
             request.user,
             time_limit=float(form.cleaned_data["time_limit"]),
-            refill=form.cleaned_data["refill"],
+            replan_all=form.cleaned_data["replan_all"],
         )
     except progress.Busy as busy:
         messages.error(
@@ -157,9 +160,10 @@ def _meeting_response(request, event, meeting, error):
     if request.htmx:
         if error:
             return HttpResponse(error, status=400)
-        return render(
-            request, "events/staff/_meeting_row.html", {"event": event, "meeting": meeting}
-        )
+        # The row, and the counters above the planning swapped out of band.
+        context = {"event": event, "meeting": meeting, "oob": True}
+        context["summary"] = scheduling.summarise(event)
+        return render(request, "events/staff/_meeting_changed.html", context)
     if error:
         messages.error(request, error)
     next_url = request.POST.get("next", "")

@@ -46,80 +46,139 @@ def event_list(request):
     return render(request, "events/list.html", {"events": events, "past_events": past})
 
 
+def _personal(request, event) -> dict:
+    """What the event page shows the signed-in person about themselves: their own live
+    registration, whether their e-mail address is already registered without their account
+    (made before signing in: managed through the e-mailed link), and the registrations of
+    their organisations by colleagues (names and status only)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"mine": None, "email_taken": False, "colleagues": []}
+    live = event.registrations.active().select_related("organisation")
+    mine = live.filter(user=user).first()
+    email_taken = mine is None and live.filter(email=user.email.lower()).exists()
+    colleagues = list(
+        live.filter(organisation__memberships__user=user)
+        .exclude(user=user)
+        .exclude(email=user.email.lower())
+        .distinct()
+        .order_by("name", "pk")
+    )
+    return {"mine": mine, "email_taken": email_taken, "colleagues": colleagues}
+
+
 def event_detail(request, slug):
     event = _visible_event(request, slug)
     can_register = perms.can_register(request.user, event)
+    personal = _personal(request, event)
+    # Already registered (with this account or this address): their registration is shown
+    # instead of the form, and a second one is refused by the service anyway. Staff keep the
+    # form: they register people at the desk.
+    registered = personal["mine"] or personal["email_taken"]
+    show_form = can_register and (not registered or perms.can_manage_events(request.user))
     form = None
-    if can_register:
+    if request.method == "POST" and not show_form:
+        if can_register:
+            messages.info(request, _("Vous êtes déjà inscrit·e à cet événement."))
+        else:
+            messages.error(request, _("Les inscriptions à cet événement sont fermées."))
+        return redirect(event)
+    if show_form:
         data = request.POST if request.method == "POST" else None
         form = RegistrationForm(data, event=event, user=request.user)
         if request.method == "POST" and form.is_valid():
-            cleaned = form.cleaned_data
-            organisation = cleaned.get("organisation")
-            if organisation and not perms.can_register_for_organisation(
-                request.user, organisation
-            ):  # the choices already say so; this guards a forged POST
-                form.add_error("organisation", _("Vous n'agissez pas pour cette organisation."))
-            else:
-                try:
-                    registration = services.register(
-                        event,
-                        name=cleaned["name"],
-                        email=cleaned["email"],
-                        organisation=organisation,
-                        organisation_name=cleaned["organisation_name"],
-                        accessibility_needs=cleaned["accessibility_needs"],
-                        sessions=cleaned.get("sessions") or (),
-                        user=request.user,
-                        request=request,
-                    )
-                except services.RegistrationError as error:
-                    form.add_error(None, str(error))
-                else:
-                    mail = registration.mail_outcome
-                    if registration.is_confirmed and mail.queued:
-                        messages.success(
-                            request,
-                            _("Votre inscription est confirmée. Un e-mail vous a été envoyé."),
-                        )
-                    elif registration.is_confirmed:
-                        messages.success(request, _("Votre inscription est confirmée."))
-                    else:
-                        messages.warning(
-                            request,
-                            _(
-                                "L'événement est complet : vous êtes en liste d'attente. "
-                                "Nous vous écrirons si une place se libère."
-                            ),
-                        )
-                    if not mail.queued:
-                        messages.warning(
-                            request,
-                            _(
-                                "%(refusal)s Gardez l'adresse de cette page : elle permet de "
-                                "retrouver et de gérer votre inscription."
-                            )
-                            % {"refusal": mail.message()},
-                        )
-                    return redirect(registration.get_manage_url())
-    elif request.method == "POST":
-        messages.error(request, _("Les inscriptions à cet événement sont fermées."))
-        return redirect(event)
-    mine = []
-    if request.user.is_authenticated:
-        mine = list(event.registrations.active().filter(user=request.user))
+            registration = _register(request, event, form)
+            if registration is not None:
+                if registration.user_id and registration.user_id == request.user.pk:
+                    # Their own: shown on the event page, no link needed.
+                    return redirect(event)
+                return redirect(registration.get_manage_url())
     context = {
         "event": event,
         "sessions": event.sessions.all(),
         "form": form,
         "can_register": can_register,
+        "show_form": show_form,
         "places_left": event.places_left(),
-        "my_registrations": mine,
         "can_manage": perms.can_manage_events(request.user),
+        **personal,
     }
+    if personal["mine"] is not None:
+        context["waiting_position"] = personal["mine"].waiting_position()
+        context["can_meet"] = perms.can_take_part_in_meetings(personal["mine"])
     return render(
         request, "events/detail.html", context, status=400 if form and form.errors else 200
     )
+
+
+def _register(request, event, form) -> Registration | None:
+    """Register from a valid form and say how it went; None when refused (form errors)."""
+    cleaned = form.cleaned_data
+    organisation = cleaned.get("organisation")
+    if organisation and not perms.can_register_for_organisation(request.user, organisation):
+        # The choices already say so; this guards a forged POST.
+        form.add_error("organisation", _("Vous n'agissez pas pour cette organisation."))
+        return None
+    try:
+        registration = services.register(
+            event,
+            name=cleaned["name"],
+            email=cleaned["email"],
+            organisation=organisation,
+            organisation_name=cleaned["organisation_name"],
+            accessibility_needs=cleaned["accessibility_needs"],
+            sessions=cleaned.get("sessions") or (),
+            user=request.user,
+            request=request,
+        )
+    except services.RegistrationError as error:
+        form.add_error(None, str(error))
+        return None
+    mail = registration.mail_outcome
+    if registration.is_confirmed and mail.queued:
+        messages.success(
+            request, _("Votre inscription est confirmée. Un e-mail vous a été envoyé.")
+        )
+    elif registration.is_confirmed:
+        messages.success(request, _("Votre inscription est confirmée."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "L'événement est complet : vous êtes en liste d'attente. "
+                "Nous vous écrirons si une place se libère."
+            ),
+        )
+    if not mail.queued:
+        messages.warning(
+            request,
+            _(
+                "%(refusal)s Gardez l'adresse de cette page : elle permet de "
+                "retrouver et de gérer votre inscription."
+            )
+            % {"refusal": mail.message()},
+        )
+    return registration
+
+
+@login_required
+@require_POST
+def cancel_own_registration(request, slug, pk):
+    """Cancel one's registration from the event page, signed in, without the e-mailed link."""
+    event = _visible_event(request, slug)
+    registration = get_object_or_404(event.registrations.select_related("event"), pk=pk)
+    if not perms.can_manage_registration(request.user, registration):
+        raise Http404  # someone else's registration: not even its existence is shown
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Cochez la case pour confirmer l'annulation."))
+        return redirect(event)
+    try:
+        services.cancel(registration, request=request)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Votre inscription est annulée. Merci de nous avoir prévenus."))
+    return redirect(event)
 
 
 def event_ics(request, slug):

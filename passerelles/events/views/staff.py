@@ -37,15 +37,19 @@ def _checkin_rows(event, query: str, status: str):
     return registrations
 
 
-def checkin_list(request, slug):
-    event = staff_event(request, slug)
-    query = request.GET.get("q", "").strip()[:100]
-    status = request.GET.get("status", "confirmed")
-    counts = event.registrations.aggregate(
+def checkin_counts(event) -> dict:
+    return event.registrations.aggregate(
         confirmed=Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
         present=Count("pk", filter=Q(checked_in_at__isnull=False)),
         waiting=Count("pk", filter=Q(status=RegistrationStatus.WAITING)),
     )
+
+
+def checkin_list(request, slug):
+    event = staff_event(request, slug)
+    query = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "confirmed")
+    counts = checkin_counts(event)
     context = {
         "event": event,
         "registrations": _checkin_rows(event, query, status),
@@ -71,11 +75,10 @@ def checkin_toggle(request, slug, pk):
             return HttpResponse(str(error), status=400)
         messages.error(request, str(error))
     if request.htmx:
-        return render(
-            request,
-            "events/staff/_checkin_row.html",
-            {"event": event, "registration": registration},
-        )
+        # The row, and the counters above the list swapped out of band: "arrivé·es" follows.
+        context = {"event": event, "registration": registration}
+        context.update(counts=checkin_counts(event), oob=True)
+        return render(request, "events/staff/_checkin_toggled.html", context)
     if present and registration.checked_in_at is not None:
         messages.success(request, _("%(name)s est arrivé·e.") % {"name": registration.name})
     next_url = request.POST.get("next", "")

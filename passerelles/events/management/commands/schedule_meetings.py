@@ -25,12 +25,20 @@ class Command(BaseCommand):
             help=_("Temps de calcul maximal en secondes (60 par défaut)."),
         )
         parser.add_argument(
-            "--refill",
+            "--replan-all",
             action="store_true",
-            help=_("Garder toutes les rencontres prévues et compléter les places libérées."),
+            help=_(
+                "Tout replanifier : les rencontres prévues peuvent être déplacées ou retirées "
+                "(par défaut, elles restent et seules les nouvelles demandes sont placées)."
+            ),
+        )
+        parser.add_argument(
+            "--notify",
+            action="store_true",
+            help=_("Prévenir par e-mail les personnes dont les rencontres changent."),
         )
 
-    def handle(self, *args, slug, time_limit=60.0, refill=False, **options):
+    def handle(self, *args, slug, time_limit=60.0, replan_all=False, notify=False, **options):
         if not 0 < time_limit <= 3600:
             raise CommandError(_("--time-limit doit être compris entre 0 et 3600 secondes."))
         event = Event.objects.filter(slug=slug).first()
@@ -57,7 +65,13 @@ class Command(BaseCommand):
                     console.log(line)
 
             try:
-                schedule = run(event, time_limit=time_limit, refill=refill, on_progress=on_progress)
+                schedule = run(
+                    event,
+                    time_limit=time_limit,
+                    replan_all=replan_all,
+                    on_progress=on_progress,
+                    notify=notify,
+                )
             except SchedulingError as error:
                 raise CommandError(str(error)) from error
 
