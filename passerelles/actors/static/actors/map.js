@@ -23,7 +23,9 @@
   }
 
   var map = L.map(el, { center: cfg.center, zoom: cfg.zoom, minZoom: 1, maxZoom: cfg.maxZoom });
-  L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
+  var tiles = L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom });
+  tiles.addTo(map);
+  if (window.passerellesOutlines) window.passerellesOutlines(map, cfg.outlines, tiles);
   var layer = L.layerGroup().addTo(map);
 
   // Two buttons to jump between the region (here) and the world (there), since partners
