@@ -90,7 +90,21 @@ def ring(indexes: list[int], arcs, digits: int) -> list[list[float]] | None:
         return None
     if points[0] != points[-1]:
         points.append(points[0])
-    return points
+    return unwrap(points)
+
+
+def unwrap(points: list[list[float]]) -> list[list[float]]:
+    """A ring crossing the antimeridian (Fiji, Chukotka) jumps from 180 to -180, which a flat
+    map draws as a line across the whole world: shift its points past 180 instead. A ring that
+    goes round a pole (Antarctica) is left as it is."""
+    out, offset = [points[0]], 0
+    for (x0, _y0), (x1, y1) in zip(points, points[1:]):
+        if x1 - x0 > 180:
+            offset -= 360
+        elif x1 - x0 < -180:
+            offset += 360
+        out.append([x1 + offset if offset else x1, y1])
+    return out if offset == 0 else points
 
 
 def geometry(geom: dict, arcs, digits: int) -> dict | None:

@@ -5,15 +5,19 @@
 // Usage from a map script: passerellesOutlines(map, cfg.outlines).
 (function () {
   "use strict";
-  var SEA = "#dce9ef";
-  var COUNTRY = { color: "#8c8c8c", weight: 0.6, fillColor: "#f3f0e8", fillOpacity: 1 };
+  // Sea blue, land off-white, the place the map is about in a warm tint: the markers (teal
+  // and rust) stand out on all three.
+  var SEA = "#c9dde8";
+  var COUNTRY = { color: "#8c8c8c", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 };
   var COUNTRY_SHOWN = {
-    color: "#0b5a70", weight: 1.2, fillColor: "#e3eef0", fillOpacity: 1, className: "outline-shown",
+    color: "#8a4b12", weight: 1.2, fillColor: "#fbe7cf", fillOpacity: 1, className: "outline-shown",
   };
-  var DEPARTMENT = { color: "#a8a8a8", weight: 0.5, fill: false };
+  var DEPARTMENT = { color: "#b4b0a8", weight: 0.5, fill: false };
   var DEPARTMENT_REGION = {
-    color: "#0b5a70", weight: 1, fillColor: "#d6e8ec", fillOpacity: 1, className: "outline-region",
+    color: "#8a4b12", weight: 1, fillColor: "#fbe7cf", fillOpacity: 1, className: "outline-region",
   };
+  // Below this zoom France's departments are a blur: the world view shows countries only.
+  var DEPARTMENTS_FROM_ZOOM = 5;
 
   function get(url) {
     return fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
@@ -37,11 +41,17 @@
         var options = { pane: "outlines", renderer: renderer, interactive: false };
         L.geoJSON(data[0], L.extend({
           attribution: cfg.attribution,
-          style: function (f) { return f.properties.code === cfg.country ? COUNTRY_SHOWN : COUNTRY; },
+          style: function (f) { return cfg.country && f.properties.code === cfg.country ? COUNTRY_SHOWN : COUNTRY; },
         }, options)).addTo(map);
-        L.geoJSON(data[1], L.extend({
+        var departments = L.geoJSON(data[1], L.extend({
           style: function (f) { return f.properties.region === cfg.region ? DEPARTMENT_REGION : DEPARTMENT; },
-        }, options)).addTo(map);
+        }, options));
+        function follow() {
+          if (map.getZoom() >= DEPARTMENTS_FROM_ZOOM) departments.addTo(map);
+          else departments.remove();
+        }
+        map.on("zoomend", follow);
+        follow();
         container.dataset.outlines = data[0].features.length + data[1].features.length;
       })
       .catch(function () { /* the tiles, if they load, are the base map */ });
