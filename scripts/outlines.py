@@ -98,7 +98,7 @@ def unwrap(points: list[list[float]]) -> list[list[float]]:
     map draws as a line across the whole world: shift its points past 180 instead. A ring that
     goes round a pole (Antarctica) is left as it is."""
     out, offset = [points[0]], 0
-    for (x0, _y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, _y0), (x1, y1) in zip(points, points[1:], strict=False):
         if x1 - x0 > 180:
             offset -= 360
         elif x1 - x0 < -180:
