@@ -105,22 +105,22 @@ def _projects(count: int, country: str = "") -> list[Project]:
         .filter(participations__organisation__side="there")
         .distinct()
     )
-    projects = []
+    # Projects whose countries have partners enough for a space (a third of its members from
+    # there), farming first, the first one in `country` when there is one.
+    farming_ids = set(candidates.filter(farming).values_list("pk", flat=True))
+    in_country = set()
     if country:
-        in_country = Q(places__country_id=country) | Q(
-            participations__organisation__country_id=country
+        in_country = set(
+            candidates.filter(
+                Q(places__country_id=country) | Q(participations__organisation__country_id=country)
+            ).values_list("pk", flat=True)
         )
-        first = candidates.filter(in_country).filter(farming).order_by("pk").first()
-        first = first or candidates.filter(in_country).order_by("pk").first()
-        projects = [first] if first else []
-    projects += list(
-        candidates.filter(farming)
-        .exclude(pk__in=[p.pk for p in projects])
-        .order_by("pk")[: count - len(projects)]
+    ordered = sorted(
+        candidates.order_by("pk")[:400],
+        key=lambda p: (p.pk not in in_country, p.pk not in farming_ids, p.pk),
     )
-    projects += list(
-        candidates.exclude(pk__in=[p.pk for p in projects]).order_by("pk")[: count - len(projects)]
-    )
+    projects = [p for p in ordered if _partners_available(p) >= PARTNERS_NEEDED][:count]
+    projects = projects or ordered[:count]  # a tiny demo (--size 30): whatever there is
     if not projects:
         lead = _orgs(Q(family=Family.SI_ASSOCIATION), 1, side="here")
         partner = _orgs(Q(), 1, side="there")
@@ -143,6 +143,16 @@ def _projects(count: int, country: str = "") -> list[Project]:
         )
         projects = [project]
     return projects
+
+
+# Partners there a space needs beside its lead's partner (a third of five or six members).
+PARTNERS_NEEDED = 2
+
+
+def _partners_available(project) -> int:
+    return Organisation.objects.filter(
+        status=Status.PUBLISHED, side="there", country_id__in=space_countries(project)
+    ).count()
 
 
 def _orgs(condition, count, side, exclude=()):
@@ -203,7 +213,12 @@ def _space(project, rng, full: bool):
         used.add(org.pk)
     here = sum(m.side == "here" for m in members)
     # Partners are recognised by their side, whatever their family (a commune, a union…).
-    for org in _orgs(Q(country_id__in=countries), max(2, (here + 1) // 2), "there", used):
+    wanted = max(2, (here + 1) // 2)
+    partners = _orgs(Q(country_id__in=countries), wanted, "there", used)
+    if sum(m.side == "there" for m in members) + len(partners) < PARTNERS_NEEDED:
+        # Only in a tiny demo, with too few partners in these countries for a valid space.
+        partners += _orgs(Q(), wanted - len(partners), "there", used | {o.pk for o in partners})
+    for org in partners:
         members.append(_member(space, org, colleges["Partenaires là-bas"]))
         used.add(org.pk)
     lead = members[0]
