@@ -24,7 +24,7 @@ from passerelles.cooperation.demo import space_countries
 from passerelles.cooperation.models import ConsentRound, CooperationSpace
 from passerelles.core.labels import language_name, source_label
 from passerelles.opendata.report import ImportReport
-from passerelles.projects.models import Project
+from passerelles.projects.models import Project, ProjectPlace
 from passerelles.users.models import User
 from passerelles.vocab.models import goal_title
 
@@ -143,6 +143,11 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+# "1 corrections", "1 projets": a count of one with a plural noun.
+ONE_WITH_PLURAL = re.compile(
+    r"\b1 (?:corrections|rejetées|courriels|réponses|membres|projets|organisations"
+    r"|départements)\b"
+)
 BAD_FRENCH = re.compile(
     r"\b(?:[àÀ] les? |[dD]e les? )"  # "à le commerce", "de les écoles"
     r"|\b[dD]u (?:Sologne|Beauce|Brenne|Touraine|Champagne|Orléanais)\b"  # "du Sologne"
@@ -211,7 +216,12 @@ def test_demo_pages_read_well(demo, db, language):
         reverse("core:jobs"),
         reverse("cooperation:space", args=[space.project.slug]),
         reverse("cooperation:round", args=[space.project.slug, consent.pk]),
+        reverse("atlas:index"),
+        reverse("atlas:department", args=["41"]),
     ]
+    # Every partner country's atlas page: some have a single project or partner.
+    countries = ProjectPlace.objects.filter(side="there").values_list("country_id", flat=True)
+    urls += [reverse("atlas:country", args=[code]) for code in sorted(set(countries))]
     # The middleware activates the page's language in this thread: put French back after.
     with translation.override("fr"):
         for url in urls:
@@ -223,7 +233,8 @@ def test_demo_pages_read_well(demo, db, language):
             text = " ".join(text.split())
             at = text.find("(s)")
             assert at < 0, (url, text[at - 100 : at + 30])
-            assert not re.search(r"\b1 (?:corrections|rejetées|courriels|réponses|membres)\b", text)
+            one_many = re.search(ONE_WITH_PLURAL, text)
+            assert not one_many, (url, one_many)
             assert not re.search(r"\b\d+\. (?:Objectif|Goal) \d+\.", text), url
             if language == "fr":  # "4 Déc 2026": a capitalised short month is English style
                 assert not re.search(
