@@ -202,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+# Locale date formats (templates use |date:"DATE_FORMAT", never a hard-coded "j M Y").
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "passerelles" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

@@ -24,7 +24,7 @@ from passerelles.core import fragments
 from passerelles.core.collation import sort_key
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
 from passerelles.geo.models import Country, Department
-from passerelles.vocab.models import SdgGoal, Theme
+from passerelles.vocab.models import SdgGoal, Theme, goal_title
 
 # Yes/no filters: only "yes" narrows; absent means "either".
 YES_VALUES = ("1", "true", "oui", "on")
@@ -309,7 +309,7 @@ class DirectoryFilter:
         options = [
             FacetOption(
                 str(code),
-                f"{code}. {en if english and en else fr}",
+                f"{code}. {goal_title(en if english and en else fr)}",
                 counts.get(code, 0),
                 str(code) in chosen["sdg"],
             )

@@ -66,5 +66,18 @@ def is_ess_by_law(code: str) -> bool:
     return code.startswith(("92", "82")) or code == "9300" or code in _COOPERATIVE_CODES
 
 
+def ess_by_legal_form(code: str) -> bool | None:
+    """What the legal form alone says of the ESS flag: True for associations, mutuals,
+    cooperatives and foundations (by law), False for public bodies (communes, public schools
+    and hospitals, 7xxx: not ESS, whatever their partners), None for the rest (a SARL or an SAS
+    is ESS only with an ESUS approval or by its statutes: the declared flag decides)."""
+    code = (code or "").strip()
+    if is_ess_by_law(code):
+        return True
+    if code.startswith("7"):
+        return False
+    return None
+
+
 def legal_form_choices():
     return [("", "—")] + sorted(LEGAL_FORMS.items(), key=lambda kv: sort_key(str(kv[1])))

@@ -5,6 +5,7 @@ failed request in a browser or a log should understand it without the OpenAPI do
 
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -55,14 +56,22 @@ def _describe(error: dict) -> str:
         reason = _("doit compter %(limit)s caractères au plus") % {"limit": ctx.get("max_length")}
         given = None  # the text itself may be megabytes long
     elif kind == "string_too_short":
-        reason = _("doit compter au moins %(limit)s caractère(s)") % {
-            "limit": ctx.get("min_length")
-        }
+        limit = ctx.get("min_length") or 0
+        reason = ngettext(
+            "doit compter au moins %(limit)s caractère",
+            "doit compter au moins %(limit)s caractères",
+            limit,
+        ) % {"limit": limit}
     elif kind == "too_long":
         reason = _("doit compter %(limit)s éléments au plus") % {"limit": ctx.get("max_length")}
         given = None
     elif kind == "too_short":
-        reason = _("doit compter au moins %(limit)s élément(s)") % {"limit": ctx.get("min_length")}
+        limit = ctx.get("min_length") or 0
+        reason = ngettext(
+            "doit compter au moins %(limit)s élément",
+            "doit compter au moins %(limit)s éléments",
+            limit,
+        ) % {"limit": limit}
         given = None
     elif kind in ("decimal_max_digits", "decimal_whole_digits"):
         reason = _("a trop de chiffres pour être enregistré")

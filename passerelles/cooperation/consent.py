@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passerelles.cooperation.enums import (
     Answer,
@@ -154,7 +155,10 @@ def close_round(rnd, user, member=None) -> ConsentRound:
         if missing:
             reasons.append(_("quorum non atteint dans : %(c)s") % {"c": ", ".join(missing)})
         if tally.objections:
-            reasons.append(_("%(n)s objection(s) en cours") % {"n": len(tally.objections)})
+            n = len(tally.objections)
+            reasons.append(
+                ngettext("%(n)s objection en cours", "%(n)s objections en cours", n) % {"n": n}
+            )
         _end_round(
             rnd,
             RoundStatus.FAILED,

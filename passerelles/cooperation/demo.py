@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from passerelles.actors.demo.texts import contract
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import Organisation
 from passerelles.cooperation import services
@@ -54,7 +55,7 @@ def build_demo(*, seed: int = 42, size: int | None = None, progress=None) -> dic
     rng = random.Random(seed)
     with transaction.atomic(), without_mail():
         removed, _details = CooperationSpace.objects.filter(source=SOURCE).delete()
-        projects = _projects(2 if (size is None or size >= 50) else 1)
+        projects = _projects(2 if (size is None or size >= 50) else 1, _partner_country())
         spaces = []
         for n, project in enumerate(projects):
             report("cooperation", n, len(projects))
@@ -67,8 +68,25 @@ def build_demo(*, seed: int = 42, size: int | None = None, progress=None) -> dic
     return {"spaces": len(spaces), "removed": removed, "summary": summary}
 
 
-def _projects(count: int) -> list[Project]:
-    """Published projects with a lead here and a partner there, without a space yet."""
+def _partner_country() -> str:
+    """The country of the demo partner account's organisation: the first space is in it, so
+    that account takes part in a space whose partners are its neighbours."""
+    org = Organisation.objects.filter(memberships__user__email=PARTNER_EMAIL).first()
+    return org.country_id if org else ""
+
+
+def space_countries(project) -> set[str]:
+    """The countries a space works in: its project's places there and partners' countries."""
+    places = project.places.filter(side="there").values_list("country_id", flat=True)
+    partners = project.participations.filter(organisation__side="there").values_list(
+        "organisation__country_id", flat=True
+    )
+    return (set(places) | set(partners)) - {None, "", "FR"}
+
+
+def _projects(count: int, country: str = "") -> list[Project]:
+    """Published projects with a lead here and a partner there, without a space yet; the
+    first one in `country` when there is one."""
     # Farming projects first: the demo's purpose speaks of peasant seeds.
     farming = (
         Q(title__icontains="semence")
@@ -87,10 +105,22 @@ def _projects(count: int) -> list[Project]:
         .filter(participations__organisation__side="there")
         .distinct()
     )
-    projects = list(candidates.filter(farming).order_by("pk")[:count])
-    projects += list(
-        candidates.exclude(pk__in=[p.pk for p in projects]).order_by("pk")[: count - len(projects)]
+    # Projects whose countries have partners enough for a space (a third of its members from
+    # there), farming first, the first one in `country` when there is one.
+    farming_ids = set(candidates.filter(farming).values_list("pk", flat=True))
+    in_country = set()
+    if country:
+        in_country = set(
+            candidates.filter(
+                Q(places__country_id=country) | Q(participations__organisation__country_id=country)
+            ).values_list("pk", flat=True)
+        )
+    ordered = sorted(
+        candidates.order_by("pk")[:400],
+        key=lambda p: (p.pk not in in_country, p.pk not in farming_ids, p.pk),
     )
+    projects = [p for p in ordered if _partners_available(p) >= PARTNERS_NEEDED][:count]
+    projects = projects or ordered[:count]  # a tiny demo (--size 30): whatever there is
     if not projects:
         lead = _orgs(Q(family=Family.SI_ASSOCIATION), 1, side="here")
         partner = _orgs(Q(), 1, side="there")
@@ -113,6 +143,16 @@ def _projects(count: int) -> list[Project]:
         )
         projects = [project]
     return projects
+
+
+# Partners there a space needs beside its lead's partner (a third of five or six members).
+PARTNERS_NEEDED = 2
+
+
+def _partners_available(project) -> int:
+    return Organisation.objects.filter(
+        status=Status.PUBLISHED, side="there", country_id__in=space_countries(project)
+    ).count()
 
 
 def _orgs(condition, count, side, exclude=()):
@@ -150,12 +190,17 @@ def _space(project, rng, full: bool):
             quorum=50,
         )
     used = {lead_org.pk}
+    # Partners abroad come from the countries the project works in (not a Vietnamese project
+    # with partners from West Africa).
+    countries = space_countries(project)
     members = [_member(space, lead_org, colleges["Associations"], MemberRole.LEAD)]
     # The demo accounts' organisations take part (the member's may be the lead itself).
     for user, college in ((member_user, "Associations"), (partner_user, "Partenaires là-bas")):
         if user is None:
             continue
         org = Organisation.objects.filter(memberships__user=user).first()
+        if org is not None and org.side == "there" and org.country_id not in countries:
+            continue
         if org is not None and org.pk not in used:
             wanted = "Partenaires là-bas" if org.side == "there" else college
             members.append(_member(space, org, colleges[wanted]))
@@ -168,7 +213,12 @@ def _space(project, rng, full: bool):
         used.add(org.pk)
     here = sum(m.side == "here" for m in members)
     # Partners are recognised by their side, whatever their family (a commune, a union…).
-    for org in _orgs(Q(), max(2, (here + 1) // 2), "there", used):
+    wanted = max(2, (here + 1) // 2)
+    partners = _orgs(Q(country_id__in=countries), wanted, "there", used)
+    if sum(m.side == "there" for m in members) + len(partners) < PARTNERS_NEEDED:
+        # Only in a tiny demo, with too few partners in these countries for a valid space.
+        partners += _orgs(Q(), wanted - len(partners), "there", used | {o.pk for o in partners})
+    for org in partners:
         members.append(_member(space, org, colleges["Partenaires là-bas"]))
         used.add(org.pk)
     lead = members[0]
@@ -222,7 +272,8 @@ def _space(project, rng, full: bool):
     services.close_round(second, lead_user, member=lead)
     space.refresh_from_db()
     # Actions, one led from there.
-    services.add_action(space, lead, lead, 0, "Maison de semences de Blois", lead_user)
+    town = lead_org.commune.name if lead_org.commune_id else "Blois"
+    services.add_action(space, lead, lead, 0, contract(f"Maison de semences de {town}"), lead_user)
     services.add_action(
         space, partner, partner, 1, "Ateliers de sélection participative", _user_for(partner)
     )
@@ -237,7 +288,7 @@ def _space(project, rng, full: bool):
             "Techniques de conservation en jarres",
             "Conserver sans électricité, à l'abri des charançons.",
         ),
-        (partner, lead, "hosting", "800", "Accueil de la délégation de Blois", ""),
+        (partner, lead, "hosting", "800", contract(f"Accueil de la délégation de {town}"), ""),
         (lead, partner, "training", "2000", "Formation à la sélection participative", ""),
         (
             partner,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
 OUTCOME_LABELS = {
@@ -67,12 +68,17 @@ class ImportReport:
         return not self.error
 
     def summary(self) -> str:
-        return str(
-            _(
-                "%(total)s lignes : %(created)s créées, %(updated)s mises à jour, "
-                "%(unchanged)s inchangées, %(rejected)s rejetées."
-            )
-        ) % {"total": self.total, **self.counts}
+        # One plural per count: "1 ligne : 1 créée, 0 mise à jour…" (French singular for 0 and 1).
+        counts = {"total": self.total, **self.counts}
+        parts = [
+            ngettext("%(created)s créée", "%(created)s créées", counts["created"]),
+            ngettext("%(updated)s mise à jour", "%(updated)s mises à jour", counts["updated"]),
+            ngettext("%(unchanged)s inchangée", "%(unchanged)s inchangées", counts["unchanged"]),
+            ngettext("%(rejected)s rejetée", "%(rejected)s rejetées", counts["rejected"]),
+        ]
+        total = ngettext("%(total)s ligne", "%(total)s lignes", counts["total"]) % counts
+        details = ", ".join(parts) % counts
+        return str(_("%(lines)s : %(details)s.")) % {"lines": total, "details": details}
 
 
 class DryRunRollback(Exception):

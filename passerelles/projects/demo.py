@@ -21,6 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from passerelles.actors.demo.countries import BY_CODE
+from passerelles.actors.demo.texts import contract
 from passerelles.actors.demo.themes import FAMILY_THEMES, THEMES
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import Organisation
@@ -271,7 +272,7 @@ class _Builder:
             "lead": lead.name,
             "partner": partners[0].name if partners else (info.name if info else country),
         }
-        title = rng.choice(demo_data.TITLE_PATTERNS).format(**words)[:240]
+        title = contract(rng.choice(demo_data.TITLE_PATTERNS).format(**words))[:240]
         progress = rng.choices([p for p, _w in PROGRESS], weights=[w for _p, w in PROGRESS])[0]
         start, end = self.dates(progress)
         roll = rng.random()
@@ -281,8 +282,8 @@ class _Builder:
         project = Project(
             title=title,
             slug=self.unique_slug(title),
-            summary=rng.choice(demo_data.SUMMARIES).format(**words)[:400],
-            description=rng.choice(demo_data.DESCRIPTIONS).format(**words),
+            summary=contract(rng.choice(demo_data.SUMMARIES).format(**words))[:400],
+            description=contract(rng.choice(demo_data.DESCRIPTIONS).format(**words)),
             project_status=progress,
             start_date=start,
             end_date=end,

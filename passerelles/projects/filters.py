@@ -20,7 +20,7 @@ from passerelles.geo.models import Country, Department
 from passerelles.projects.enums import PlaceSide, ProjectStatus
 from passerelles.projects.models import Participation, Project, ProjectPlace
 from passerelles.projects.search import search
-from passerelles.vocab.models import SdgGoal, Theme
+from passerelles.vocab.models import SdgGoal, Theme, goal_title
 
 FACETS = ("progress", "theme", "sdg", "department", "country", "family")
 
@@ -189,7 +189,7 @@ class ProjectFilter:
         options = [
             FacetOption(
                 str(code),
-                f"{code}. {en if english and en else fr}",
+                f"{code}. {goal_title(en if english and en else fr)}",
                 counts.get(code, 0),
                 str(code) in chosen["sdg"],
             )

@@ -3,6 +3,8 @@
 Fixed codes are loaded from the project's own fixtures in passerelles/vocab/data (flattened
 from the IATI codelists); themes are seeded by a migration and then belong to staff."""
 
+import re
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +57,16 @@ class Theme(BilingualName):
 
     def synonym_list(self) -> list[str]:
         return [s.strip() for s in self.synonyms.splitlines() if s.strip()]
+
+
+# The official titles start with their number ("Objectif 1. Éliminer la pauvreté…", "Goal 1.
+# End poverty…"): lists that number the goals themselves show the title without it.
+_GOAL_NUMBER = re.compile(r"^\s*(?:Objectif|Goal)\s+\d+\s*[.:]\s*", re.IGNORECASE)
+
+
+def goal_title(name: str) -> str:
+    """ "Objectif 1. Éliminer la pauvreté…" → "Éliminer la pauvreté…"."""
+    return _GOAL_NUMBER.sub("", name or "", count=1)
 
 
 class SdgGoal(BilingualName):

@@ -69,7 +69,7 @@ def test_a_count_quorum_larger_than_the_college_is_a_composition_problem():
     w.there.quorum_kind, w.there.quorum = QuorumKind.COUNT, 2
     w.there.save()
     assert w.space.composition().problems == [
-        "Le collège « Partenaires là-bas » compte 1 membre(s) actif(s) pour un quorum de 2."
+        "Le collège « Partenaires là-bas » compte 1 membre actif pour un quorum de 2."
     ]
 
 

@@ -213,7 +213,7 @@ def test_a_job_whose_worker_died_is_run_again(database_tasks):
     host = socket.gethostname()[:40]
     message, row = _claimed([f"{host}:{_dead_pid()}:gone"])
     output = run_worker()
-    assert "1 relancée(s)" in output
+    assert "1 relancée," in output
     row.refresh_from_db()
     assert row.status == TaskResultStatus.SUCCESSFUL
     assert len(row.worker_ids) == 2

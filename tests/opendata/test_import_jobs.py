@@ -167,7 +167,7 @@ def test_a_preview_whose_worker_died_is_run_again(logged_in, database_tasks):
     html = logged_in.get(run.get_absolute_url()).content.decode()
     assert "En cours" in html
     output = _run_worker()
-    assert "1 relancée(s)" in output
+    assert "1 relancée," in output
     run.refresh_from_db()
     assert run.status == RunStatus.PREVIEWED and run.job.status == JobStatus.DONE
 

@@ -23,10 +23,12 @@ def the(country: PartnerCountry) -> str:
 
 def _fill(pattern: str, rng: random.Random, place: dict, **extra) -> str:
     dept_of, pays = pools.DEPARTMENTS[place["department"]]
+    chosen = rng.choice(pays)
     values = {
         "c": place["name"],
         "d": dept_of,
-        "p": rng.choice(pays),
+        "p": chosen,
+        "of_p": pools.of_pays(chosen),
         "r": "en Centre-Val de Loire",
         "s": rng.choice(pools.SURNAMES),
         "g": rng.choice(pools.GIVEN_NAMES),

@@ -11,6 +11,41 @@ DEPARTMENTS = {
     "45": ("du Loiret", ("Orléanais", "Gâtinais", "Sologne", "Giennois")),
 }
 REGION_NAME = "Centre-Val de Loire"
+# The article of each "pays", for "de la Sologne", "du Berry", "de l'Orléanais": names are
+# written with {of_p}, never "du {p}" ("du Sologne").
+PAYS_ARTICLES = {
+    "Berry": "le",
+    "Sancerrois": "le",
+    "Pays de Vierzon": "le",
+    "Boischaut": "le",
+    "Beauce": "la",
+    "Perche": "le",
+    "Drouais": "le",
+    "Pays dunois": "le",
+    "Brenne": "la",
+    "Champagne berrichonne": "la",
+    "Touraine": "la",
+    "Chinonais": "le",
+    "Lochois": "le",
+    "Val de Loire": "le",
+    "Sologne": "la",
+    "Vendômois": "le",
+    "Blésois": "le",
+    "Orléanais": "l'",
+    "Gâtinais": "le",
+    "Giennois": "le",
+}
+
+
+def of_pays(pays: str) -> str:
+    """ "du Berry", "de la Sologne", "de l'Orléanais"."""
+    article = PAYS_ARTICLES[pays]
+    if article == "le":
+        return f"du {pays}"
+    if article == "l'":
+        return f"de l'{pays}"
+    return f"de la {pays}"
+
 
 # Big towns weigh more than their population alone (prefectures concentrate associations).
 TOWN_BOOST = {
@@ -190,7 +225,7 @@ ESS_KINDS = (
     ("{x}, coopérative d'intérêt collectif", "5558"),
     ("Coopérative d'activité et d'emploi {x}", "5460"),
     ("Ressourcerie {x}", "9221"),
-    ("Recyclerie du {p}", "9221"),
+    ("Recyclerie {of_p}", "9221"),
     ("Les Jardins de cocagne de {c}", "9221"),
     ("Épicerie solidaire de {c}", "9220"),
     ("Tiers-lieu {x}", "5458"),
@@ -205,13 +240,13 @@ ESS_KINDS = (
 )
 PEASANT_KINDS = (
     ("CUMA de {c}", "6316"),
-    ("Coopérative agricole du {p}", "6317"),
+    ("Coopérative agricole {of_p}", "6317"),
     ("Groupement des agriculteurs biologiques {d}", "9220"),
     ("AMAP {x} de {c}", "9220"),
-    ("Jeunes agriculteurs du {p}", "9220"),
-    ("Union des producteurs fermiers du {p}", "6318"),
+    ("Jeunes agriculteurs {of_p}", "9220"),
+    ("Union des producteurs fermiers {of_p}", "6318"),
     ("Confédération des paysans {d}", "9220"),
-    ("Terres paysannes du {p}", "9220"),
+    ("Terres paysannes {of_p}", "9220"),
     ("Groupement de producteurs de semences paysannes {d}", "9220"),
 )
 AMAP_NAMES = ("Les Paniers", "Le Panier", "La Carotte", "Les Pousses", "Le Radis", "La Binette")
@@ -234,7 +269,7 @@ CITIZEN_KINDS = (
     "Collectif d'accueil des exilés de {c}",
     "Café des langues de {c}",
     "Collectif zéro déchet de {c}",
-    "Les Amis de la Terre du {p}",
+    "Les Amis de la Terre {of_p}",
     "Collectif Festisol de {c}",
     "Atelier d'écriture solidaire de {c}",
     "Collectif {x} de {c}",
@@ -254,8 +289,8 @@ NETWORK_KINDS = (
     "Maison des associations de {c}",
     "Collectif inter-associatif de {c}",
     "Réseau des associations de solidarité de {c}",
-    "Pôle de l'économie sociale et solidaire du {p}",
-    "Conseil de développement du {p}",
+    "Pôle de l'économie sociale et solidaire {of_p}",
+    "Conseil de développement {of_p}",
 )
 FOUNDATION_KINDS = (
     "Fondation {g} {s}",
@@ -270,7 +305,7 @@ FUNDER_KINDS = (
     "Fonds régional pour la coopération internationale {r}",
     "Agence régionale pour l'innovation sociale {r}",
     "Fonds départemental de solidarité internationale {d}",
-    "Caisse solidaire du {p}",
+    "Caisse solidaire {of_p}",
     "Fonds {p} pour l'eau",
     "Direction régionale de l'économie sociale {r}",
     "Fonds d'initiatives jeunesse {d}",
@@ -283,7 +318,7 @@ MUNICIPAL_BODIES = (
     ("Caisse des écoles de {c}", "7362"),
     ("Syndicat intercommunal des eaux de {c}", "7353"),
     ("Médiathèque intercommunale de {c}", "7373"),
-    ("Syndicat mixte du {p} – {c}", "7354"),
+    ("Syndicat mixte {of_p} – {c}", "7354"),
     ("Régie de l'eau et de l'assainissement de {c}", "7379"),
     ("Communauté de communes {p} – {c}", "7346"),
     ("Conseil municipal des jeunes de {c}", "7210"),

@@ -15,7 +15,7 @@ from passerelles.actors.demo.places import Places
 from passerelles.actors.demo.pools import AGGLOMERATIONS, DEPARTMENTS, REGION_NAME, STREETS
 from passerelles.actors.demo.themes import FAMILY_THEMES, THEMES
 from passerelles.actors.enums import Family, Side, Size, Status
-from passerelles.actors.legal_forms import is_ess_by_law
+from passerelles.actors.legal_forms import ess_by_legal_form
 from passerelles.actors.models import Organisation
 from passerelles.core.text import fold, normalise_name
 from passerelles.vocab.models import Theme
@@ -280,14 +280,15 @@ class DemoRecords:
         country = countries[0] if countries else self.places.country(rng)
         locality = self.places.locality(rng, country)[0]
         place, name, form = self._here_name(family, country, locality)
-        if is_ess_by_law(form) and not is_ess:
-            if form.startswith("9"):
-                # An association or a foundation is ESS by law: leave its legal form unknown,
-                # as many records in real directories do, to keep the mix of the dataset.
+        # The flag follows the legal form as the app derives it (legal_forms.py): an AMAP or
+        # any association is ESS, a lycée or a commune is not; only companies' flags are drawn.
+        by_law = ess_by_legal_form(form)
+        if by_law is not None:
+            if by_law and not is_ess and form.startswith("9"):
+                # Some associations' legal form is left unknown, as in real directories (the
+                # mix of the dataset); they are associations all the same, hence ESS.
                 form = ""
-            else:
-                is_ess = True  # a cooperative or a mutual named as such is ESS, full stop
-        is_ess = is_ess or is_ess_by_law(form)
+            is_ess = by_law
         themes = self._themes(family)
         if is_si and "ecsi" not in themes and rng.random() < 0.15:
             themes.append("ecsi")

@@ -89,14 +89,17 @@ PROJECT_FEATS = (
 )
 
 
-# French contractions around place names: "de Orléans" → "d'Orléans", "de Le Blanc" → "du
-# Blanc", "à Les Cayes" → "aux Cayes". Before H, elision depends on the word: leave it.
+# French contractions around place names and the themes' actions: "de Orléans" → "d'Orléans",
+# "de Le Blanc" → "du Blanc", "à Les Cayes" → "aux Cayes", "Contribuer à le commerce
+# équitable" → "au commerce équitable". Before H, elision depends on the word: leave it. (The
+# demo's sentences never use "le"/"les" as pronouns after "à"/"de", so every match is an
+# article.)
 _CONTRACTIONS = (
     (re.compile(r"\bde ([AEIOUYÉÈÊÂÎÔaeiouyéèêâîô])"), r"d'\1"),
-    (re.compile(r"\bde Le "), "du "),
-    (re.compile(r"\bde Les "), "des "),
-    (re.compile(r"\bà Le "), "au "),
-    (re.compile(r"\bà Les "), "aux "),
+    (re.compile(r"\b([dD])e [lL]e "), r"\1u "),
+    (re.compile(r"\b([dD])e [lL]es "), r"\1es "),
+    (re.compile(r"\b([àÀ]) [lL]e "), lambda m: "au " if m.group(1) == "à" else "Au "),
+    (re.compile(r"\b([àÀ]) [lL]es "), lambda m: "aux " if m.group(1) == "à" else "Aux "),
 )
 
 
@@ -118,9 +121,17 @@ def _where(country: PartnerCountry | None, locality: str | None) -> str:
     return ""
 
 
+def verb_for(rng: random.Random, action: str) -> str:
+    """A verb that does not repeat its object: not "Accompagner l'accompagnement des
+    enseignants" nor "Développer le développement…" (same first five letters)."""
+    words = set(re.findall(r"\w{5,}", action.lower()))
+    verbs = [v for v in VERBS if not any(w.startswith(v.lower()[:5]) for w in words)]
+    return rng.choice(verbs or VERBS)
+
+
 def mission(rng: random.Random, themes: list[str], country, locality) -> str:
     action = rng.choice(THEMES[themes[0]]["actions"])
-    return contract(f"{rng.choice(VERBS)} {action}{_where(country, locality)}.")
+    return contract(f"{verb_for(rng, action)} {action}{_where(country, locality)}.")
 
 
 def description(

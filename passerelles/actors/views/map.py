@@ -28,6 +28,7 @@ from passerelles.actors import map_links
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.core import fragments
 from passerelles.core.facets import is_english
+from passerelles.geo.outlines import outlines_config
 
 # A grid cell is about this many screen pixels wide: markers of neighbouring cells never overlap.
 CELL_PIXELS = 64
@@ -73,6 +74,7 @@ def organisation_map(request):
         "data": _map_data_url(querystring),
         "links": _with_query(reverse(links.url_name), querystring) if links else None,
         "linksOn": links_on,
+        "outlines": outlines_config(),
         "api": "/api/v1/organisations/",
         "maxZoom": MAX_ZOOM,
         "region": list(config["DEFAULT_CENTER"]),

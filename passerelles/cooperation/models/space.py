@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Status
@@ -192,9 +192,12 @@ class Composition:
                 )
             elif count and college.quorum_kind == QuorumKind.COUNT and count < college.quorum:
                 result.problems.append(
-                    gettext(
-                        "Le collège « %(college)s » compte %(count)s membre(s) actif(s) pour "
-                        "un quorum de %(quorum)s."
+                    ngettext(
+                        "Le collège « %(college)s » compte %(count)s membre actif pour "
+                        "un quorum de %(quorum)s.",
+                        "Le collège « %(college)s » compte %(count)s membres actifs pour "
+                        "un quorum de %(quorum)s.",
+                        count,
                     )
                     % {"college": college.name, "count": count, "quorum": college.quorum}
                 )
@@ -271,7 +274,7 @@ class College(models.Model):
     @property
     def quorum_label(self) -> str:
         if self.quorum_kind == QuorumKind.COUNT:
-            return gettext("%(n)s réponse(s)") % {"n": self.quorum}
+            return ngettext("%(n)s réponse", "%(n)s réponses", self.quorum) % {"n": self.quorum}
         return gettext("%(n)s %% des membres") % {"n": self.quorum}
 
 

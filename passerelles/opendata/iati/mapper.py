@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passerelles.core import indexing
 from passerelles.core.text_limits import field_limit
@@ -434,7 +435,11 @@ class ActivityMapper:
         desired.funding.sort(key=funding_key)
         if skipped:
             notes.append(
-                _("%(count)s montant(s) ignoré(s) (négatif, trop grand ou devise invalide)")
+                ngettext(
+                    "%(count)s montant ignoré (négatif, trop grand ou devise invalide)",
+                    "%(count)s montants ignorés (négatifs, trop grands ou devises invalides)",
+                    skipped,
+                )
                 % {"count": skipped}
             )
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.views.map import MAX_AGE, cell_size, zoom_and_bbox
 from passerelles.geo.models import Country, Department
+from passerelles.geo.outlines import outlines_config
 from passerelles.projects import atlas
 
 # Lists on the country and department pages stop here; the directory has the rest.
@@ -98,7 +99,11 @@ def _country_points(country, organisations_there) -> dict:
         [round(lat, 4), round(lon, 4), locality, n]
         for locality, lat, lon, n in atlas.project_localities(country.code)
     ]
-    return {"organisations": organisations, "places": places}
+    return {
+        "organisations": organisations,
+        "places": places,
+        "outlines": outlines_config(country=country.code),
+    }
 
 
 @require_GET

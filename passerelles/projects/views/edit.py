@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from passerelles.projects import perms
@@ -53,9 +54,12 @@ def _warnings(request, editor):
         names = ", ".join(f"« {org.name} »" for org in editor.new_organisations)
         messages.info(
             request,
-            _(
-                "Nouvelle(s) fiche(s) envoyée(s) à l'équipe du réseau pour vérification : "
-                "%(names)s. Elles apparaîtront dans l'annuaire une fois publiées."
+            ngettext(
+                "Nouvelle fiche envoyée à l'équipe du réseau pour vérification : %(names)s. "
+                "Elle apparaîtra dans l'annuaire une fois publiée.",
+                "Nouvelles fiches envoyées à l'équipe du réseau pour vérification : %(names)s. "
+                "Elles apparaîtront dans l'annuaire une fois publiées.",
+                len(editor.new_organisations),
             )
             % {"names": names},
         )

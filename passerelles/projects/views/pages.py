@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from passerelles.actors.enums import Status
 from passerelles.actors.models import ChangeAction
 from passerelles.core.facets import active_filters, is_english
+from passerelles.geo.outlines import outlines_config
 from passerelles.projects import perms
 from passerelles.projects.filters import ProjectFilter
 from passerelles.projects.history import field_label
@@ -61,6 +62,7 @@ def _map_config(project) -> dict:
         "attribution": config.get("ATTRIBUTION_PREFIX", "")
         + ' | © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         "labels": {"here": _("Ici"), "there": _("Là-bas")},
+        "outlines": outlines_config(),
     }
 
 

@@ -23,7 +23,9 @@
   }
 
   var map = L.map(el, { center: cfg.center, zoom: cfg.zoom, minZoom: 1, maxZoom: cfg.maxZoom });
-  L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom }).addTo(map);
+  var tiles = L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: cfg.maxZoom });
+  tiles.addTo(map);
+  if (window.passerellesOutlines) window.passerellesOutlines(map, cfg.outlines, tiles);
   var layer = L.layerGroup().addTo(map);
 
   // Two buttons to jump between the region (here) and the world (there), since partners
@@ -59,6 +61,13 @@
   }
   var pointIcon = L.divIcon({ className: "map-point", iconSize: [18, 18] });
 
+  // The API gives ISO codes ("LB"): the popup says "Liban" / "Lebanon", in the page's language.
+  var regionNames = window.Intl && Intl.DisplayNames
+    ? new Intl.DisplayNames([document.documentElement.lang || "fr"], { type: "region" }) : null;
+  function countryName(code) {
+    try { return (regionNames && code && regionNames.of(code)) || code; } catch (e) { return code; }
+  }
+
   function popupFor(marker, id) {
     marker.bindPopup(cfg.labels.loading);
     marker.on("popupopen", function () {
@@ -70,7 +79,7 @@
           var title = document.createElement("strong");
           title.textContent = org.name;
           box.appendChild(title);
-          var place = [org.commune || org.locality, org.country !== "FR" ? org.country : ""]
+          var place = [org.commune || org.locality, org.country !== "FR" ? countryName(org.country) : ""]
             .filter(Boolean).join(", ");
           if (place) { box.appendChild(document.createElement("br")); box.appendChild(document.createTextNode(place)); }
           box.appendChild(document.createElement("br"));

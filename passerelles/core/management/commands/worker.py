@@ -11,6 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django_tasks import TaskResultStatus, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
@@ -56,8 +57,12 @@ class RichWorker(Worker):
         requeued, failed = jobs.recover_interrupted()
         if requeued or failed:
             self.console.log(
-                _("Tâches interrompues : %(requeued)s relancée(s), %(failed)s en échec.")
-                % {"requeued": requeued, "failed": failed}
+                _("Tâches interrompues : %(requeued)s, %(failed)s en échec.")
+                % {
+                    "requeued": ngettext("%(n)s relancée", "%(n)s relancées", requeued)
+                    % {"n": requeued},
+                    "failed": failed,
+                }
             )
 
     def run(self) -> None:

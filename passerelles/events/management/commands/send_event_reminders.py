@@ -4,6 +4,7 @@ run from cron every hour."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from passerelles.events.models import Event
 from passerelles.events.services import send_reminders
@@ -32,4 +33,7 @@ class Command(BaseCommand):
             if not events.exists():
                 raise CommandError(_("Aucun événement « %(slug)s ».") % {"slug": event})
         sent = send_reminders(events, days_before=days)
-        self.stdout.write(_("%(count)s rappel(s) envoyé(s).") % {"count": sent})
+        self.stdout.write(
+            ngettext("%(count)s rappel envoyé.", "%(count)s rappels envoyés.", sent)
+            % {"count": sent}
+        )

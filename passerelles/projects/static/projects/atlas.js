@@ -7,10 +7,11 @@
   if (!el || !window.L) return;
   var data = JSON.parse(document.getElementById(el.dataset.passerellesAtlasMap).textContent);
   var map = L.map(el, { scrollWheelZoom: false, maxZoom: 12 });
-  L.tileLayer(el.dataset.tiles || "https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+  var tiles = L.tileLayer(el.dataset.tiles || "https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     attribution: '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
     maxZoom: 12,
   }).addTo(map);
+  if (window.passerellesOutlines) window.passerellesOutlines(map, data.outlines, tiles);
   var bounds = [];
   // Built from text nodes: names come from contributors, never as HTML.
   function popup(text, url) {

@@ -7,7 +7,8 @@
   if (!el || !window.L) return;
   var cfg = JSON.parse(document.getElementById(el.dataset.passerellesProjectMap).textContent);
   var map = L.map(el, { scrollWheelZoom: false, minZoom: 1, maxZoom: 14 });
-  L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 14 }).addTo(map);
+  var tiles = L.tileLayer(cfg.tiles, { attribution: cfg.attribution, maxZoom: 14 }).addTo(map);
+  if (window.passerellesOutlines) window.passerellesOutlines(map, cfg.outlines, tiles);
   var bounds = [];
 
   function add(points, side) {
