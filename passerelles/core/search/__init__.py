@@ -147,9 +147,16 @@ def ranked_matches(
 ) -> QuerySet:
     """The query path of every index: the same words, the same "all words, else any word"
     rule, the same ranking; only the table and the tie-break order differ."""
+    return matches_of(index, queryset, query, prefix=prefix)[0]
+
+
+def matches_of(
+    index: SearchIndex, queryset: QuerySet, query: str, *, prefix: bool = True
+) -> tuple[QuerySet, bool]:
+    """`ranked_matches`, and whether no row had every word (any word was then enough)."""
     terms = parse_query(query, prefix=prefix)
     if not terms:
-        return queryset
+        return queryset, False
     conn = connections[queryset.db]
     be = backend(conn)
     expression = be.match_expression(terms)
@@ -172,8 +179,8 @@ def ranked_matches(
         pk_column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
         sql, params = be.phrase_condition(index, pk_column, be.phrase_expression(index, terms))
         matches = matches.alias(search_phrase=RawSQL(sql, params, output_field=BooleanField()))
-        return matches.order_by("-search_phrase", "-search_rank", *index.tie_break)
-    return matches.order_by("-search_rank", *index.tie_break)
+        return matches.order_by("-search_phrase", "-search_rank", *index.tie_break), False
+    return matches.order_by("-search_rank", *index.tie_break), any_term
 
 
-__all__ = ["CHUNK", "Column", "SearchIndex", "backend", "ranked_matches"]
+__all__ = ["CHUNK", "Column", "SearchIndex", "backend", "matches_of", "ranked_matches"]

@@ -196,18 +196,21 @@ class Forgiven:
 
 def forgiving_search(index, queryset, query: str, restrict=None) -> Forgiven:
     """`index.search(queryset, query)`, and when it finds fewer than FEW rows (after
-    `restrict`, the page's other filters), a correction: proposed when it finds more, applied
-    when the search found nothing and the correction is confident."""
+    `restrict`, the page's other filters) or no row has every word, a correction: proposed
+    when it finds more, applied when the search found nothing (or only rows with some of the
+    words) and the correction is confident."""
+    from passerelles.core.search import matches_of
+
     restrict = restrict or (lambda qs: qs)
-    matched = index.search(queryset, query)
-    found = _bounded_count(restrict(matched))
+    matched, partial = matches_of(index, queryset, query)
+    found = 0 if partial else _bounded_count(restrict(matched))
     if found >= FEW:
         return Forgiven(matched, query)
     correction = correct(index, query, queryset.db)
     if correction is None:
         return Forgiven(matched, query)
-    corrected = index.search(queryset, correction.query)
-    if _bounded_count(restrict(corrected)) <= found:
+    corrected, still_partial = matches_of(index, queryset, correction.query)
+    if still_partial or _bounded_count(restrict(corrected)) <= found:
         return Forgiven(matched, query)
     if found == 0 and correction.confident:
         return Forgiven(corrected, correction.query, correction, applied=True)
