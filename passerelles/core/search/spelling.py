@@ -142,10 +142,13 @@ class Correction:
     confident: bool
 
 
-def correct(index, query: str, using: str = "default") -> Correction | None:
+def correct(
+    index, query: str, using: str = "default", *, check_index: bool = True
+) -> Correction | None:
     """The query with its unknown words replaced by their nearest vocabulary word, or None
     when no word needs (or finds) a correction. A word is unknown when the vocabulary lacks
-    it and it alone matches no row of `index` (its last word as a prefix)."""
+    it and (`check_index`) it alone matches no row of `index` (the last word as a prefix):
+    when a search found nothing, a word that matches rows is not the one to blame."""
     from passerelles.core.search import backend
     from passerelles.core.search.text import parse_query
 
@@ -162,8 +165,10 @@ def correct(index, query: str, using: str = "default") -> Correction | None:
         replacement = word
         if len(folded) >= MIN_WORD and not word.isdigit() and folded not in vocab:
             terms = parse_query(word, prefix=i == len(matches) - 1)
-            with conn.cursor() as cursor:
-                known = not terms or be.has_match(cursor, index, be.match_expression(terms))
+            known = not terms
+            if check_index and terms:
+                with conn.cursor() as cursor:
+                    known = be.has_match(cursor, index, be.match_expression(terms))
             if not known:
                 found = vocab.candidates(folded)
                 if found:
@@ -206,7 +211,9 @@ def forgiving_search(index, queryset, query: str, restrict=None) -> Forgiven:
     found = 0 if partial else _bounded_count(restrict(matched))
     if found >= FEW:
         return Forgiven(matched, query)
-    correction = correct(index, query, queryset.db)
+    # A few rows found: a word of the query matched them, perhaps by a typo in their text
+    # ("Madagscar"); the correction is offered if it finds more.
+    correction = correct(index, query, queryset.db, check_index=found == 0)
     if correction is None:
         return Forgiven(matched, query)
     corrected, still_partial = matches_of(index, queryset, correction.query)
