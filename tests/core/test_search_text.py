@@ -6,7 +6,7 @@ import pytest
 
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
-from passerelles.actors.search import INDEX, search
+from passerelles.actors.search import search
 from passerelles.core import fragments
 from passerelles.core.search import spelling
 from passerelles.core.search.text import index_text, parse_query, root
