@@ -41,9 +41,11 @@ MAX_QUERY_TERMS = 12
 MIN_PREFIX_CHARS = 3
 
 # Derivational suffixes of folded lemmas, tried in this order; the first that ends the word
-# decides. Feminine endings too: simplemma knows "maraîchère" but not "maraichere" unaccented. The root left must keep MIN_ROOT letters, or the word stays whole: "village" is not
-# "ville", "chantier" not "chanter", "élevage" not "élever" (a short root would join words
-# that only look alike). Measured on bench/queries_fr.txt and the demo (docs/decisions.md).
+# decides. Feminine endings too: simplemma knows "maraîchère" but not "maraichere" typed
+# without accents. The root left must keep MIN_ROOT letters, or the word stays whole:
+# "village" is not "ville", "chantier" not "chanter", "élevage" not "élever" (a short root
+# would join words that only look alike). Measured on the demo and bench/queries_fr.txt
+# (docs/decisions.md).
 DERIVATIONS = ("ement", "ation", "age", "iere", "ier", "ere", "euse", "eur", "ure", "er")
 MIN_ROOT = 6
 # Learned prefixes that French writes glued, hyphenated or apart: "microcrédit", "micro-crédit",
