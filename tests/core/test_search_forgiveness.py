@@ -35,12 +35,12 @@ COMPOUNDS = [
     ("micro-crédit", "SCOP La Navette"),
     ("micro crédit", "SCOP La Navette"),
     ("agro-écologie", "Terres paysannes du Gâtinais"),
-    ("agro écologie", "Terres paysannes du Gâtinais"),
+    ("agro écologie", "Coopérative agricole du Lochois"),
 ]
 DERIVED = [
     ("maraichers", "AMAP Les Pousses de Beaugency"),
     ("maraîchère", "AMAP Les Pousses de Beaugency"),
-    ("maraîcher", "Les Jardins de cocagne de Brécy"),
+    ("maraîcher", "Coopérative agricole du Lochois"),
     ("recycler les déchets", "Orléans Métropole"),
 ]
 ACCENTS = [
@@ -50,7 +50,7 @@ ACCENTS = [
     ("yaounde", "Fédération des organisations paysannes d'Yaoundé"),
     ("orleans", "Ville d'Orléans"),
     ("education a la citoyennete", "Collectif Ensemble de La Chaussée-d'Ivry"),
-    ("egalite femmes hommes", "Collectif zéro déchet de La Selle-en-Hermoy"),
+    ("egalite femmes hommes", "Collectif zéro déchet de La Ville-aux-Dames"),
     ("sante maternelle", "Clinique mutualiste L'Atelier vert"),
     ("commerce equitable", "Berry Solaire"),
     ("energie renouvelable", "IUT de Bourges – département énergies renouvelables"),

@@ -1,9 +1,9 @@
-"""PostgreSQL back end: a stored, GIN-indexed, weighted tsvector with a French configuration
-over unaccented words, ranked with ts_rank.
+"""PostgreSQL back end: a stored, GIN-indexed, weighted tsvector, ranked with ts_rank weighted
+and length-normalised like SQLite's bm25.
 
-Documents are the same normalised tokens as on SQLite (simplemma lemmas, folded), then go through
-`french_unaccent`: the lemmas bring feminine and irregular forms together ("paysanne" → "paysan"),
-which the Snowball stemmer alone does not, and queries take exactly the same path."""
+Documents are exactly the tokens SQLite indexes (folded simplemma lemmas and their roots, see
+text.py) under the `simple` configuration (fields.PG_CONFIG), and queries take the same path, so
+both databases find the same rows; phrases use `<->` over the same positions."""
 
 from passerelles.core.search.fields import PG_CONFIG, TsRank
 from passerelles.core.search.text import Term

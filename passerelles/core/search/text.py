@@ -14,10 +14,10 @@ suggestions' profiles store them, so they stay as they are. The search index add
   a query's compound matches its joined form or its parts as a phrase, so "micro-crédit",
   "microcrédit" and "micro crédit" find the same organisations.
 
-SQLite's FTS5 has no French stemmer, so this is its only normalisation; PostgreSQL runs its
-`french_unaccent` configuration on top, which is harmless because queries go through the same
-steps as documents. Changing these rules changes the tokens: rebuild the indexes
-(`passerelles rebuild_search_index`, `passerelles rebuild_project_index`)."""
+This is the only normalisation on both databases: SQLite's FTS5 has no French stemmer, and
+PostgreSQL takes the tokens as they are (the `simple` configuration, core/search/fields.py).
+Changing these rules changes the tokens: rebuild the indexes (`passerelles
+rebuild_search_index`, `passerelles rebuild_project_index`)."""
 
 import html
 import re
