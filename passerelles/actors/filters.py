@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family, Side
 from passerelles.actors.models import Organisation
-from passerelles.actors.search import search
+from passerelles.actors.search import forgiving_search, search
 from passerelles.core import fragments
 from passerelles.core.collation import sort_key
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
@@ -155,7 +155,7 @@ def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
 class DirectoryFilter:
     """A validated set of filters over the published organisations."""
 
-    def __init__(self, data, base: QuerySet | None = None):
+    def __init__(self, data, base: QuerySet | None = None, *, forgive: bool = False):
         # A plain dict (the API): one value per key, as a query string would give.
         data = query_data(data)
         # Always bound, even when empty: an empty query string is a valid "no filter".
@@ -168,7 +168,23 @@ class DirectoryFilter:
         base = Organisation.objects.published() if base is None else base
         # Search once: search() may ask the index whether all words match; facet querysets
         # reuse the matched set instead of searching again.
-        self.matched = search(base, self.query) if self.query else base
+        # `forgive` (the list pages and the API): a query that finds little may be misspelt,
+        # a correction is proposed, or applied when it found nothing
+        # (passerelles.core.search.spelling). The map and the atlas are reached from the list
+        # with the query it settled on (`querystring`), so they need not correct again.
+        # `query` stays what was typed (the search box, the links); `searched` is what the
+        # results are for.
+        self.correction = None
+        self.corrected = False
+        self.searched = self.query
+        if self.query and forgive:
+            forgiven = forgiving_search(base, self.query, lambda qs: _apply(qs, self.data))
+            self.matched = forgiven.queryset
+            self.correction = forgiven.correction
+            self.corrected = forgiven.applied
+            self.searched = forgiven.query
+        else:
+            self.matched = search(base, self.query) if self.query else base
         self._shared = None
 
     @property
@@ -329,11 +345,19 @@ class DirectoryFilter:
         )
         return dict(rows)
 
+    @property
+    def correction_querystring(self) -> str:
+        """The current filters with the corrected query (the "did you mean" link)."""
+        return self.querystring(q=self.correction.query) if self.correction else ""
+
     def querystring(self, **changes) -> str:
         """The current filters as a query string (without page), e.g. for the map link."""
         qd = QueryDict(mutable=True)
         for name in ("q", *FACETS):
             value = changes.get(name, self.data.get(name))
+            if name == "q" and "q" not in changes and self.corrected:
+                # The links onwards (map, pages) carry the query the results are for.
+                value = self.searched
             if value in (None, "", []):
                 continue
             if isinstance(value, bool):

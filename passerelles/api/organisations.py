@@ -140,7 +140,7 @@ def _list(request: HttpRequest, filters: OrganisationFilters) -> dict:
     for name in ("ess", "si"):
         if name in params:
             params[name] = "1" if params[name] else "0"
-    directory = DirectoryFilter({k: str(v) for k, v in params.items()})
+    directory = DirectoryFilter({k: str(v) for k, v in params.items()}, forgive=True)
     if directory.errors:
         raise HttpError(422, " ".join(directory.errors))
     results = directory.results()

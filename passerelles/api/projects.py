@@ -302,7 +302,7 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
         for name, value in filters.dict(exclude={"page"}).items()
         if value is not None and value != ""
     }
-    projects = ProjectFilter(params)
+    projects = ProjectFilter(params, forgive=True)
     if projects.errors:
         raise HttpError(422, " ".join(projects.errors))
     results = projects.results()

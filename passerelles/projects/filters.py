@@ -19,7 +19,7 @@ from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
 from passerelles.geo.models import Country, Department
 from passerelles.projects.enums import PlaceSide, ProjectStatus
 from passerelles.projects.models import Participation, Project, ProjectPlace
-from passerelles.projects.search import search
+from passerelles.projects.search import forgiving_search, search
 from passerelles.vocab.models import SdgGoal, Theme, goal_title
 
 FACETS = ("progress", "theme", "sdg", "department", "country", "family")
@@ -108,7 +108,7 @@ def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
 class ProjectFilter:
     """A validated set of filters over the published projects."""
 
-    def __init__(self, data, base: QuerySet | None = None):
+    def __init__(self, data, base: QuerySet | None = None, *, forgive: bool = False):
         data = query_data(data)
         self.form = ProjectFilterForm(data)
         self.form.is_valid()
@@ -116,7 +116,23 @@ class ProjectFilter:
         self.data = {k: v for k, v in self.form.cleaned_data.items() if v not in ("", [], None)}
         self.query = self.data.get("q", "").strip()
         base = Project.objects.published() if base is None else base
-        self.matched = search(base, self.query) if self.query else base
+        # `forgive` (the list pages and the API): a query that finds little may be misspelt,
+        # a correction is proposed, or applied when it found nothing
+        # (passerelles.core.search.spelling). The map and the atlas are reached from the list
+        # with the query it settled on (`querystring`), so they need not correct again.
+        # `query` stays what was typed (the search box, the links); `searched` is what the
+        # results are for.
+        self.correction = None
+        self.corrected = False
+        self.searched = self.query
+        if self.query and forgive:
+            forgiven = forgiving_search(base, self.query, lambda qs: _apply(qs, self.data))
+            self.matched = forgiven.queryset
+            self.correction = forgiven.correction
+            self.corrected = forgiven.applied
+            self.searched = forgiven.query
+        else:
+            self.matched = search(base, self.query) if self.query else base
 
     @property
     def errors(self) -> list[str]:
@@ -224,11 +240,19 @@ class ProjectFilter:
         facets.append(Facet("family", _("Participants"), "checkbox", options))
         return facets
 
+    @property
+    def correction_querystring(self) -> str:
+        """The current filters with the corrected query (the "did you mean" link)."""
+        return self.querystring(q=self.correction.query) if self.correction else ""
+
     def querystring(self, **changes) -> str:
         """The current filters as a query string (without page)."""
         qd = QueryDict(mutable=True)
         for name in ("q", *FACETS):
             value = changes.get(name, self.data.get(name))
+            if name == "q" and "q" not in changes and self.corrected:
+                # The links onwards (map, pages) carry the query the results are for.
+                value = self.searched
             if value in (None, "", []):
                 continue
             if isinstance(value, list):

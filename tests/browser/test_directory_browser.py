@@ -105,3 +105,31 @@ def test_filters_keep_the_panel_open_show_chips_and_no_error(any_page, orgs):
     expect(page.locator("a.chip")).to_have_count(1)
     expect(page.get_by_role("link", name="Santé Solidaire")).to_be_visible()
     expect(page.get_by_role("link", name="Lycée du Val")).to_have_count(0)
+
+
+def test_a_misspelt_search_offers_the_correction(any_page, orgs):
+    from django.utils import translation
+
+    page = any_page
+    for name in ("Sources de vie – Madagascar", "Trait d'union – Madagascar"):
+        AbroadOrganisationFactory(name=name, country_id="MG", locality="Antsirabe")
+    # The wording follows the catalogue ("Did you mean:" in English).
+    with translation.override("en" if page.english else "fr"):
+        did_you_mean = translation.gettext("Vouliez-vous dire :")
+    page.goto(page.base_url + reverse("actors:list"))
+    page.locator("#f-q").fill("madagscar")
+    page.locator("#f-q").press("Enter")
+    offer = page.locator(".search-correction p", has_text=did_you_mean)
+    expect(offer).to_be_visible()
+    expect(offer).to_have_text(re.compile(re.escape(did_you_mean) + r"\s+Madagascar\s?\?"))
+    if not page.english:
+        expect(offer).to_have_text(re.compile(r"^Vouliez-vous dire : Madagascar\s\?$"))
+    # Nothing matched the typo: the corrected results are shown at once, and said so.
+    expect(page.locator(".search-correction [role=status]")).to_contain_text("madagscar")
+    assert axe.violations(page) == []
+    offer.get_by_role("link", name="Madagascar").click()
+    expect(page).to_have_url(re.compile(r"q=Madagascar"))
+    expect(page.locator(".search-correction")).to_have_count(0)
+    expect(page.get_by_role("link", name="Sources de vie – Madagascar")).to_be_visible()
+    expect(page.get_by_role("link", name="Trait d'union – Madagascar")).to_be_visible()
+    expect(page.locator("#f-q")).to_have_value("Madagascar")

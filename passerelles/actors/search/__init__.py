@@ -19,9 +19,16 @@ from django.db.models import QuerySet
 
 from passerelles.actors.search import documents
 from passerelles.actors.search.models import TABLE
-from passerelles.core.search import Column, SearchIndex
+from passerelles.core.search import Column, SearchIndex, spelling
 
-__all__ = ["INDEX", "index_organisations", "rebuild_index", "remove_from_index", "search"]
+__all__ = [
+    "INDEX",
+    "forgiving_search",
+    "index_organisations",
+    "rebuild_index",
+    "remove_from_index",
+    "search",
+]
 
 INDEX = SearchIndex(
     table=TABLE,
@@ -29,7 +36,7 @@ INDEX = SearchIndex(
     columns=(
         Column("name", "A"),
         Column("acronym", "A"),
-        Column("themes", "B"),
+        Column("themes", "B", phrase=False),
         Column("body", "C"),
         Column("places", "D"),
     ),
@@ -42,6 +49,12 @@ INDEX = SearchIndex(
 def search(queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
     """Organisations of `queryset` matching `query`, best first, annotated with `search_rank`."""
     return INDEX.search(queryset, query, prefix=prefix)
+
+
+def forgiving_search(queryset: QuerySet, query: str, restrict=None) -> spelling.Forgiven:
+    """`search()`, with a spelling correction proposed (or applied) when it finds little
+    (passerelles.core.search.spelling)."""
+    return spelling.forgiving_search(INDEX, queryset, query, restrict)
 
 
 def index_organisations(ids: Iterable[int], *, using: str = "default") -> int:

@@ -37,6 +37,9 @@ def _theme_saved(sender, instance, raw=False, using="default", **kwargs):
 
 
 def connect() -> None:
+    from passerelles.actors.search import vocabulary
+
+    vocabulary.connect()
     uid = "passerelles.actors.search"
     indexing.listen("organisation", KIND, index_organisations)
     post_delete.connect(_org_deleted, sender=Organisation, dispatch_uid=f"{uid}.deleted")

@@ -37,7 +37,7 @@ def organisation_list(request):
 
 
 def _render_results(request) -> dict:
-    directory = DirectoryFilter(request.GET)
+    directory = DirectoryFilter(request.GET, forgive=True)
     results = directory.results().select_related("commune", "country").prefetch_related("themes")
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = directory.querystring()

@@ -20,7 +20,8 @@ from types import ModuleType
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 
 from passerelles.core.search import postgres, sqlite
 from passerelles.core.search.text import parse_query
@@ -48,6 +49,10 @@ class Column:
     # PostgreSQL's setweight letter, A (heaviest) to D. SQLite's bm25 weights are set by the
     # migration that creates the FTS5 table.
     weight: str
+    # Whether an exact phrase here ranks the row first. Not in the themes' names and
+    # synonyms: every water organisation inherits "eau potable" from its theme, and the
+    # boost is for those whose own words say it.
+    phrase: bool = True
 
 
 @dataclass(frozen=True)
@@ -142,23 +147,40 @@ def ranked_matches(
 ) -> QuerySet:
     """The query path of every index: the same words, the same "all words, else any word"
     rule, the same ranking; only the table and the tie-break order differ."""
+    return matches_of(index, queryset, query, prefix=prefix)[0]
+
+
+def matches_of(
+    index: SearchIndex, queryset: QuerySet, query: str, *, prefix: bool = True
+) -> tuple[QuerySet, bool]:
+    """`ranked_matches`, and whether no row had every word (any word was then enough)."""
     terms = parse_query(query, prefix=prefix)
     if not terms:
-        return queryset
+        return queryset, False
     conn = connections[queryset.db]
     be = backend(conn)
     expression = be.match_expression(terms)
+    any_term = False
     if len(terms) > 1:
         # All words first; if no row at all has them all, any of them, so that a long query
         # with one unknown word still finds something. One indexed lookup, LIMIT 1.
         with conn.cursor() as cursor:
             if not be.has_match(cursor, index, expression):
+                any_term = True
                 expression = be.match_expression(terms, any_term=True)
-    return (
-        queryset.filter(**be.filter_kwargs(index, expression))
-        .annotate(search_rank=be.rank_expression(index, expression))
-        .order_by("-search_rank", *index.tie_break)
+    matches = queryset.filter(**be.filter_kwargs(index, expression)).annotate(
+        search_rank=be.rank_expression(index, expression)
     )
+    if len(terms) > 1 and not any_term:
+        # Exact phrase first: rows holding the words side by side, in order ("eau potable"),
+        # before rows holding them apart ("eau de pluie … potable"), then by rank. An alias,
+        # not an annotation: never selected, so facet counts do not group by it.
+        model = queryset.model
+        pk_column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
+        sql, params = be.phrase_condition(index, pk_column, be.phrase_expression(index, terms))
+        matches = matches.alias(search_phrase=RawSQL(sql, params, output_field=BooleanField()))
+        return matches.order_by("-search_phrase", "-search_rank", *index.tie_break), False
+    return matches.order_by("-search_rank", *index.tie_break), any_term
 
 
-__all__ = ["CHUNK", "Column", "SearchIndex", "backend", "ranked_matches"]
+__all__ = ["CHUNK", "Column", "SearchIndex", "backend", "matches_of", "ranked_matches"]

@@ -1,9 +1,9 @@
-"""PostgreSQL back end: a stored, GIN-indexed, weighted tsvector with a French configuration
-over unaccented words, ranked with ts_rank.
+"""PostgreSQL back end: a stored, GIN-indexed, weighted tsvector, ranked with ts_rank weighted
+and length-normalised like SQLite's bm25.
 
-Documents are the same normalised tokens as on SQLite (simplemma lemmas, folded), then go through
-`french_unaccent`: the lemmas bring feminine and irregular forms together ("paysanne" → "paysan"),
-which the Snowball stemmer alone does not, and queries take exactly the same path."""
+Documents are exactly the tokens SQLite indexes (folded simplemma lemmas and their roots, see
+text.py) under the `simple` configuration (fields.PG_CONFIG), and queries take the same path, so
+both databases find the same rows; phrases use `<->` over the same positions."""
 
 from passerelles.core.search.fields import PG_CONFIG, TsRank
 from passerelles.core.search.text import Term
@@ -14,7 +14,18 @@ def _quote(token: str) -> str:
     return "'" + token.replace("\\", "").replace("'", "''") + "'"
 
 
+def _phrase(tokens, prefix: bool = False) -> str:
+    quoted = [_quote(t) for t in tokens]
+    if prefix:
+        quoted[-1] += ":*"
+    return " <-> ".join(quoted)
+
+
 def _term(term: Term) -> str:
+    if term.parts:
+        # A compound: its joined form, or its parts side by side.
+        joined = _quote(term.token) + (":*" if term.prefix else "")
+        return f"({joined} | {_phrase(term.parts, term.prefix)})"
     if not term.prefix:
         return _quote(term.token)
     if term.folded.startswith(term.token):
@@ -24,6 +35,24 @@ def _term(term: Term) -> str:
 
 def match_expression(terms: list[Term], *, any_term: bool = False) -> str:
     return (" | " if any_term else " & ").join(_term(t) for t in terms)
+
+
+def phrase_expression(index, terms: list[Term]) -> str:
+    """The query's words as one phrase, whole words only (a compound by its parts), in the
+    weights of the index's phrase columns only (each lexeme labelled with them)."""
+    others = {c.weight for c in index.columns if not c.phrase}
+    weights = "".join(sorted({c.weight for c in index.columns if c.phrase} - others))
+    tokens = [p for t in terms for p in (t.parts or (t.token,))]
+    return " <-> ".join(f"{_quote(t)}:{weights}" for t in tokens)
+
+
+def phrase_condition(index, pk_column: str, expression: str) -> tuple[str, list]:
+    """SQL true for rows holding the phrase, answered from the GIN index once, not per row."""
+    return (
+        f"{pk_column} IN (SELECT rowid FROM {index.table} "
+        f"WHERE document @@ to_tsquery(%s::regconfig, %s))",
+        [PG_CONFIG, expression],
+    )
 
 
 def filter_kwargs(index, expression: str) -> dict:

@@ -13,13 +13,36 @@ def _quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
+def _phrase(tokens, prefix: bool = False) -> str:
+    # FTS5 reads the tokens of one quoted string as a phrase (adjacent, in order); a `*` after
+    # it makes its last token a prefix.
+    return _quote(" ".join(tokens)) + ("*" if prefix else "")
+
+
 def _term(term: Term) -> str:
+    if term.parts:
+        # A compound: its joined form, or its parts side by side.
+        joined = _quote(term.token) + ("*" if term.prefix else "")
+        return f"({joined} OR {_phrase(term.parts, term.prefix)})"
     if not term.prefix:
         return _quote(term.token)
     if term.folded.startswith(term.token):
         return _quote(term.token) + "*"
-    # The lemma is not a prefix of what was typed (partial word, odd lemma): accept either.
+    # The root is not a prefix of what was typed (partial word, odd lemma): accept either.
     return f"({_quote(term.token)}* OR {_quote(term.folded)}*)"
+
+
+def phrase_expression(index, terms: list[Term]) -> str:
+    """The query's words as one phrase, whole words only (a compound by its parts), in the
+    index's phrase columns."""
+    columns = " ".join(c.name for c in index.columns if c.phrase)
+    return f"{{{columns}}} : " + _phrase([p for t in terms for p in (t.parts or (t.token,))])
+
+
+def phrase_condition(index, pk_column: str, expression: str) -> tuple[str, list]:
+    """SQL true for rows holding the phrase: the FTS5 query runs once, not per row."""
+    table = index.table
+    return f"{pk_column} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [expression]
 
 
 def match_expression(terms: list[Term], *, any_term: bool = False) -> str:

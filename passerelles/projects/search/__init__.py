@@ -12,11 +12,18 @@ from collections.abc import Callable, Iterable
 
 from django.db.models import QuerySet
 
-from passerelles.core.search import Column, SearchIndex
+from passerelles.core.search import Column, SearchIndex, spelling
 from passerelles.projects.search import documents
 from passerelles.projects.search.models import TABLE
 
-__all__ = ["INDEX", "index_projects", "rebuild_index", "remove_from_index", "search"]
+__all__ = [
+    "INDEX",
+    "forgiving_search",
+    "index_projects",
+    "rebuild_index",
+    "remove_from_index",
+    "search",
+]
 
 INDEX = SearchIndex(
     table=TABLE,
@@ -25,7 +32,7 @@ INDEX = SearchIndex(
     columns=(
         Column("title", "A"),
         Column("acronym", "A"),
-        Column("themes", "B"),
+        Column("themes", "B", phrase=False),
         Column("body", "C"),
         Column("people", "C"),
         Column("places", "D"),
@@ -39,6 +46,12 @@ INDEX = SearchIndex(
 def search(queryset: QuerySet, query: str, *, prefix: bool = True) -> QuerySet:
     """Projects of `queryset` matching `query`, best first, annotated with `search_rank`."""
     return INDEX.search(queryset, query, prefix=prefix)
+
+
+def forgiving_search(queryset: QuerySet, query: str, restrict=None) -> spelling.Forgiven:
+    """`search()`, with a spelling correction proposed (or applied) when it finds little
+    (passerelles.core.search.spelling)."""
+    return spelling.forgiving_search(INDEX, queryset, query, restrict)
 
 
 def index_projects(ids: Iterable[int], *, using: str = "default") -> int:

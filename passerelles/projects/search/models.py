@@ -4,7 +4,7 @@ passerelles.actors.search, with the field types of passerelles.core.search.field
 
 - SQLite: an FTS5 virtual table whose `rowid` is the project id;
 - PostgreSQL: a plain table with a `rowid` key column and a stored, GIN-indexed, weighted
-  `tsvector` in `document`, in the `french_unaccent` configuration made by the actors' migration.
+  `tsvector` in `document` (core/search/fields.py says under which configuration).
 
 It is only ever joined from Project (`search_entry__…`), so searches stay lazy querysets."""
 

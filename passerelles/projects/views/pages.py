@@ -22,7 +22,7 @@ PAGE_SIZE = 20
 
 
 def project_list(request):
-    projects = ProjectFilter(request.GET)
+    projects = ProjectFilter(request.GET, forgive=True)
     results = projects.results().for_cards()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     facets = projects.facets(english=is_english())
