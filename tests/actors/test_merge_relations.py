@@ -11,6 +11,7 @@ from passerelles.actors.enums import Status
 from passerelles.actors.models import NotDuplicate, Organisation, Proposal
 from passerelles.bridges.models import PinnedPair
 from passerelles.bridges.models.issues import CommonIssue
+from passerelles.cooperation.models import JoinRequest
 from passerelles.core.history import Origin
 from passerelles.events.models import MeetingRequest
 from passerelles.users.models import MembershipRequest
@@ -68,6 +69,7 @@ def give_everything_to(org, other, *, space, event, issue):
     NotDuplicate.remember(org, other)
     NotDuplicate.remember(org, OrganisationFactory(name="Tout autre chose"))
     Proposal.objects.create(kind="update", organisation=org, payload={"phone": "1"})
+    JoinRequest.objects.create(space=SpaceFactory(), organisation=org)
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():
@@ -117,3 +119,19 @@ def test_merging_moves_every_relation_to_the_kept_organisation():
     assert set(kept.themes.all()) == set(themes)
     distinct = NotDuplicate.objects.filter(first=kept) | NotDuplicate.objects.filter(second=kept)
     assert distinct.count() == 3  # the partner's pair was in both: remembered once
+
+
+def test_a_waiting_request_to_join_a_space_the_kept_record_asked_for_is_not_doubled():
+    space, other_space = SpaceFactory(), SpaceFactory()
+    kept = OrganisationFactory(name="Maison des Solidarités")
+    duplicate = OrganisationFactory(name="Maison des solidarites")
+    JoinRequest.objects.create(space=space, organisation=kept)
+    JoinRequest.objects.create(space=space, organisation=duplicate)
+    JoinRequest.objects.create(space=other_space, organisation=duplicate)
+
+    moderation.merge(duplicate, kept, origin=Origin(StaffFactory()))
+
+    assert sorted(
+        JoinRequest.objects.filter(organisation=kept).values_list("space", flat=True)
+    ) == sorted([space.pk, other_space.pk])
+    assert not JoinRequest.objects.filter(organisation=duplicate).exists()
