@@ -113,8 +113,10 @@ def is_stale(run: ScheduleRun) -> bool:
 def pending(event: Event) -> ScheduleRun | None:
     """The latest run, when it waits to be applied and still applies."""
     run = event.runs.first()
-    if run is None or run.applied_at is not None or not run.proposal and not run.base:
+    if run is None or run.applied_at is not None:
         return None
+    if not run.summary.get("changes", {}).get("people"):
+        return None  # it changes nothing: there is nothing to apply
     return None if is_stale(run) else run
 
 

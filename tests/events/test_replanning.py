@@ -150,3 +150,42 @@ def test_preview_and_apply_per_role(client, day, role):
     else:
         assert preview.status_code == 403 and applied.status_code == 403
         assert run.applied_at is None and not Meeting.objects.filter(event=event).exists()
+
+
+def test_replanning_everything_moves_and_removes_and_says_so(
+    django_capture_on_commit_callbacks,
+):
+    from passerelles.events.models import Availability
+
+    event = MeetingEventFactory(max_meetings=3)
+    slots = make_slots(event, 3)
+    tables = make_tables(event, 2)
+    a, b, c, d = (ParticipantFactory(event=event, name=n) for n in ("Awa", "Bob", "Cléo", "Dan"))
+    _ask(a, b, Priority.MUST)
+    # Awa can only come to the first slot, yet Awa × Bob was planned in the second.
+    profile = a.meeting_profile
+    profile.limited_availability = True
+    profile.save()
+    Availability.objects.create(registration=a, slot=slots[0])
+    moved = Meeting.objects.create(event=event, a=a, b=b, slot=slots[1], table=tables[0])
+    # Cléo × Dan was planned though nobody asked for it any more.
+    gone = Meeting.objects.create(event=event, a=c, b=d, slot=slots[2], table=tables[1])
+    kept_by_default = scheduling.compute(event, time_limit=5)
+    assert kept_by_default.summary["changes"]["moved"] == 0
+    run = scheduling.compute(event, time_limit=5, replan_all=True)
+    assert run.summary["changes"] == {
+        "added": 0,
+        "moved": 1,
+        "removed": 1,
+        "unchanged": 0,
+        "people": 4,
+    }
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_changes.apply(run)
+    assert not Meeting.objects.filter(pk__in=[moved.pk, gone.pk]).exists()
+    now = Meeting.objects.get(event=event)
+    assert {now.a_id, now.b_id} == {a.pk, b.pk} and now.slot == slots[0]
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert set(bodies) == {a.email, b.email, c.email, d.email}
+    assert "déplacée" in bodies[a.email] and "retirée du planning" in bodies[c.email]

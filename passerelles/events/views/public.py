@@ -55,12 +55,15 @@ def _personal(request, event) -> dict:
     if not user.is_authenticated:
         return {"mine": None, "email_taken": False, "colleagues": []}
     live = event.registrations.active().select_related("organisation")
-    mine = live.filter(user=user).first()
-    email_taken = mine is None and live.filter(email=user.email.lower()).exists()
+    email = user.email.lower()
+    # Their own address first: before issue 14, registrations staff took at the desk were
+    # put on the staff member's account too.
+    mine = live.filter(user=user, email=email).first() or live.filter(user=user).first()
+    email_taken = mine is None and live.filter(email=email).exists()
     colleagues = list(
         live.filter(organisation__memberships__user=user)
         .exclude(user=user)
-        .exclude(email=user.email.lower())
+        .exclude(email=email)
         .distinct()
         .order_by("name", "pk")
     )
