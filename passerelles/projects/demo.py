@@ -12,6 +12,7 @@ actions.bulk_create_projects); the search index is rebuilt once at the end.
 Deterministic: the same seed and the same organisations give the same projects."""
 
 import random
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -352,10 +353,13 @@ class _Builder:
 
 
 def _strip_article(text: str) -> str:
+    """A title's head without its articles: "le maraîchage biologique et les circuits courts"
+    → "maraîchage biologique et circuits courts" (both halves, or the title limps)."""
     for article in ("la ", "le ", "les ", "l'", "l’", "un ", "une ", "des "):
         if text.lower().startswith(article):
-            return text[len(article) :]
-    return text
+            text = text[len(article) :]
+            break
+    return re.sub(r"\b(et|ou) (?:la |le |les |l'|l’)", r"\1 ", text)
 
 
 def build_demo(*, seed: int = 42, size: int | None = None, progress=None) -> dict:

@@ -167,6 +167,11 @@ def demo_texts():
 def test_demo_texts_are_grammatical(demo, db):
     bad = [(where, m.group(0)) for where, text in demo_texts() for m in BAD_FRENCH.finditer(text)]
     assert bad == []
+    # "Contribuer à la microfinance et aux groupements", not "… et les groupements".
+    limping = Organisation.objects.filter(
+        source="demo", mission__regex=r"^Contribuer (à|au|aux) [^.]* et (les|le|la) "
+    )
+    assert list(limping.values_list("mission", flat=True)) == []
     # No verb repeating its object: "Accompagner l'accompagnement des enseignants".
     tautologies = []
     for mission in Organisation.objects.filter(source="demo").values_list("mission", flat=True):

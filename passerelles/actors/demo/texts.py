@@ -131,7 +131,11 @@ def verb_for(rng: random.Random, action: str) -> str:
 
 def mission(rng: random.Random, themes: list[str], country, locality) -> str:
     action = rng.choice(THEMES[themes[0]]["actions"])
-    return contract(f"{verb_for(rng, action)} {action}{_where(country, locality)}.")
+    verb = verb_for(rng, action)
+    if verb.endswith(" à"):
+        # "Contribuer à la microfinance et aux groupements", not "… et les groupements".
+        action = re.sub(r"\bet (les |le |la |l')", r"et à \1", action)
+    return contract(f"{verb} {action}{_where(country, locality)}.")
 
 
 def description(
