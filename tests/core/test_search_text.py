@@ -6,7 +6,7 @@ import pytest
 
 from passerelles.actors.filters import DirectoryFilter
 from passerelles.actors.models import Organisation
-from passerelles.actors.search import search
+from passerelles.actors.search import INDEX, search
 from passerelles.core import fragments
 from passerelles.core.search import spelling
 from passerelles.core.search.text import index_text, parse_query, root
@@ -203,3 +203,14 @@ def test_directory_page_says_what_it_corrected(client, madagascar):
 def test_api_answers_the_corrected_results(client, madagascar):
     data = client.get("/api/v1/organisations", {"q": "madagscar"}).json()
     assert data["count"] == 3
+
+
+@pytest.mark.django_db
+def test_a_pasted_paragraph_costs_a_bounded_number_of_lookups(
+    madagascar, django_assert_max_num_queries
+):
+    query = " ".join(f"motinconnu{n}" for n in range(60))
+    spelling.vocabulary()
+    with django_assert_max_num_queries(20):
+        correction = spelling.correct(INDEX, query)
+    assert correction is None or len(correction.query) <= 200

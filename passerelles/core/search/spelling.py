@@ -150,9 +150,11 @@ def correct(
     it and (`check_index`) it alone matches no row of `index` (the last word as a prefix):
     when a search found nothing, a word that matches rows is not the one to blame."""
     from passerelles.core.search import backend
-    from passerelles.core.search.text import parse_query
+    from passerelles.core.search.text import MAX_QUERY_CHARS, MAX_QUERY_TERMS, parse_query
 
-    matches = list(_WORD.finditer(query or ""))
+    # The words the search itself reads (text.MAX_QUERY_CHARS), and no more than it keeps:
+    # a pasted paragraph costs a bounded number of lookups.
+    matches = list(_WORD.finditer((query or "")[:MAX_QUERY_CHARS]))[:MAX_QUERY_TERMS]
     if not matches or not _sources:
         return None
     vocab = vocabulary()
@@ -184,7 +186,7 @@ def correct(
         last_end = m.end()
     if not changed:
         return None
-    out.append(query[last_end:])
+    out.append(query[last_end:MAX_QUERY_CHARS])
     return Correction("".join(out).strip(), confident)
 
 
