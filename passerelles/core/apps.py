@@ -23,3 +23,7 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             lambda **kwargs: fragments.bump_all(), weak=False, dispatch_uid="core.pages.migrate"
         )
+        from passerelles.core.search import formats
+
+        # sender=self: once per migrate, after every app's migrations (the schema is today's).
+        post_migrate.connect(formats.rebuild_stale, sender=self, dispatch_uid="core.search.formats")

@@ -203,3 +203,21 @@ UNIT_DONE = {
     ),
     JobUnit.SECONDS: lambda n: ngettext("%(done)s seconde", "%(done)s secondes", n),
 }
+
+
+class SearchIndexState(models.Model):
+    """Which document format each full-text index was last built with (core.search.FORMAT).
+    A release that changes how words are written into the index raises FORMAT, and the next
+    `migrate` rebuilds every index still in the old format (core.search.formats), so an
+    existing database never answers searches from documents the query side no longer reads."""
+
+    table = models.CharField(max_length=63, primary_key=True)
+    format = models.PositiveIntegerField()
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("état d'un index de recherche")
+        verbose_name_plural = _("états des index de recherche")
+
+    def __str__(self):
+        return f"{self.table} (format {self.format})"

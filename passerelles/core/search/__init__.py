@@ -23,8 +23,11 @@ from django.db import connections, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from passerelles.core.search import postgres, sqlite
+from passerelles.core.search import formats, postgres, sqlite
 from passerelles.core.search.text import parse_query
+
+# Every declared index, by table (filled as apps declare theirs).
+REGISTRY: dict[str, "SearchIndex"] = {}
 
 # Ids read and documents written per round trip: a rebuild of 100,000 rows stays a matter of
 # seconds without holding them all in memory.
@@ -66,6 +69,10 @@ class SearchIndex:
     tie_break: tuple[str, ...]
     # The reverse name of the unmanaged index model's one-to-one key.
     relation: str = "search_entry"
+
+    def __post_init__(self):
+        # Known to core without core importing any app: formats.rebuild_stale walks them.
+        REGISTRY[self.table] = self
 
     def model(self):
         return apps.get_model(self.model_label)
@@ -139,6 +146,7 @@ class SearchIndex:
                 if progress:
                     progress(done, total)
             be.optimize(cursor, self)
+            formats.record(self, using)
         return done
 
 
@@ -183,4 +191,4 @@ def matches_of(
     return matches.order_by("-search_rank", *index.tie_break), any_term
 
 
-__all__ = ["CHUNK", "Column", "SearchIndex", "backend", "matches_of", "ranked_matches"]
+__all__ = ["CHUNK", "REGISTRY", "Column", "SearchIndex", "backend", "matches_of", "ranked_matches"]
