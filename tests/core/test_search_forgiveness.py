@@ -23,25 +23,25 @@ TYPOS = [
     ("cambodje", "Coopération Beauce – Cambodge"),
     ("vietnan", "Ponts entre les peuples – Vietnam"),
     ("beninn", "Solidarité Chinonais – Bénin"),
-    ("ziguinshor", "Groupement Jappo de Ziguinchor"),
+    ("kaolak", "Groupement Jappo de Kaolack"),
     ("tenkodgo", "Mairie de Tenkodogo"),
-    ("agroecologei", "Terres paysannes du Gâtinais"),
-    ("agroécolgie", "Terres paysannes du Gâtinais"),
+    ("agroecologei", "Coopérative agricole du Lochois"),
+    ("agroécolgie", "Coopérative agricole du Lochois"),
     ("paludissme", "Centre de santé Victor Hugo"),
     ("microfinnance", "Mutuelle Les Tisserands"),
-    ("eau potabel", "Conseil départemental de l'Indre"),
+    ("eau potabel", "Comité de gestion de l'eau de Pasto"),
 ]
 COMPOUNDS = [
     ("micro-crédit", "SCOP La Navette"),
     ("micro crédit", "SCOP La Navette"),
-    ("agro-écologie", "Terres paysannes du Gâtinais"),
+    ("agro-écologie", "Coopérative agricole du Lochois"),
     ("agro écologie", "Coopérative agricole du Lochois"),
 ]
 DERIVED = [
     ("maraichers", "AMAP Les Pousses de Beaugency"),
     ("maraîchère", "AMAP Les Pousses de Beaugency"),
     ("maraîcher", "Coopérative agricole du Lochois"),
-    ("recycler les déchets", "Orléans Métropole"),
+    ("recycler les déchets", "Recyclerie du Drouais"),
 ]
 ACCENTS = [
     ("senegal", "Échanges Giennois – Sénégal"),
@@ -51,7 +51,7 @@ ACCENTS = [
     ("orleans", "Ville d'Orléans"),
     ("education a la citoyennete", "Collectif Ensemble de La Chaussée-d'Ivry"),
     ("egalite femmes hommes", "Collectif zéro déchet de La Ville-aux-Dames"),
-    ("sante maternelle", "Clinique mutualiste L'Atelier vert"),
+    ("sante communautaire", "Centre de santé communautaire de Lomé"),
     ("commerce equitable", "Berry Solaire"),
     ("energie renouvelable", "IUT de Bourges – département énergies renouvelables"),
     ("insertion par l'activite economique", "SCIC La Boussole"),
