@@ -24,6 +24,7 @@ def test_the_moderation_queue_counts_in_the_singular_and_dates_by_language(any_p
     decided = OrganisationFactory(name="Terres Vivantes", status=Status.PENDING)
     proposal = decided.proposals.get()
     proposal.status = "rejected"
+    proposal.reason = "Hors du champ du réseau"
     proposal.reviewed_at = timezone.datetime(
         2026, 12, 4, 10, tzinfo=timezone.get_current_timezone()
     )
