@@ -42,7 +42,11 @@ bench: install
 
 ## Extract and compile the French/English message catalogues
 messages: install
-	cd passerelles && ../$(PY) ../manage.py makemessages -l en -l fr --no-obsolete && ../$(PY) ../manage.py compilemessages
+	cd passerelles && ../$(PY) ../manage.py makemessages -l en -l fr --no-obsolete
+	@# French plurals take the French rule (0 and 1 singular) only once the catalogue has them;
+	@# makemessages runs again to wrap the file the way it always does.
+	$(PY) scripts/po.py french-plurals
+	cd passerelles && ../$(PY) ../manage.py makemessages -l fr --no-obsolete && ../$(PY) ../manage.py compilemessages
 	@# Lists English entries still to translate (scripts/po.py todo / apply fill them in).
 	-@$(PY) scripts/po.py check
 

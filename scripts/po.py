@@ -4,6 +4,8 @@
     python scripts/po.py apply FILE.json      # fill them from {"msgid": "msgstr"} (or, for plurals,
                                               #   {"msgid": ["singular", "plural"]}), drop fuzzy
     python scripts/po.py check                # exit 1 while an English entry is missing
+    python scripts/po.py french-plurals       # copy the French source into the French
+                                              #   catalogue's empty plural entries
 
 Then `make messages` compiles the .mo files. A tiny reader/writer for the subset of the PO
 format that makemessages writes, so no extra dependency is needed.
@@ -14,7 +16,9 @@ import re
 import sys
 from pathlib import Path
 
-PO = Path(__file__).resolve().parent.parent / "passerelles/locale/en/LC_MESSAGES/django.po"
+LOCALE = Path(__file__).resolve().parent.parent / "passerelles/locale"
+PO = LOCALE / "en/LC_MESSAGES/django.po"
+FRENCH_PO = LOCALE / "fr/LC_MESSAGES/django.po"
 FIELD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$')
 ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
@@ -76,9 +80,28 @@ def missing(entries: list[dict]) -> list[dict]:
     return todo
 
 
+def french_plurals() -> int:
+    """An untranslated plural falls back to its msgid/msgid_plural under gettext's English rule
+    (n != 1): in French "0 rencontres déplacées" instead of "0 rencontre déplacée" (French takes
+    the singular for 0 and 1, plural=(n > 1) in the catalogue's header). Copying the source forms
+    into the French catalogue makes its own rule apply; singular messages need nothing."""
+    entries = parse(FRENCH_PO.read_text(encoding="utf-8"))
+    filled = 0
+    for entry in entries[1:]:
+        fields = entry["fields"]
+        if "msgid_plural" in fields and not (fields.get("msgstr[0]") or fields.get("msgstr[1]")):
+            fields["msgstr[0]"], fields["msgstr[1]"] = fields["msgid"], fields["msgid_plural"]
+            filled += 1
+    FRENCH_PO.write_text(render(entries), encoding="utf-8")
+    print(f"{filled} French plural entries filled from the source")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     entries = parse(PO.read_text(encoding="utf-8"))
     command = argv[1] if len(argv) > 1 else "todo"
+    if command == "french-plurals":
+        return french_plurals()
     if command == "todo":
         todo = {e["fields"]["msgid"]: e["fields"].get("msgid_plural") for e in missing(entries)}
         print(json.dumps(todo, ensure_ascii=False, indent=1))
