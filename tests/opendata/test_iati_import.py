@@ -238,7 +238,7 @@ def test_command_is_a_dry_run_by_default(tmp_path):
     call_command("import_iati", str(EXAMPLE), stdout=out)
     text = out.getvalue()
     assert "AA-AAA-123456789-ABC123 — Titre de l'activité" in text
-    assert "4 lignes : 4 créées, 0 mises à jour, 0 inchangées, 0 rejetées." in text
+    assert "4 lignes : 4 créées, 0 mise à jour, 0 inchangée, 0 rejetée." in text
     assert "Simulation : rien n'a été écrit." in text
     assert not Project.objects.exists()
 

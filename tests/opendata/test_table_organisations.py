@@ -265,7 +265,7 @@ def test_command_reports_rows_and_summary(tmp_path):
     assert "ligne 2 créé Association Import 1" in lines
     assert any(line.startswith("ligne 3 rejeté Association Import 2 siren :") for line in lines)
     text = "\n".join(lines)
-    assert "2 lignes : 1 créée, 0 mises à jour, 0 inchangées, 1 rejetée." in text
+    assert "2 lignes : 1 créée, 0 mise à jour, 0 inchangée, 1 rejetée." in text
     assert "Simulation : rien n'a été écrit" in text
     assert not Organisation.objects.exists()
     call_command("import_table", str(path), "--kind", "organisations", "--wet-run", stdout=out)
