@@ -37,9 +37,14 @@ COMPOUNDS = [
     ("agro-écologie", "Coopérative agricole du Lochois"),
     ("agro écologie", "Coopérative agricole du Lochois"),
 ]
+# The organisations whose own texts speak of "maraîchage" (an AMAP, a Jardin de cocagne, a
+# school) rank differently on the two engines: PostgreSQL's ts_rank lets a theme match outweigh
+# a word repeated in the description, SQLite's bm25 sums the columns. The school's activity
+# says "maraîchage" and comes in the first three on both; the derived forms' results as a whole
+# are compared with the base word's below.
 DERIVED = [
-    ("maraichers", "AMAP Les Pousses de Beaugency"),
-    ("maraîchère", "AMAP Les Pousses de Beaugency"),
+    ("maraichers", "Collège Condorcet"),
+    ("maraîchère", "Collège Condorcet"),
     ("maraîcher", "Coopérative agricole du Lochois"),
     ("recycler les déchets", "Recyclerie du Drouais"),
 ]
@@ -96,6 +101,19 @@ def test_the_set_is_large_enough():
 @pytest.mark.parametrize(("query", "expected"), CASES, ids=[q for q, _ in CASES])
 def test_expected_organisation_in_the_top_five(demo, db, query, expected):
     assert expected in top_five(query)
+
+
+@pytest.mark.parametrize("query", ["maraichers", "maraîchère", "maraîcher", "maraichage"])
+def test_derived_words_find_what_the_base_word_finds(demo, db, query):
+    """A derived or accentless form finds the same organisations, in the same order, as
+    "maraîchage": the index and the query share the word's root."""
+    assert top_five(query) == top_five("maraîchage")
+    assert "AMAP Les Pousses de Beaugency" in _first(query, 10)
+
+
+def _first(query: str, n: int) -> list[str]:
+    directory = DirectoryFilter({"q": query}, forgive=True)
+    return list(directory.results().values_list("name", flat=True)[:n])
 
 
 def test_eau_potable_ranks_organisations_that_say_it_first(demo, db):
