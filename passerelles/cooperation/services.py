@@ -11,9 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from passerelles.actors.enums import Status
 from passerelles.cooperation.enums import (
     AmendmentStatus,
+    ContributionKind,
     LogKind,
     MemberRole,
     MemberStatus,
@@ -42,6 +45,11 @@ log = DecisionLogEntry.record
 
 class CooperationError(ValidationError):
     """A step the rules do not allow; its message is a French sentence for the person."""
+
+
+class InvalidInput(CooperationError):
+    """Data that breaks a rule whatever the state of the space (a money contribution without
+    an amount, a share above 100 %): the API answers 422 where a refused step answers 409."""
 
 
 def _require_voting(member: SpaceMember, space: CooperationSpace):
@@ -154,6 +162,13 @@ def _place(space, organisation, college, user, role) -> SpaceMember:
 
 @transaction.atomic
 def invite(space, organisation, college, user, role=MemberRole.MEMBER) -> SpaceMember:
+    # The page offers only published organisations; the API names any: the same rule here.
+    if organisation.status != Status.PUBLISHED:
+        raise CooperationError(
+            _("Seule une organisation publiée dans l'annuaire peut être invitée.")
+        )
+    if role not in MemberRole.values:
+        raise CooperationError(_("Choisissez un rôle : animation, membre ou observateur."))
     member = _place(space, organisation, college, user, role)
     log(
         space,
@@ -185,6 +200,25 @@ def accept_invitation(member: SpaceMember, user) -> SpaceMember:
         member.space,
         LogKind.MEMBER_JOINED,
         _("%(org)s rejoint l'espace.") % {"org": member},
+        user=user,
+        member=member,
+    )
+    return member
+
+
+@transaction.atomic
+def decline_invitation(member: SpaceMember, user) -> SpaceMember:
+    """The invited organisation says no: it is no longer invited (status "left", as an
+    organisation that leaves; it may be invited again later, on the same row)."""
+    member = SpaceMember.objects.select_for_update().get(pk=member.pk)
+    if member.status != MemberStatus.INVITED:
+        raise CooperationError(_("Cette invitation n'est plus en attente."))
+    member.status = MemberStatus.LEFT
+    member.save(update_fields=["status"])
+    log(
+        member.space,
+        LogKind.MEMBER_LEFT,
+        _("%(org)s décline l'invitation.") % {"org": member},
         user=user,
         member=member,
     )
@@ -430,6 +464,11 @@ def add_action(space, member, lead, objective_index, title, user, description=""
     return action
 
 
+MONEY_NEEDS_VALUE = _lazy(
+    "Une contribution en argent a un montant : indiquez sa valeur estimée en euros."
+)
+
+
 @transaction.atomic
 def add_contribution(
     space, member, giver, receiver, kind, value_eur, description, user, learned="", given_on=None
@@ -443,7 +482,14 @@ def add_contribution(
         )
     if giver.pk == receiver.pk:
         raise CooperationError(_("Une organisation ne se donne pas à elle-même."))
-    if value_eur is None or value_eur < 0:
+    priced = value_eur is not None
+    if value_eur is None:
+        if kind == ContributionKind.MONEY:
+            raise InvalidInput(MONEY_NEEDS_VALUE)
+        # Knowledge, time or hosting need not be priced: no estimate counts as nothing in the
+        # euro sums (the non-money reciprocity counts contributions, not euros).
+        value_eur = Decimal("0")
+    if value_eur < 0:
         raise CooperationError(_("La valeur estimée est un montant positif en euros."))
     if value_eur >= MAX_VALUE_EUR or value_eur != round(value_eur, 2):
         raise CooperationError(
@@ -465,16 +511,13 @@ def add_contribution(
         created_by=user,
         given_on=given_on or timezone.localdate(),
     )
+    names = {"giver": giver, "receiver": receiver, "kind": contribution.get_kind_display()}
     log(
         space,
         LogKind.CONTRIBUTION,
-        _("%(giver)s → %(receiver)s : %(kind)s (%(value)s €).")
-        % {
-            "giver": giver,
-            "receiver": receiver,
-            "kind": contribution.get_kind_display(),
-            "value": value_eur,
-        },
+        _("%(giver)s → %(receiver)s : %(kind)s (%(value)s €).") % {**names, "value": value_eur}
+        if priced
+        else _("%(giver)s → %(receiver)s : %(kind)s.") % names,
         user=user,
         member=member,
     )
@@ -492,6 +535,7 @@ from passerelles.cooperation.consent import (  # noqa: E402, F401
     open_round,
     rnd_url,
 )
+from passerelles.cooperation.governance import set_governance  # noqa: E402, F401
 from passerelles.cooperation.joining import (  # noqa: E402, F401
     accept_join_request,
     refuse_join_request,

@@ -364,7 +364,7 @@ def test_the_log_of_a_finished_round_exported_as_csv_lists_every_step_in_order(c
     services.answer(rnd, w.partner, Answer.OBJECTION, '=HYPERLINK("x")', w.partner_user)
     services.answer(rnd, w.partner, Answer.WITHDRAWN, "", w.partner_user)
     services.answer(rnd, w.lead, Answer.CONSENT, "", w.lead_user)
-    services.answer(rnd, w.member, Answer.STAND_ASIDE, "", w.member_user)
+    services.answer(rnd, w.member, Answer.ABSTENTION, "", w.member_user)
     services.close_round(rnd, w.lead_user, member=w.lead)
     client.force_login(w.member_user)
     response = client.get(url("log_csv", w))
