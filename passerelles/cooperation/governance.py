@@ -2,7 +2,7 @@
 with their quorums. One write for the page (`views.space.governance`) and the API alike, in
 one transaction that writes the decision log."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from passerelles.cooperation.enums import LogKind, QuorumKind
@@ -93,14 +93,25 @@ def set_governance(space, user, *, member=None, rules=None, colleges=None) -> Co
     if rules:
         space.save(update_fields=list(rules))
     order = max((c.order for c in current.values()), default=-1)
-    for existing, fields in planned:
-        if existing is None:
-            order += 1
-            College.objects.create(space=space, order=order, **fields)
-        else:
-            for name, value in fields.items():
-                setattr(existing, name, value)
-            existing.save(update_fields=list(fields))
+    try:
+        # Two colleges swapping names pass the check above but meet the unique constraint
+        # half-way: refused in words, nothing written.
+        with transaction.atomic():
+            for existing, fields in planned:
+                if existing is None:
+                    order += 1
+                    College.objects.create(space=space, order=order, **fields)
+                else:
+                    for name, value in fields.items():
+                        setattr(existing, name, value)
+                    existing.save(update_fields=list(fields))
+    except IntegrityError as error:
+        raise InvalidInput(
+            _(
+                "Deux collèges ne peuvent pas échanger leurs noms en une fois : "
+                "renommez-les l'un après l'autre."
+            )
+        ) from error
     DecisionLogEntry.record(
         space,
         LogKind.GOVERNANCE,

@@ -75,7 +75,7 @@ def within(text: str, model, name: str) -> str:
     same lengths first; this is for any other caller."""
     field = model._meta.get_field(name)
     if len(text) > field.max_length:
-        raise CooperationError(
+        raise InvalidInput(
             _(
                 "« %(label)s » compte %(count)s caractères pour %(limit)s au plus : "
                 "raccourcissez-le."
@@ -168,7 +168,7 @@ def invite(space, organisation, college, user, role=MemberRole.MEMBER) -> SpaceM
             _("Seule une organisation publiée dans l'annuaire peut être invitée.")
         )
     if role not in MemberRole.values:
-        raise CooperationError(_("Choisissez un rôle : animation, membre ou observateur."))
+        raise InvalidInput(_("Choisissez un rôle : animation, membre ou observateur."))
     member = _place(space, organisation, college, user, role)
     log(
         space,
@@ -251,13 +251,13 @@ def _objectives(objectives) -> list[str]:
     """Objectives as plain text, one line each, empty ones left out."""
     lines = [line for line in (plain_text(o) for o in objectives or ()) if line]
     if len(lines) > MAX_OBJECTIVES:
-        raise CooperationError(
+        raise InvalidInput(
             _("%(count)s objectifs : %(limit)s au plus.")
             % {"count": len(lines), "limit": MAX_OBJECTIVES}
         )
     for line in lines:
         if len(line) > OBJECTIVE_MAX_LENGTH:
-            raise CooperationError(
+            raise InvalidInput(
                 _("Un objectif compte %(count)s caractères pour %(limit)s au plus.")
                 % {"count": len(line), "limit": OBJECTIVE_MAX_LENGTH}
             )
@@ -271,7 +271,7 @@ def write_statement(space, member, text, user) -> Statement:
     _require_voting(member, space)
     text = plain_text(text)
     if not text:
-        raise CooperationError(_("Écrivez l'énoncé."))
+        raise InvalidInput(_("Écrivez l'énoncé."))
     text = within(text, Statement, "text")
     return Statement.objects.create(space=space, member=member, text=text, author=user)
 
@@ -297,9 +297,9 @@ def new_version(space, text, objectives, user, member=None, parent=None, note=""
     objectives = _objectives(objectives)
     note = within(plain_text(note), PurposeVersion, "note")
     if not text:
-        raise CooperationError(_("Le texte de la raison d'être est vide."))
+        raise InvalidInput(_("Le texte de la raison d'être est vide."))
     if not objectives:
-        raise CooperationError(_("Donnez au moins un objectif."))
+        raise InvalidInput(_("Donnez au moins un objectif."))
     # Lock the space row: two versions written at once must not take the same number.
     CooperationSpace.objects.select_for_update().get(pk=space.pk)
     version = PurposeVersion.objects.create(
@@ -336,7 +336,7 @@ def propose_amendment(version, member, text, objectives, rationale, user) -> Ame
     objectives = _objectives(objectives)
     rationale = within(plain_text(rationale), Amendment, "rationale")
     if not text or not objectives:
-        raise CooperationError(_("Un amendement propose un texte et au moins un objectif."))
+        raise InvalidInput(_("Un amendement propose un texte et au moins un objectif."))
     with transaction.atomic():
         amendment = Amendment.objects.create(
             version=version,
@@ -412,7 +412,7 @@ def add_comment(version, member, text, user) -> Comment:
     _require_voting(member, version.space)
     text = plain_text(text, multiline=True)
     if not text:
-        raise CooperationError(_("Le commentaire est vide."))
+        raise InvalidInput(_("Le commentaire est vide."))
     text = within(text, Comment, "text")
     return Comment.objects.create(version=version, member=member, text=text, author=user)
 
@@ -438,7 +438,7 @@ def add_action(space, member, lead, objective_index, title, user, description=""
         raise CooperationError(_("Choisissez un objectif de la raison d'être adoptée."))
     title, description = plain_text(title), plain_text(description, multiline=True)
     if not title:
-        raise CooperationError(_("Donnez un intitulé à l'action."))
+        raise InvalidInput(_("Donnez un intitulé à l'action."))
     within(title, Action, "title")
     within(description, Action, "description")
     action = Action.objects.create(
@@ -481,7 +481,7 @@ def add_contribution(
             _("Une organisation enregistre ce qu'elle donne ou ce qu'elle reçoit.")
         )
     if giver.pk == receiver.pk:
-        raise CooperationError(_("Une organisation ne se donne pas à elle-même."))
+        raise InvalidInput(_("Une organisation ne se donne pas à elle-même."))
     priced = value_eur is not None
     if value_eur is None:
         if kind == ContributionKind.MONEY:
@@ -490,9 +490,9 @@ def add_contribution(
         # euro sums (the non-money reciprocity counts contributions, not euros).
         value_eur = Decimal("0")
     if value_eur < 0:
-        raise CooperationError(_("La valeur estimée est un montant positif en euros."))
+        raise InvalidInput(_("La valeur estimée est un montant positif en euros."))
     if value_eur >= MAX_VALUE_EUR or value_eur != round(value_eur, 2):
-        raise CooperationError(
+        raise InvalidInput(
             _(
                 "La valeur estimée s'écrit en euros avec deux décimales au plus et reste sous "
                 "dix milliards d'euros."

@@ -237,6 +237,25 @@ def accept(request, slug, pk):
 
 
 @require_POST
+def decline(request, slug, pk):
+    space = load_space(slug)
+    member = get_object_or_404(
+        SpaceMember.objects.select_related("organisation"), space=space, pk=pk
+    )
+    if not perms.acts_for_member(request.user, member):
+        return deny(request)
+    run(
+        request,
+        services.decline_invitation,
+        member,
+        request.user,
+        success=_("Invitation déclinée."),
+    )
+    # Once declined the space is no longer theirs to read: back to their own page.
+    return redirect("site:my_space")
+
+
+@require_POST
 def leave(request, slug, pk):
     space = load_space(slug)
     member = get_object_or_404(
