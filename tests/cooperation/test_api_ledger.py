@@ -116,3 +116,21 @@ def test_the_page_asks_an_amount_for_money_only(client, w):
     assert not Contribution.objects.exists()
     assert client.post(page, {**form, "kind": "hosting"}).status_code == 302
     assert Contribution.objects.get().value_eur == 0
+
+
+def test_answers_stored_under_the_old_name_are_renamed_by_the_migration(w):
+    """Rounds answered before the rename read "abstention" afterwards (and back again if the
+    migration is reversed)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("passerelles.cooperation.migrations.0005_answer_abstention")
+    rnd = services.open_round(first_version(w), w.lead_user)
+    old = Response.objects.create(round=rnd, member=w.partner, answer="stand_aside")
+    kept = Response.objects.create(round=rnd, member=w.lead, answer="consent")
+    migration.forwards(apps, None)
+    assert Response.objects.get(pk=old.pk).answer == Answer.ABSTENTION
+    assert Response.objects.get(pk=kept.pk).answer == Answer.CONSENT
+    migration.backwards(apps, None)
+    assert Response.objects.get(pk=old.pk).answer == "stand_aside"
