@@ -1,60 +1,50 @@
 """API v1: co-construction spaces, with the same permission rules as the pages
-(passerelles.cooperation.perms) and the same French messages (services.CooperationError)."""
+(passerelles.cooperation.perms) and the same French messages (services.CooperationError).
+Spaces, consent rounds and their answers, actions, contributions and indicators here;
+statements, versions and amendments in cooperation_purpose.py; invitations and governance
+rules in cooperation_members.py (all on one router, cooperation_base.router)."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from enum import StrEnum
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 
+from passerelles.api.cooperation_base import (
+    READ,
+    WRITE,
+    CollegeOut,
+    MemberOut,
+    VersionOut,
+    acting,
+    do,
+    load_space,
+    member_out,
+    readable,
+    router,
+    version_out,
+)
 from passerelles.api.errors import errors
 from passerelles.cooperation import indicators, perms, services
-from passerelles.cooperation.enums import Answer, ContributionKind
+from passerelles.cooperation.enums import DEPRECATED_ANSWERS, Answer, ContributionKind
 from passerelles.cooperation.models import (
     Action,
-    Amendment,
     ConsentRound,
     Contribution,
     CooperationSpace,
-    PurposeVersion,
     Response,
-    SpaceMember,
 )
-from passerelles.cooperation.services import MAX_OBJECTIVES, OBJECTIVE_MAX_LENGTH
 from passerelles.core.text_limits import field_limit
 
-router = Router(tags=["cooperation"])
+__all__ = ["router"]
 
 
-class CollegeOut(Schema):
-    id: int
-    name: str
-    required: bool
-    quorum_kind: str
-    quorum: int
-
-
-class MemberOut(Schema):
-    id: int
-    organisation_id: int
-    organisation: str
-    college_id: int
-    side: str
-    role: str
-    status: str
-
-
-class VersionOut(Schema):
-    number: int
-    text: str
-    objectives: list[str]
-    parent: int | None
-    note: str
-    created_at: datetime
+"""API v1: co-construction spaces, with the same permission rules as the pages
+(passerelles.cooperation.perms) and the same French messages (services.CooperationError)."""
 
 
 class SpaceOut(Schema):
@@ -70,24 +60,6 @@ class SpaceOut(Schema):
     colleges: list[CollegeOut] = []
     members: list[MemberOut] = []
     url: str
-
-
-# Objectives: one line each, as in the form.
-Objective = Annotated[str, Field(max_length=OBJECTIVE_MAX_LENGTH)]
-
-
-class VersionIn(Schema):
-    text: str = Field(max_length=field_limit(PurposeVersion, "text"))
-    objectives: list[Objective] = Field(min_length=1, max_length=MAX_OBJECTIVES)
-    note: str = Field("", max_length=field_limit(PurposeVersion, "note"))
-    member_id: int | None = Field(None, description="L'organisation au nom de laquelle agir.")
-
-
-class AmendmentIn(Schema):
-    text: str = Field(max_length=field_limit(Amendment, "text"))
-    objectives: list[Objective] = Field(min_length=1, max_length=MAX_OBJECTIVES)
-    rationale: str = Field("", max_length=field_limit(Amendment, "rationale"))
-    member_id: int | None = None
 
 
 class RoundIn(Schema):
@@ -115,8 +87,23 @@ class RoundOut(Schema):
     passes_if_closed_now: bool
 
 
+class AnswerValue(StrEnum):
+    """The answers of docs/cooperation.md, plus "stand_aside": the former name of
+    "abstention", still accepted on input (deprecated; answers always say "abstention")."""
+
+    CONSENT = Answer.CONSENT.value
+    OBJECTION = Answer.OBJECTION.value
+    ABSTENTION = Answer.ABSTENTION.value
+    WITHDRAWN = Answer.WITHDRAWN.value
+    STAND_ASIDE = "stand_aside"
+
+
 class AnswerIn(Schema):
-    answer: Answer
+    answer: AnswerValue = Field(
+        description="consent, objection (une raison est requise), abstention, withdrawn "
+        "(retirer son objection). « stand_aside » : ancien nom d'« abstention », accepté "
+        "mais déprécié."
+    )
     reason: str = Field("", max_length=field_limit(Response, "reason"))
     member_id: int | None = None
 
@@ -125,7 +112,7 @@ class AnswerOut(Schema):
     id: int
     member_id: int
     organisation: str
-    answer: str
+    answer: Answer
     reason: str
     created_at: datetime
 
@@ -152,8 +139,15 @@ class ContributionIn(Schema):
     giver_member_id: int
     receiver_member_id: int
     kind: ContributionKind
-    # The ledger's column: 12 digits, 2 after the point.
-    value_eur: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    # The ledger's column: 12 digits, 2 after the point. Required for money only: knowledge,
+    # time or hosting need not be priced (none counts as 0 € in the euro sums).
+    value_eur: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="Valeur estimée en euros : obligatoire pour kind = money, facultative sinon.",
+    )
     description: str = Field(max_length=field_limit(Contribution, "description"))
     learned: str = Field("", max_length=field_limit(Contribution, "learned"))
     member_id: int | None = None
@@ -168,11 +162,6 @@ class ContributionOut(Schema):
     direction: str
     description: str
     learned: str
-
-
-class AmendmentOut(Schema):
-    id: int
-    status: str
 
 
 class IndicatorsOut(Schema):
@@ -194,62 +183,6 @@ class IndicatorsOut(Schema):
     actions_led_from_there_share: float | None
 
 
-# Reading a space's rows: 401/403 for a space one may not read, 404 for an unknown space or row,
-# 422 for a path parameter of the wrong kind. Writing: also 409 when the space's state refuses
-# the change (services.CooperationError), 422 for a body that breaks the schema.
-READ = errors(403, 404, 422)
-WRITE = errors(403, 404, 409, 422, write=True)
-
-
-# -- helpers ------------------------------------------------------------------------------
-
-
-def _space(slug) -> CooperationSpace:
-    return get_object_or_404(
-        CooperationSpace.objects.select_related("project", "adopted_version"), project__slug=slug
-    )
-
-
-def _readable(request, space):
-    if not perms.can_view_space(request.user, space):
-        raise HttpError(
-            403 if request.user.is_authenticated else 401,
-            "Cet espace n'est lisible que par ses membres et l'équipe du réseau.",
-        )
-
-
-def _acting(request, space, member_id, lead=False) -> SpaceMember:
-    qs = (perms.lead_members if lead else perms.acting_members)(request.user, space)
-    if not request.user.is_authenticated:
-        raise HttpError(401, "Connectez-vous (jeton personnel ou session).")
-    members = list(qs)
-    if member_id is not None:
-        members = [m for m in members if m.pk == member_id]
-    if not members:
-        raise HttpError(403, "Vous n'agissez pour aucune organisation membre habilitée ici.")
-    return members[0]
-
-
-def _do(fn, *args, **kwargs):
-    try:
-        return fn(*args, **kwargs)
-    except services.CooperationError as error:
-        raise HttpError(409, " ".join(error.messages)) from error
-
-
-def _version(v):
-    if v is None:
-        return None
-    return {
-        "number": v.number,
-        "text": v.text,
-        "objectives": v.objectives,
-        "parent": v.parent.number if v.parent_id else None,
-        "note": v.note,
-        "created_at": v.created_at,
-    }
-
-
 def _space_out(request, space) -> dict:
     full = perms.can_view_space(request.user, space)
     out = {
@@ -261,7 +194,7 @@ def _space_out(request, space) -> dict:
     }
     if full or space.public_purpose:
         out.update(
-            adopted_version=_version(space.adopted_version),
+            adopted_version=version_out(space.adopted_version),
             adopted_at=space.adopted_at,
             review_date=space.review_date,
         )
@@ -274,23 +207,11 @@ def _space_out(request, space) -> dict:
         )
     if full or space.public_members:
         out["members"] = [
-            _member(m)
+            member_out(m)
             for m in space.members.select_related("organisation")
             if full or m.status == "active"
         ]
     return out
-
-
-def _member(m):
-    return {
-        "id": m.pk,
-        "organisation_id": m.organisation_id,
-        "organisation": m.organisation.name,
-        "college_id": m.college_id,
-        "side": m.side,
-        "role": m.role,
-        "status": m.status,
-    }
 
 
 def _round(rnd):
@@ -342,74 +263,27 @@ def list_spaces(request: HttpRequest):
     "/cooperation/spaces/{slug}", response={200: SpaceOut, **errors(404)}, summary="Un espace"
 )
 def get_space(request: HttpRequest, slug: str):
-    return _space_out(request, _space(slug))
-
-
-@router.get("/cooperation/spaces/{slug}/versions", response={200: list[VersionOut], **READ})
-def list_versions(request: HttpRequest, slug: str):
-    space = _space(slug)
-    _readable(request, space)
-    return [_version(v) for v in space.versions.select_related("parent")]
-
-
-@router.post("/cooperation/spaces/{slug}/versions", response={201: VersionOut, **WRITE})
-def create_version(request: HttpRequest, slug: str, payload: VersionIn):
-    space = _space(slug)
-    member = _acting(request, space, payload.member_id, lead=True)
-    latest = space.versions.order_by("-number").first()
-    version = _do(
-        services.new_version,
-        space,
-        payload.text,
-        payload.objectives,
-        request.user,
-        member=member,
-        parent=latest,
-        note=payload.note,
-    )
-    return Status(201, _version(version))
-
-
-@router.post(
-    "/cooperation/spaces/{slug}/versions/{number}/amendments",
-    response={201: AmendmentOut, **WRITE},
-)
-def propose_amendment(request: HttpRequest, slug: str, number: int, payload: AmendmentIn):
-    space = _space(slug)
-    version = get_object_or_404(space.versions, number=number)
-    member = _acting(request, space, payload.member_id)
-    amendment = _do(
-        services.propose_amendment,
-        version,
-        member,
-        payload.text,
-        payload.objectives,
-        payload.rationale,
-        request.user,
-    )
-    return Status(201, {"id": amendment.pk, "status": amendment.status})
+    return _space_out(request, load_space(slug))
 
 
 @router.get("/cooperation/spaces/{slug}/rounds", response={200: list[RoundOut], **READ})
 def list_rounds(request: HttpRequest, slug: str):
-    space = _space(slug)
-    _readable(request, space)
+    space = load_space(slug)
+    readable(request, space)
     return [_round(r) for r in space.rounds.select_related("version", "space")]
 
 
 @router.post("/cooperation/spaces/{slug}/rounds", response={201: RoundOut, **WRITE})
 def open_round(request: HttpRequest, slug: str, payload: RoundIn):
-    space = _space(slug)
-    member = _acting(request, space, None, lead=True)
+    space = load_space(slug)
+    member = acting(request, space, None, lead=True)
     version = get_object_or_404(space.versions, number=payload.version)
-    rnd = _do(
-        services.open_round, version, request.user, member=member, closes_on=payload.closes_on
-    )
+    rnd = do(services.open_round, version, request.user, member=member, closes_on=payload.closes_on)
     return Status(201, _round(rnd))
 
 
 def _get_round(slug, pk):
-    space = _space(slug)
+    space = load_space(slug)
     return space, get_object_or_404(
         ConsentRound.objects.select_related("version", "space"), space=space, pk=pk
     )
@@ -418,7 +292,7 @@ def _get_round(slug, pk):
 @router.get("/cooperation/spaces/{slug}/rounds/{pk}", response={200: RoundOut, **READ})
 def get_round(request: HttpRequest, slug: str, pk: int):
     space, rnd = _get_round(slug, pk)
-    _readable(request, space)
+    readable(request, space)
     return _round(rnd)
 
 
@@ -428,7 +302,7 @@ def get_round(request: HttpRequest, slug: str, pk: int):
 def list_answers(request: HttpRequest, slug: str, pk: int):
     """Every answer in order, changed answers included (the latest per member counts)."""
     space, rnd = _get_round(slug, pk)
-    _readable(request, space)
+    readable(request, space)
     return [
         {
             "id": r.pk,
@@ -445,8 +319,9 @@ def list_answers(request: HttpRequest, slug: str, pk: int):
 @router.post("/cooperation/spaces/{slug}/rounds/{pk}/answers", response={201: AnswerOut, **WRITE})
 def answer(request: HttpRequest, slug: str, pk: int, payload: AnswerIn):
     space, rnd = _get_round(slug, pk)
-    member = _acting(request, space, payload.member_id)
-    r = _do(services.answer, rnd, member, payload.answer, payload.reason, request.user)
+    member = acting(request, space, payload.member_id)
+    value = DEPRECATED_ANSWERS.get(payload.answer.value, payload.answer.value)
+    r = do(services.answer, rnd, member, value, payload.reason, request.user)
     return Status(
         201,
         {
@@ -463,14 +338,14 @@ def answer(request: HttpRequest, slug: str, pk: int, payload: AnswerIn):
 @router.post("/cooperation/spaces/{slug}/rounds/{pk}/close", response={200: RoundOut, **WRITE})
 def close_round(request: HttpRequest, slug: str, pk: int):
     space, rnd = _get_round(slug, pk)
-    member = _acting(request, space, None, lead=True)
-    return _round(_do(services.close_round, rnd, request.user, member=member))
+    member = acting(request, space, None, lead=True)
+    return _round(do(services.close_round, rnd, request.user, member=member))
 
 
 @router.get("/cooperation/spaces/{slug}/actions", response={200: list[ActionOut], **READ})
 def list_actions(request: HttpRequest, slug: str):
-    space = _space(slug)
-    _readable(request, space)
+    space = load_space(slug)
+    readable(request, space)
     return [
         {
             "id": a.pk,
@@ -486,10 +361,10 @@ def list_actions(request: HttpRequest, slug: str):
 
 @router.post("/cooperation/spaces/{slug}/actions", response={201: ActionOut, **WRITE})
 def add_action(request: HttpRequest, slug: str, payload: ActionIn):
-    space = _space(slug)
-    member = _acting(request, space, payload.member_id)
+    space = load_space(slug)
+    member = acting(request, space, payload.member_id)
     lead = get_object_or_404(space.members, pk=payload.lead_member_id)
-    a = _do(
+    a = do(
         services.add_action,
         space,
         member,
@@ -530,8 +405,8 @@ def _contribution(c):
     "/cooperation/spaces/{slug}/contributions", response={200: list[ContributionOut], **READ}
 )
 def list_contributions(request: HttpRequest, slug: str):
-    space = _space(slug)
-    _readable(request, space)
+    space = load_space(slug)
+    readable(request, space)
     return [
         _contribution(c)
         for c in space.contributions.select_related("giver__organisation", "receiver__organisation")
@@ -540,11 +415,17 @@ def list_contributions(request: HttpRequest, slug: str):
 
 @router.post("/cooperation/spaces/{slug}/contributions", response={201: ContributionOut, **WRITE})
 def add_contribution(request: HttpRequest, slug: str, payload: ContributionIn):
-    space = _space(slug)
-    member = _acting(request, space, payload.member_id)
+    space = load_space(slug)
+    member = acting(request, space, payload.member_id)
+    if payload.kind == ContributionKind.MONEY and payload.value_eur is None:
+        raise HttpError(
+            422,
+            "Le paramètre « value_eur » est obligatoire pour une contribution en argent "
+            "(kind = money) : indiquez son montant en euros.",
+        )
     giver = get_object_or_404(space.members, pk=payload.giver_member_id)
     receiver = get_object_or_404(space.members, pk=payload.receiver_member_id)
-    c = _do(
+    c = do(
         services.add_contribution,
         space,
         member,
@@ -562,7 +443,12 @@ def add_contribution(request: HttpRequest, slug: str, payload: ContributionIn):
 @router.get("/cooperation/spaces/{slug}/indicators", response={200: IndicatorsOut, **READ})
 def get_indicators(request: HttpRequest, slug: str):
     """Reciprocity and participation indicators (formulas in docs/cooperation.md)."""
-    space = _space(slug)
+    space = load_space(slug)
     if not space.public_indicators:
-        _readable(request, space)
+        readable(request, space)
     return indicators.compute(space).as_dict()
+
+
+# The other subjects register their operations on the same router.
+import passerelles.api.cooperation_members  # noqa: E402, F401
+import passerelles.api.cooperation_purpose  # noqa: E402, F401

@@ -267,7 +267,7 @@ def _space(project, rng, full: bool):
     v2 = services.accept_amendment(amendment, lead_user, member=lead)
     second = services.open_round(v2, lead_user, member=lead)
     for m in voters:
-        answer = Answer.STAND_ASIDE if m.college.name == "Recherche" else Answer.CONSENT
+        answer = Answer.ABSTENTION if m.college.name == "Recherche" else Answer.CONSENT
         services.answer(second, m, answer, "", _user_for(m))
     services.close_round(second, lead_user, member=lead)
     space.refresh_from_db()

@@ -53,10 +53,18 @@ class RoundStatus(models.TextChoices):
 
 
 class Answer(models.TextChoices):
+    """Answers to a consent round, named as in docs/cooperation.md. An abstention (standing
+    aside) was stored as "stand_aside" until migration 0005; the API still accepts that word
+    on input as a deprecated alias (DEPRECATED_ANSWERS)."""
+
     CONSENT = "consent", _("consentement")
     OBJECTION = "objection", _("objection")
-    STAND_ASIDE = "stand_aside", _("abstention (je me tiens à l'écart)")
+    ABSTENTION = "abstention", _("abstention (je me tiens à l'écart)")
     WITHDRAWN = "withdrawn", _("objection retirée")
+
+
+# Former answer values still understood on input, with the value they now mean.
+DEPRECATED_ANSWERS = {"stand_aside": Answer.ABSTENTION}
 
 
 class ActionStatus(models.TextChoices):

@@ -16,7 +16,11 @@ from passerelles.cooperation.models import (
     PurposeVersion,
     SpaceMember,
 )
-from passerelles.cooperation.services import MAX_OBJECTIVES, OBJECTIVE_MAX_LENGTH
+from passerelles.cooperation.services import (
+    MAX_OBJECTIVES,
+    MONEY_NEEDS_VALUE,
+    OBJECTIVE_MAX_LENGTH,
+)
 from passerelles.core.richtext import PlainTextField
 from passerelles.core.text_limits import field_limit
 
@@ -276,7 +280,12 @@ class ContributionForm(MemberForm):
     receiver = forms.ModelChoiceField(queryset=None, label=_("Qui reçoit"), empty_label=None)
     kind = forms.ChoiceField(label=_("Nature"), choices=ContributionKind.choices)
     value_eur = forms.DecimalField(
-        label=_("Valeur estimée (€)"), min_value=0, max_digits=12, decimal_places=2, initial=0
+        label=_("Valeur estimée (€)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("Obligatoire pour l'argent ; facultative pour le reste."),
     )
     description = PlainTextField(label=_("Quoi"), max_length=500)
     learned = PlainTextField(
@@ -300,6 +309,8 @@ class ContributionForm(MemberForm):
         data = super().clean()
         if data.get("giver") and data.get("giver") == data.get("receiver"):
             self.add_error("receiver", _("Une organisation ne se donne pas à elle-même."))
+        if data.get("kind") == ContributionKind.MONEY and data.get("value_eur") is None:
+            self.add_error("value_eur", MONEY_NEEDS_VALUE)
         return data
 
 

@@ -132,3 +132,9 @@ def can_ask_to_join(user, space) -> bool:
 def can_decide_join_request(user, space) -> bool:
     """Accepting or refusing a request belongs to the space's leads, as inviting does."""
     return can_lead(user, space)
+
+
+def acts_for_member(user, member) -> bool:
+    """People acting for the member's organisation: they answer its invitation (accept or
+    decline), whatever their network role."""
+    return _user_ok(user) and member.organisation.memberships.filter(user=user).exists()

@@ -11,9 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from passerelles.actors.enums import Status
 from passerelles.cooperation.enums import (
     AmendmentStatus,
+    ContributionKind,
     LogKind,
     MemberRole,
     MemberStatus,
@@ -44,6 +47,11 @@ class CooperationError(ValidationError):
     """A step the rules do not allow; its message is a French sentence for the person."""
 
 
+class InvalidInput(CooperationError):
+    """Data that breaks a rule whatever the state of the space (a money contribution without
+    an amount, a share above 100 %): the API answers 422 where a refused step answers 409."""
+
+
 def _require_voting(member: SpaceMember, space: CooperationSpace):
     if member.space_id != space.pk:
         raise CooperationError(_("Cette organisation n'est pas membre de cet espace."))
@@ -67,7 +75,7 @@ def within(text: str, model, name: str) -> str:
     same lengths first; this is for any other caller."""
     field = model._meta.get_field(name)
     if len(text) > field.max_length:
-        raise CooperationError(
+        raise InvalidInput(
             _(
                 "« %(label)s » compte %(count)s caractères pour %(limit)s au plus : "
                 "raccourcissez-le."
@@ -154,6 +162,13 @@ def _place(space, organisation, college, user, role) -> SpaceMember:
 
 @transaction.atomic
 def invite(space, organisation, college, user, role=MemberRole.MEMBER) -> SpaceMember:
+    # The page offers only published organisations; the API names any: the same rule here.
+    if organisation.status != Status.PUBLISHED:
+        raise CooperationError(
+            _("Seule une organisation publiée dans l'annuaire peut être invitée.")
+        )
+    if role not in MemberRole.values:
+        raise InvalidInput(_("Choisissez un rôle : animation, membre ou observateur."))
     member = _place(space, organisation, college, user, role)
     log(
         space,
@@ -192,6 +207,25 @@ def accept_invitation(member: SpaceMember, user) -> SpaceMember:
 
 
 @transaction.atomic
+def decline_invitation(member: SpaceMember, user) -> SpaceMember:
+    """The invited organisation says no: it is no longer invited (status "left", as an
+    organisation that leaves; it may be invited again later, on the same row)."""
+    member = SpaceMember.objects.select_for_update().get(pk=member.pk)
+    if member.status != MemberStatus.INVITED:
+        raise CooperationError(_("Cette invitation n'est plus en attente."))
+    member.status = MemberStatus.LEFT
+    member.save(update_fields=["status"])
+    log(
+        member.space,
+        LogKind.MEMBER_LEFT,
+        _("%(org)s décline l'invitation.") % {"org": member},
+        user=user,
+        member=member,
+    )
+    return member
+
+
+@transaction.atomic
 def leave(member: SpaceMember, user) -> SpaceMember:
     if (
         member.role == MemberRole.LEAD
@@ -217,13 +251,13 @@ def _objectives(objectives) -> list[str]:
     """Objectives as plain text, one line each, empty ones left out."""
     lines = [line for line in (plain_text(o) for o in objectives or ()) if line]
     if len(lines) > MAX_OBJECTIVES:
-        raise CooperationError(
+        raise InvalidInput(
             _("%(count)s objectifs : %(limit)s au plus.")
             % {"count": len(lines), "limit": MAX_OBJECTIVES}
         )
     for line in lines:
         if len(line) > OBJECTIVE_MAX_LENGTH:
-            raise CooperationError(
+            raise InvalidInput(
                 _("Un objectif compte %(count)s caractères pour %(limit)s au plus.")
                 % {"count": len(line), "limit": OBJECTIVE_MAX_LENGTH}
             )
@@ -237,7 +271,7 @@ def write_statement(space, member, text, user) -> Statement:
     _require_voting(member, space)
     text = plain_text(text)
     if not text:
-        raise CooperationError(_("Écrivez l'énoncé."))
+        raise InvalidInput(_("Écrivez l'énoncé."))
     text = within(text, Statement, "text")
     return Statement.objects.create(space=space, member=member, text=text, author=user)
 
@@ -263,9 +297,9 @@ def new_version(space, text, objectives, user, member=None, parent=None, note=""
     objectives = _objectives(objectives)
     note = within(plain_text(note), PurposeVersion, "note")
     if not text:
-        raise CooperationError(_("Le texte de la raison d'être est vide."))
+        raise InvalidInput(_("Le texte de la raison d'être est vide."))
     if not objectives:
-        raise CooperationError(_("Donnez au moins un objectif."))
+        raise InvalidInput(_("Donnez au moins un objectif."))
     # Lock the space row: two versions written at once must not take the same number.
     CooperationSpace.objects.select_for_update().get(pk=space.pk)
     version = PurposeVersion.objects.create(
@@ -302,7 +336,7 @@ def propose_amendment(version, member, text, objectives, rationale, user) -> Ame
     objectives = _objectives(objectives)
     rationale = within(plain_text(rationale), Amendment, "rationale")
     if not text or not objectives:
-        raise CooperationError(_("Un amendement propose un texte et au moins un objectif."))
+        raise InvalidInput(_("Un amendement propose un texte et au moins un objectif."))
     with transaction.atomic():
         amendment = Amendment.objects.create(
             version=version,
@@ -378,7 +412,7 @@ def add_comment(version, member, text, user) -> Comment:
     _require_voting(member, version.space)
     text = plain_text(text, multiline=True)
     if not text:
-        raise CooperationError(_("Le commentaire est vide."))
+        raise InvalidInput(_("Le commentaire est vide."))
     text = within(text, Comment, "text")
     return Comment.objects.create(version=version, member=member, text=text, author=user)
 
@@ -404,7 +438,7 @@ def add_action(space, member, lead, objective_index, title, user, description=""
         raise CooperationError(_("Choisissez un objectif de la raison d'être adoptée."))
     title, description = plain_text(title), plain_text(description, multiline=True)
     if not title:
-        raise CooperationError(_("Donnez un intitulé à l'action."))
+        raise InvalidInput(_("Donnez un intitulé à l'action."))
     within(title, Action, "title")
     within(description, Action, "description")
     action = Action.objects.create(
@@ -430,6 +464,11 @@ def add_action(space, member, lead, objective_index, title, user, description=""
     return action
 
 
+MONEY_NEEDS_VALUE = _lazy(
+    "Une contribution en argent a un montant : indiquez sa valeur estimée en euros."
+)
+
+
 @transaction.atomic
 def add_contribution(
     space, member, giver, receiver, kind, value_eur, description, user, learned="", given_on=None
@@ -442,11 +481,18 @@ def add_contribution(
             _("Une organisation enregistre ce qu'elle donne ou ce qu'elle reçoit.")
         )
     if giver.pk == receiver.pk:
-        raise CooperationError(_("Une organisation ne se donne pas à elle-même."))
-    if value_eur is None or value_eur < 0:
-        raise CooperationError(_("La valeur estimée est un montant positif en euros."))
+        raise InvalidInput(_("Une organisation ne se donne pas à elle-même."))
+    priced = value_eur is not None
+    if value_eur is None:
+        if kind == ContributionKind.MONEY:
+            raise InvalidInput(MONEY_NEEDS_VALUE)
+        # Knowledge, time or hosting need not be priced: no estimate counts as nothing in the
+        # euro sums (the non-money reciprocity counts contributions, not euros).
+        value_eur = Decimal("0")
+    if value_eur < 0:
+        raise InvalidInput(_("La valeur estimée est un montant positif en euros."))
     if value_eur >= MAX_VALUE_EUR or value_eur != round(value_eur, 2):
-        raise CooperationError(
+        raise InvalidInput(
             _(
                 "La valeur estimée s'écrit en euros avec deux décimales au plus et reste sous "
                 "dix milliards d'euros."
@@ -465,16 +511,13 @@ def add_contribution(
         created_by=user,
         given_on=given_on or timezone.localdate(),
     )
+    names = {"giver": giver, "receiver": receiver, "kind": contribution.get_kind_display()}
     log(
         space,
         LogKind.CONTRIBUTION,
-        _("%(giver)s → %(receiver)s : %(kind)s (%(value)s €).")
-        % {
-            "giver": giver,
-            "receiver": receiver,
-            "kind": contribution.get_kind_display(),
-            "value": value_eur,
-        },
+        _("%(giver)s → %(receiver)s : %(kind)s (%(value)s €).") % {**names, "value": value_eur}
+        if priced
+        else _("%(giver)s → %(receiver)s : %(kind)s.") % names,
         user=user,
         member=member,
     )
@@ -492,6 +535,7 @@ from passerelles.cooperation.consent import (  # noqa: E402, F401
     open_round,
     rnd_url,
 )
+from passerelles.cooperation.governance import set_governance  # noqa: E402, F401
 from passerelles.cooperation.joining import (  # noqa: E402, F401
     accept_join_request,
     refuse_join_request,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/gouvernance/", space.governance, name="governance"),
     path("<slug:slug>/membres/inviter/", space.invite, name="invite"),
     path("<slug:slug>/membres/<int:pk>/accepter/", space.accept, name="accept"),
+    path("<slug:slug>/membres/<int:pk>/decliner/", space.decline, name="decline"),
     path("<slug:slug>/membres/<int:pk>/quitter/", space.leave, name="leave"),
     path("<slug:slug>/rejoindre/", discover.ask_to_join, name="ask_to_join"),
     path(

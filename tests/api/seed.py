@@ -2,7 +2,9 @@
 run, tests/api/test_schemathesis.py): organisations here and abroad, a project with
 participants, places and funding, a co-construction space with an adopted purpose, a second
 version under an open consent round, an action and a contribution, and events with sessions,
-registrations and a one-to-one meeting."""
+registrations and a one-to-one meeting. The space also has a rated statement, two proposed
+amendments, two invitations waiting (of organisations the member acts for, so that it may
+answer them) and a published organisation outside it (to invite)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,6 +12,7 @@ from decimal import Decimal
 from passerelles.cooperation import services
 from passerelles.events.models import Meeting
 from passerelles.users.models import ApiToken
+from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 from tests.cooperation.factories import OBJECTIVES, adopted, world
 from tests.events.factories import (
     EventFactory,
@@ -19,7 +22,7 @@ from tests.events.factories import (
     make_tables,
 )
 from tests.projects.factories import FundingLineFactory
-from tests.users.factories import StaffFactory
+from tests.users.factories import MembershipFactory, StaffFactory
 
 
 @dataclass
@@ -35,6 +38,11 @@ class Seeded:
     event_slug: str
     lead_member_id: int
     partner_member_id: int
+    college_id: int
+    statement_id: int
+    amendment_ids: tuple[int, int]
+    invitation_ids: tuple[int, int]
+    outside_organisation_id: int
 
     def headers(self, user) -> dict:
         return {"Authorization": f"Bearer {self.keys[user.pk]}"}
@@ -42,7 +50,14 @@ class Seeded:
     def path_parameters(self, path: str) -> dict:
         """Path parameters naming seeded rows for the operation at `path`."""
         if "/cooperation/spaces/{slug}" in path:
-            return {"slug": self.space_slug, "number": self.version, "pk": self.round_id}
+            return {
+                "slug": self.space_slug,
+                "number": self.version,
+                "pk": self.round_id,
+                "statement_id": self.statement_id,
+                "amendment_id": self.amendment_ids[0],
+                "member_id": self.invitation_ids[0],
+            }
         if path.endswith("/events/{slug}") or "/events/{slug}/" in path:
             return {"slug": self.event_slug}
         if "/murmurations/{slug}" in path:
@@ -72,6 +87,20 @@ def seed() -> Seeded:
     services.add_contribution(
         space, w.lead, w.lead, w.partner, "money", Decimal("1200"), "Achat de semences", w.lead_user
     )
+    statement = services.write_statement(space, w.partner, "Semer local", w.partner_user)
+    services.rate_statement(statement, w.member, "agree", w.member_user)
+    amendments = tuple(
+        services.propose_amendment(
+            second, w.partner, f"Amendement {n}", ["Semer"], "", w.partner_user
+        ).pk
+        for n in (1, 2)
+    )
+    invitations = []
+    for name in ("Coopérative de Kaya", "Groupement de Ouahigouya"):
+        guest = AbroadOrganisationFactory(name=name)
+        MembershipFactory(user=w.lead_user, organisation=guest)
+        invitations.append(services.invite(space, guest, w.there, w.lead_user).pk)
+    outside = OrganisationFactory(name="Lycée horticole")
     project = space.project
     FundingLineFactory(project=project)
 
@@ -100,4 +129,9 @@ def seed() -> Seeded:
         event_slug=event.slug,
         lead_member_id=w.lead.pk,
         partner_member_id=w.partner.pk,
+        college_id=w.here.pk,
+        statement_id=statement.pk,
+        amendment_ids=amendments,
+        invitation_ids=tuple(invitations),
+        outside_organisation_id=outside.pk,
     )

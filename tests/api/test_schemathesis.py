@@ -224,6 +224,74 @@ def _writes(s: Seeded, role: str) -> list[tuple[str, str, dict, dict, int]]:
             },
             acting,
         ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/contributions",
+            space,
+            {
+                "giver_member_id": s.lead_member_id,
+                "receiver_member_id": s.partner_member_id,
+                "kind": "knowledge",  # no value: only money needs one
+                "description": "Savoirs sur les semences",
+            },
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/statements",
+            space,
+            {"text": "Les semences sont un bien commun."},
+            acting,
+        ),
+        (
+            "PUT",
+            "/api/v1/cooperation/spaces/{slug}/statements/{statement_id}/rating",
+            {**space, "statement_id": s.statement_id},
+            {"vote": "agree"},
+            {"member": 200, "staff": 403, "visitor": 401}[role],
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/amendments/{amendment_id}/integrate",
+            {**space, "amendment_id": s.amendment_ids[0]},
+            None,
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/amendments/{amendment_id}/set-aside",
+            {**space, "amendment_id": s.amendment_ids[1]},
+            None,
+            {"member": 200, "staff": 403, "visitor": 401}[role],
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/invitations",
+            space,
+            {"organisation_id": s.outside_organisation_id, "college_id": s.college_id},
+            acting,
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/invitations/{member_id}/accept",
+            {**space, "member_id": s.invitation_ids[0]},
+            None,
+            {"member": 200, "staff": 403, "visitor": 401}[role],
+        ),
+        (
+            "POST",
+            "/api/v1/cooperation/spaces/{slug}/invitations/{member_id}/decline",
+            {**space, "member_id": s.invitation_ids[1]},
+            None,
+            {"member": 200, "staff": 403, "visitor": 401}[role],
+        ),
+        (
+            "PATCH",
+            "/api/v1/cooperation/spaces/{slug}/governance",
+            space,
+            {"min_there_percent": 40, "colleges": [{"id": s.college_id, "quorum": 60}]},
+            {"member": 200, "staff": 403, "visitor": 401}[role],
+        ),
     ]
 
 

@@ -14,7 +14,7 @@ from tests.cooperation.factories import OBJECTIVES, first_version, world
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = [Answer.CONSENT, Answer.OBJECTION, Answer.STAND_ASIDE, Answer.WITHDRAWN]
+ANSWERS = [Answer.CONSENT, Answer.OBJECTION, Answer.ABSTENTION, Answer.WITHDRAWN]
 
 
 class RoundMachine(RuleBasedStateMachine):

@@ -196,11 +196,11 @@ def test_a_standing_objection_blocks_and_a_withdrawn_one_does_not():
     ]
 
 
-def test_a_stand_aside_does_not_block():
+def test_an_abstention_does_not_block():
     w = world()
     rnd = _round(w)
     services.answer(rnd, w.lead, Answer.CONSENT, "", w.lead_user)
-    services.answer(rnd, w.partner, Answer.STAND_ASIDE, "", w.partner_user)
+    services.answer(rnd, w.partner, Answer.ABSTENTION, "", w.partner_user)
     assert rnd.tally().passes
 
 

@@ -23,8 +23,15 @@ from passerelles.cooperation.models import (
     Statement,
 )
 from passerelles.cooperation.views.ledger import csv_safe
+from tests.actors.factories import OrganisationFactory
 from tests.cooperation.factories import OBJECTIVES, PURPOSE, adopted, first_version, world
-from tests.users.factories import AdminFactory, PartnerAbroadFactory, StaffFactory, UserFactory
+from tests.users.factories import (
+    AdminFactory,
+    MembershipFactory,
+    PartnerAbroadFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -364,7 +371,7 @@ def test_the_log_of_a_finished_round_exported_as_csv_lists_every_step_in_order(c
     services.answer(rnd, w.partner, Answer.OBJECTION, '=HYPERLINK("x")', w.partner_user)
     services.answer(rnd, w.partner, Answer.WITHDRAWN, "", w.partner_user)
     services.answer(rnd, w.lead, Answer.CONSENT, "", w.lead_user)
-    services.answer(rnd, w.member, Answer.STAND_ASIDE, "", w.member_user)
+    services.answer(rnd, w.member, Answer.ABSTENTION, "", w.member_user)
     services.close_round(rnd, w.lead_user, member=w.lead)
     client.force_login(w.member_user)
     response = client.get(url("log_csv", w))
@@ -454,3 +461,60 @@ def test_the_project_panel_offers_the_right_link(client, w, rf):
     request.user = UserFactory()
     html = template.render(Context({"project": project, "request": request}))
     assert "n'a pas d'espace" in html
+
+
+def test_the_governance_page_changes_rules_and_colleges_through_the_write(client, w):
+    """The page and the API share one write (services.set_governance): the same checks, the
+    same log entry."""
+    client.force_login(w.lead_user)
+    data = {
+        "rules-min_there_percent": 25,
+        "rules-review_months": 6,
+        "rules-public_purpose": "on",
+        "rules-listed": "on",
+        "colleges-TOTAL_FORMS": 3,
+        "colleges-INITIAL_FORMS": 2,
+        "colleges-MIN_NUM_FORMS": 0,
+        "colleges-MAX_NUM_FORMS": 1000,
+        "colleges-2-name": "Recherche",
+        "colleges-2-quorum_kind": "count",
+        "colleges-2-quorum": 1,
+    }
+    for i, college in enumerate([w.here, w.there]):
+        data.update(
+            {
+                f"colleges-{i}-id": college.pk,
+                f"colleges-{i}-name": college.name,
+                f"colleges-{i}-quorum_kind": college.quorum_kind,
+                f"colleges-{i}-quorum": 75 if i == 0 else college.quorum,
+            }
+        )
+    response = client.post(url("governance", w), data)
+    assert response.status_code == 302
+    w.space.refresh_from_db()
+    w.here.refresh_from_db()
+    assert (w.space.min_there_percent, w.space.review_months) == (25, 6)
+    assert w.here.quorum == 75
+    assert list(w.space.colleges.values_list("name", flat=True)) == [
+        "Associations",
+        "Partenaires là-bas",
+        "Recherche",
+    ]
+    [entry] = DecisionLogEntry.objects.filter(kind=LogKind.GOVERNANCE)
+    assert "Recherche (1 réponse)" in entry.summary
+
+
+def test_the_invited_organisation_declines_from_the_space_page(client, w):
+    guest = OrganisationFactory(name="Coopérative de Kaya")
+    person = PartnerAbroadFactory()
+    MembershipFactory(user=person, organisation=guest)
+    member = services.invite(w.space, guest, w.there, w.lead_user)
+    client.force_login(w.lead_user)  # the lead invited; it does not answer for the guest
+    assert client.post(url("decline", w, pk=member.pk)).status_code == 403
+    client.force_login(person)
+    page = client.get(url("space", w)).content.decode()
+    assert "Décliner l'invitation" in page
+    response = client.post(url("decline", w, pk=member.pk))
+    assert response.status_code == 302 and response["Location"] == reverse("site:my_space")
+    member.refresh_from_db()
+    assert member.status == MemberStatus.LEFT

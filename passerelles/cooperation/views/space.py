@@ -1,6 +1,5 @@
 """The space page, opening a space, governance rules, invitations."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import modelformset_factory
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from passerelles.actors.models import Organisation
 from passerelles.cooperation import indicators, perms, services
-from passerelles.cooperation.enums import LogKind, RoundStatus, Vote
+from passerelles.cooperation.enums import RoundStatus, Vote
 from passerelles.cooperation.forms import (
     CollegeForm,
     GovernanceForm,
@@ -160,27 +159,23 @@ def governance(request, slug):
     form = GovernanceForm(request.POST or None, instance=space, prefix="rules")
     formset = CollegeFormSet(request.POST or None, queryset=space.colleges.all(), prefix="colleges")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        form.save()
-        for college in formset.save(commit=False):
-            college.space = space
-            college.save()
-        member = perms.lead_members(request.user, space).first()
-        DecisionLogEntry.record(
+        changed = [
+            {"id": f.instance.pk, **{k: f.cleaned_data[k] for k in CollegeForm.Meta.fields}}
+            for f in formset.forms
+            if f.has_changed()
+        ]
+        done = run(
+            request,
+            services.set_governance,
             space,
-            LogKind.GOVERNANCE,
-            _("Règles : au moins %(p)s %% de membres de là-bas ; collèges : %(c)s.")
-            % {
-                "p": space.min_there_percent,
-                "c": ", ".join(
-                    f"{c.name} ({c.quorum_label}{', ' + _('requis') if c.required else ''})"
-                    for c in space.colleges.all()
-                ),
-            },
-            user=request.user,
-            member=member,
+            request.user,
+            member=perms.lead_members(request.user, space).first(),
+            rules=form.cleaned_data,
+            colleges=changed,
+            success=_("Règles de gouvernance enregistrées."),
         )
-        messages.success(request, _("Règles de gouvernance enregistrées."))
-        return back(space, "composition")
+        if done:
+            return back(space, "composition")
     return render(
         request, "cooperation/governance.html", {"space": space, "form": form, "formset": formset}
     )
@@ -239,6 +234,25 @@ def accept(request, slug, pk):
         success=_("Votre organisation est membre de l'espace."),
     )
     return back(space)
+
+
+@require_POST
+def decline(request, slug, pk):
+    space = load_space(slug)
+    member = get_object_or_404(
+        SpaceMember.objects.select_related("organisation"), space=space, pk=pk
+    )
+    if not perms.acts_for_member(request.user, member):
+        return deny(request)
+    run(
+        request,
+        services.decline_invitation,
+        member,
+        request.user,
+        success=_("Invitation déclinée."),
+    )
+    # Once declined the space is no longer theirs to read: back to their own page.
+    return redirect("site:my_space")
 
 
 @require_POST
