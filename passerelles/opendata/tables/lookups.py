@@ -181,6 +181,10 @@ class Lookups:
             if (country := self.country_by_code.get(code)) is not None:
                 for text in texts:
                     self.countries.add(text, country, 2)
+        for code, texts in spellings.COUNTRY_ALIASES.items():
+            if (country := self.country_by_code.get(code)) is not None:
+                for text in texts:
+                    self.countries.add(text, country, 3)
         self.dac_by_code = {s.code: s for s in DacSector.objects.filter(is_active=True)}
         self._communes: OrderedDict[tuple[str, str], list[Commune]] = OrderedDict()
         self._by_str_key: dict[str, dict[str, object]] = {}

@@ -109,3 +109,27 @@ SDG_PREFIXES = ("odd", "sdg", "objectif", "objectifs", "goal", "g", "o")
 
 TRUE_SPELLINGS = ("oui", "o", "1", "vrai", "true", "yes", "y", "x", "ok", "✓", "✔")
 FALSE_SPELLINGS = ("non", "n", "0", "faux", "false", "no", "-", "✗", "✘")
+
+# Short names people use for a country, beyond the ISO names (French and English), the ISO
+# codes and pycountry's official and common names.
+COUNTRY_ALIASES = {
+    "BF": ("burkina",),
+    "CD": ("rdc", "rd congo", "congo kinshasa", "drc"),
+    "CG": ("congo brazzaville",),
+    "CF": ("rca", "centrafrique"),
+    "CI": ("cote d'ivoire", "ivory coast"),
+    "GB": ("angleterre", "grande bretagne", "uk", "great britain", "england"),
+    "US": ("usa", "etats unis", "etats unis d'amerique", "united states"),
+    "PS": ("palestine", "territoires palestiniens"),
+    "CV": ("cap vert",),
+    "KR": ("coree du sud", "south korea"),
+    "RU": ("russie", "russia"),
+    "VN": ("vietnam", "viet nam"),
+    "LA": ("laos",),
+    "SY": ("syrie", "syria"),
+    "IR": ("iran",),
+    "BO": ("bolivie", "bolivia"),
+    "VE": ("venezuela",),
+    "TZ": ("tanzanie", "tanzania"),
+    "MD": ("moldavie", "moldova"),
+}
