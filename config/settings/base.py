@@ -361,6 +361,10 @@ LOGGING = {
 # links in e-mails sent outside a request (notifications, reminders). Empty: links stay
 # relative, which is fine in development with the console e-mail back end.
 PASSERELLES_SITE_URL = env.str("PASSERELLES_SITE_URL", default="").rstrip("/")
+# The domain that names this site's calendar entries (iCalendar UIDs "event-12@<domain>"): a UID
+# must not change with the address a visitor used, or a calendar shows the same event twice.
+# Empty: the host of PASSERELLES_SITE_URL, else "passerelles.invalid" (events.exports).
+PASSERELLES_SITE_DOMAIN = env.str("PASSERELLES_SITE_DOMAIN", default="")
 
 # The network's IATI organisation identifier and type (IATI OrganisationType codelist; 22 =
 # national NGO), written as the reporting organisation of the IATI export.

@@ -12,7 +12,6 @@ Spreadsheets run a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage re
 formula (CSV injection): such cells are written with a leading `'`, which spreadsheets show as
 text; the table reader drops that quote again on import (reader._cell_text)."""
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 
@@ -20,26 +19,17 @@ from django.db.models import Prefetch
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
+from passerelles.core import csvfiles
 from passerelles.core.richtext import html_to_markdown, plain_text
 from passerelles.opendata.tables import organisations as org_table
 from passerelles.opendata.tables import projects as project_table
 from passerelles.projects.enums import PlaceSide
 from passerelles.projects.models import Participation, Project
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
-
-
-def safe_cell(value) -> str:
-    """A cell value as text a spreadsheet will not evaluate."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+# One CSV convention for the whole site (core.csvfiles); kept here under their old names.
+FORMULA_TRIGGERS = csvfiles.FORMULA_TRIGGERS
+safe_cell = csvfiles.safe_cell
 
 
 def _line(value) -> str:
@@ -48,13 +38,6 @@ def _line(value) -> str:
 
 def _lines(value) -> str:
     return plain_text(value, multiline=True)
-
-
-class _Echo:
-    """A file-like object whose write returns the line: csv.writer into a generator."""
-
-    def write(self, value):
-        return value
 
 
 # -- rows ---------------------------------------------------------------------------------
@@ -195,12 +178,8 @@ def _funding_cells(lines) -> dict[str, str]:
 
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """CSV text, line by line (for a StreamingHttpResponse or a file), UTF-8 BOM first so
-    Excel reads accents right, `;`-separated as French spreadsheets expect."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+    """CSV text, line by line, in the site's convention (core.csvfiles)."""
+    return csvfiles.lines(header, rows)
 
 
 def write_xlsx(header: list[str], rows: Iterable[list], out) -> None:
