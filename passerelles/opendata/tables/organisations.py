@@ -58,7 +58,10 @@ COLUMNS = [
         "family",
         _("famille d'acteurs"),
         True,
-        _("code ou libellé (français ou anglais) ; obligatoire pour une nouvelle fiche"),
+        _(
+            "code, libellé (français ou anglais) ou nom courant (OSIM, ESS, collectivité…) ; "
+            "obligatoire pour une nouvelle fiche"
+        ),
         ", ".join(Family.values),
         "si_association",
         ("famille",),
@@ -80,7 +83,10 @@ COLUMNS = [
         "country",
         _("pays"),
         False,
-        _("code ISO 3166 à 2 lettres ou nom français ; FR si vide pour une nouvelle fiche"),
+        _(
+            "code ISO 3166 (2 ou 3 lettres) ou nom français ou anglais ; FR si vide pour une "
+            "nouvelle fiche"
+        ),
         "",
         "FR",
         ("pays",),
@@ -107,7 +113,10 @@ COLUMNS = [
         "themes",
         _("thèmes"),
         False,
-        _("liste séparée par « ; » de codes ou libellés (français ou anglais)"),
+        _(
+            "liste séparée par « ; » de codes, libellés (français ou anglais) ou mots "
+            "courants (les synonymes de la recherche : « environnement », « commerce équitable »)"
+        ),
         _("voir la liste des thèmes ci-dessous"),
         "agriculture; sante",
         ("themes",),
@@ -116,7 +125,7 @@ COLUMNS = [
         "sdgs",
         _("ODD"),
         False,
-        _("liste séparée par « ; » : numéros (3), « ODD 3 » ou libellés"),
+        _("liste séparée par « ; » : numéros (3), « ODD 3 », « SDG 3 » ou libellés"),
         "1 … 17",
         "2; 3",
         ("odd",),
@@ -125,7 +134,7 @@ COLUMNS = [
         "countries_of_action",
         _("pays d'action"),
         False,
-        _("liste séparée par « ; » de codes ISO ou noms français"),
+        _("liste séparée par « ; » de codes ISO ou noms (français ou anglais)"),
         "",
         "BF; SN",
     ),

@@ -99,7 +99,12 @@ COLUMNS = [
         "",
         "41018",
     ),
-    Column("themes", _("thèmes"), False, _("liste séparée par « ; » de codes ou libellés")),
+    Column(
+        "themes",
+        _("thèmes"),
+        False,
+        _("liste séparée par « ; » de codes, libellés ou mots courants (synonymes)"),
+    ),
     Column(
         "sdgs",
         _("cibles ODD"),
