@@ -244,6 +244,9 @@ PASSERELLES_MAX_IMPORT_BYTES = env.int("PASSERELLES_MAX_IMPORT_BYTES", default=2
 # 4 ms a row on 2 cores); a bigger file goes to the task worker and the API answers 202 with
 # where to follow it. The web page sends every import to the worker.
 PASSERELLES_API_IMPORT_SYNC_ROWS = env.int("PASSERELLES_API_IMPORT_SYNC_ROWS", default=500)
+# An import previewed but never applied expires after this many days (opendata.actions; the
+# worker checks every few minutes, `passerelles expire_imports` does it by hand).
+PASSERELLES_IMPORT_EXPIRY_DAYS = env.int("PASSERELLES_IMPORT_EXPIRY_DAYS", default=7)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -358,6 +361,10 @@ LOGGING = {
 # links in e-mails sent outside a request (notifications, reminders). Empty: links stay
 # relative, which is fine in development with the console e-mail back end.
 PASSERELLES_SITE_URL = env.str("PASSERELLES_SITE_URL", default="").rstrip("/")
+# The domain that names this site's calendar entries (iCalendar UIDs "event-12@<domain>"): a UID
+# must not change with the address a visitor used, or a calendar shows the same event twice.
+# Empty: the host of PASSERELLES_SITE_URL, else "passerelles.invalid" (events.exports).
+PASSERELLES_SITE_DOMAIN = env.str("PASSERELLES_SITE_DOMAIN", default="")
 
 # The network's IATI organisation identifier and type (IATI OrganisationType codelist; 22 =
 # national NGO), written as the reporting organisation of the IATI export.

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError
 import passerelles.api.organisation_writes  # noqa: F401
 from passerelles.api.bridges import router as bridges_router
 from passerelles.api.cooperation import router as cooperation_router
+from passerelles.api.docs import docs
 from passerelles.api.errors import shown
 from passerelles.api.events import router as events_router
 from passerelles.api.opendata import router as opendata_router
@@ -24,6 +25,8 @@ api = NinjaAPI(
     version="1.0.0",
     description="Annuaire des acteurs de la coopération internationale et de l'ESS, ici et là-bas.",
     urls_namespace="api-1.0.0",
+    # Our own page with the Swagger UI files the site serves itself, never a CDN (api/docs.py).
+    docs=docs(),
 )
 api.add_router("/", organisations_router)
 api.add_router("/", projects_router)

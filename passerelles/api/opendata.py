@@ -243,7 +243,12 @@ def get_import(request: HttpRequest, job_id: int):
 
 def _job_out(request, job: Job, run: ImportRun) -> dict:
     result = None
-    if job.is_done and run.status in (RunStatus.PREVIEWED, RunStatus.APPLIED):
+    if job.is_done and run.status in (
+        RunStatus.PREVIEWED,
+        RunStatus.APPLIED,
+        RunStatus.ABANDONED,
+        RunStatus.EXPIRED,
+    ):
         stored = run.rows or []
         result = {
             "source": run.kind,

@@ -27,6 +27,29 @@ JOB_ATTEMPTS = 3
 LOST = "passerelles.core.jobs.WorkerLost"
 
 
+# Small periodic chores the apps register (`housekeeping`): the worker runs them with its check
+# for interrupted jobs, so a site with a worker needs no cron for them.
+_HOUSEKEEPING: dict[str, object] = {}
+
+
+def housekeeping(name: str, chore) -> None:
+    """Register `chore()` (cheap, idempotent, safe to run at any time) under `name`."""
+    _HOUSEKEEPING[name] = chore
+
+
+def run_housekeeping() -> dict[str, object]:
+    """Run every registered chore; one that fails is logged and does not stop the others (nor
+    the worker)."""
+    results = {}
+    for name, chore in list(_HOUSEKEEPING.items()):
+        try:
+            results[name] = chore()
+        except Exception:
+            logger.exception("Housekeeping %s failed", name)
+            results[name] = None
+    return results
+
+
 class WorkerLost(Exception):
     """The worker running the job stopped before the job ended."""
 

@@ -7,15 +7,17 @@ Spreadsheet cells that start with =, +, - or @ are prefixed with a quote: a name
 Every text is plain (core.richtext.plain_text): no tag and no HTML entity in a cell or in a
 calendar, whatever a form or an import once stored."""
 
-import csv
 import io
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from openpyxl import Workbook
 
+from passerelles.core import csvfiles
 from passerelles.core.richtext import html_to_text, plain_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -57,14 +59,8 @@ def attendance_rows(registrations):
 
 
 def attendance_csv(registrations) -> bytes:
-    buffer = io.StringIO()
-    # A BOM and semicolons: what French spreadsheet software opens correctly by default.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(attendance_header())
-    for row in attendance_rows(registrations):
-        writer.writerow([safe_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8")
+    # The site's CSV convention: `;`, UTF-8 with a BOM, formulas quoted (core.csvfiles).
+    return csvfiles.text(attendance_header(), attendance_rows(registrations)).encode("utf-8")
 
 
 def attendance_xlsx(registrations, title: str) -> bytes:
@@ -77,6 +73,15 @@ def attendance_xlsx(registrations, title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def calendar_domain() -> str:
+    """The domain in every UID we write: configured, never the request's Host header (a visitor
+    on www. and one on the bare domain would otherwise get two copies of each event)."""
+    domain = getattr(settings, "PASSERELLES_SITE_DOMAIN", "").strip().lower()
+    if not domain:
+        domain = urlsplit(getattr(settings, "PASSERELLES_SITE_URL", "")).hostname or ""
+    return domain or "passerelles.invalid"
 
 
 def _calendar() -> Calendar:
@@ -102,10 +107,28 @@ def _vevent(uid, summary, start, end, *, location="", description="", url="") ->
     return vevent
 
 
-def event_calendar(event, *, event_url: str, domain: str, sessions=None) -> bytes:
+def event_calendar(event, *, event_url: str, domain: str | None = None, sessions=None) -> bytes:
     """The event itself, then each of its sessions (or only `sessions` when given)."""
     calendar = _calendar()
     calendar.add("x-wr-calname", plain_text(event.title))
+    _add_event(calendar, event, event_url, domain or calendar_domain(), sessions)
+    return calendar.to_ical()
+
+
+def events_calendar(events, *, base_url: str, domain: str | None = None) -> bytes:
+    """Every event given with its sessions: the feed a calendar subscribes to."""
+    calendar = _calendar()
+    calendar.add(
+        "x-wr-calname",
+        _("Événements — %(network)s") % {"network": settings.PASSERELLES_NETWORK_NAME},
+    )
+    domain = domain or calendar_domain()
+    for event in events:
+        _add_event(calendar, event, base_url + event.get_absolute_url(), domain, None)
+    return calendar.to_ical()
+
+
+def _add_event(calendar, event, event_url: str, domain: str, sessions) -> None:
     if sessions is None:
         calendar.add_component(
             _vevent(
@@ -133,12 +156,12 @@ def event_calendar(event, *, event_url: str, domain: str, sessions=None) -> byte
                 url=event_url,
             )
         )
-    return calendar.to_ical()
 
 
-def agenda_calendar(registration, meetings, *, agenda_url: str, domain: str) -> bytes:
+def agenda_calendar(registration, meetings, *, agenda_url: str, domain: str | None = None) -> bytes:
     """A participant's meetings, one event each, with the table and the other person."""
     event = registration.event
+    domain = domain or calendar_domain()
     calendar = _calendar()
     calendar.add(
         "x-wr-calname", _("Mes rencontres — %(event)s") % {"event": plain_text(event.title)}

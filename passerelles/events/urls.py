@@ -13,6 +13,7 @@ app_name = "events"
 
 urlpatterns = [
     path("", public.event_list, name="list"),
+    path("calendrier.ics", public.all_events_ics, name="all-ics"),
     path("mes-inscriptions/", public.my_registrations, name="mine"),
     path("equipe/nouvel-evenement/", staff_edit.event_create, name="create"),
     # A person's registration, reached by the secret link of the confirmation e-mail.

@@ -16,3 +16,9 @@ class OpendataConfig(AppConfig):
         )
 
         export_cache.connect()
+
+        # Previews nobody applied expire (opendata.actions), run by the worker's housekeeping.
+        from passerelles.core import jobs
+        from passerelles.opendata import actions
+
+        jobs.housekeeping("opendata.expire_imports", actions.expire_runs)

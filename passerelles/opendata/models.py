@@ -1,4 +1,5 @@
-"""Import runs: an uploaded file, its dry-run preview and, once staff apply it, the result.
+"""Import runs: an uploaded file, its dry-run preview and, once staff apply it, the result (or
+its end unapplied: abandoned by a person, expired after some days — opendata.actions).
 
 The file itself is kept (in the database: it is small, private, and must be read by the task
 worker, and again between the preview and "appliquer"), with its SHA-256 so the same file
@@ -62,6 +63,10 @@ class RunStatus(models.TextChoices):
     APPLYING = "applying", _("application en cours")
     APPLIED = "applied", _("appliqué")
     REFUSED = "refused", _("fichier refusé")
+    # A preview nobody applied: given up by a person, or left past PASSERELLES_IMPORT_EXPIRY_DAYS
+    # (opendata.actions). Nothing was written; the file is no longer kept.
+    ABANDONED = "abandoned", _("abandonné")
+    EXPIRED = "expired", _("expiré")
 
 
 class ImportRunQuerySet(models.QuerySet):
@@ -143,6 +148,10 @@ class ImportRun(models.Model):
     @property
     def can_apply(self) -> bool:
         return self.status == RunStatus.PREVIEWED
+
+    @property
+    def is_given_up(self) -> bool:
+        return self.status in (RunStatus.ABANDONED, RunStatus.EXPIRED)
 
     @property
     def is_working(self) -> bool:

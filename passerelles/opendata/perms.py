@@ -7,6 +7,12 @@ def can_import(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_network_staff
 
 
+def can_abandon(user, run) -> bool:
+    """A preview nobody applied may be given up by those who may apply it: network staff (the
+    person who uploaded it is one)."""
+    return can_import(user) and run.can_apply
+
+
 def can_export(user) -> bool:
     """Exports hold published records only: open data, for everyone, without an account."""
     return True

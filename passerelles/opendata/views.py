@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from passerelles.actors.models import Organisation
 from passerelles.core import progress
-from passerelles.opendata import export, export_cache, registry, tasks
+from passerelles.opendata import actions, export, export_cache, registry, tasks
 from passerelles.opendata.formats import murmurations, tabular
 from passerelles.opendata.forms import ImportUploadForm, max_import_bytes
 from passerelles.opendata.models import ImportRun, RunStatus
-from passerelles.opendata.perms import can_import
+from passerelles.opendata.perms import can_abandon, can_import
 from passerelles.opendata.report import REJECTED
 from passerelles.opendata.tables import templates as table_templates
 from passerelles.vocab.models import SdgGoal, Theme
@@ -165,6 +165,7 @@ def run_detail(request, pk: int):
             "rejected_rows": [r for r in rows if r["outcome"] == REJECTED],
             "other_rows": [r for r in rows if r["outcome"] != REJECTED],
             "earlier": run.same_file_applied(),
+            "expiry_days": actions.expiry_days(),
         },
     )
 
@@ -182,6 +183,24 @@ def run_apply(request, pk: int):
     return redirect(run)
 
 
+@require_POST
+def run_abandon(request, pk: int):
+    if refused := _staff_only(request):
+        return refused
+    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
+    if not can_abandon(request.user, run) or not actions.abandon_run(run, request.user):
+        messages.warning(
+            request,
+            NOT_APPLIED.get(run.status, NOT_APPLIED[RunStatus.APPLIED]),
+        )
+        return redirect(run)
+    messages.success(
+        request,
+        _("Import de « %(name)s » abandonné : rien n'a été écrit.") % {"name": run.file_name},
+    )
+    return redirect("opendata:import")
+
+
 NOT_APPLIED = {
     RunStatus.APPLIED: gettext_lazy("Cet import a déjà été appliqué : rien n'a été refait."),
     RunStatus.APPLYING: gettext_lazy("Cet import est déjà en cours d'application."),
@@ -189,6 +208,12 @@ NOT_APPLIED = {
         "La simulation n'est pas terminée : l'import ne peut pas encore être appliqué."
     ),
     RunStatus.REFUSED: gettext_lazy("Ce fichier a été refusé : il ne peut pas être appliqué."),
+    RunStatus.ABANDONED: gettext_lazy(
+        "Cet import a été abandonné : déposez le fichier à nouveau pour l'importer."
+    ),
+    RunStatus.EXPIRED: gettext_lazy(
+        "Cette simulation a expiré : déposez le fichier à nouveau pour l'importer."
+    ),
 }
 
 

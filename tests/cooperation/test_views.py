@@ -376,7 +376,10 @@ def test_the_log_of_a_finished_round_exported_as_csv_lists_every_step_in_order(c
     client.force_login(w.member_user)
     response = client.get(url("log_csv", w))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # The site's one CSV convention (core.csvfiles): a BOM, then `;` between cells.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert response.content.decode("utf-8-sig").splitlines()[0].startswith("n°;date;étape;")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["n°", "date", "étape"]
     steps = [(r[2], r[4]) for r in rows[1:]]
     assert steps == [

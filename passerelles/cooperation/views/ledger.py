@@ -1,8 +1,5 @@
 """Actions, contributions, the decision log (printable page and CSV export)."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +8,7 @@ from passerelles.cooperation import perms, services
 from passerelles.cooperation.forms import ActionForm, ContributionForm
 from passerelles.cooperation.models import DecisionLogEntry
 from passerelles.cooperation.views.common import back, deny, load_space, run
+from passerelles.core import csvfiles
 
 
 def action_create(request, slug):
@@ -106,14 +104,9 @@ def log_page(request, slug):
     return render(request, "cooperation/log.html", {"space": space, "entries": entries})
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """Spreadsheets run a cell starting with = + - @ (or a tab/return) as a formula: prefix
-    it with a quote so the cell stays text (OWASP CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+# The decision log uses the site's one CSV convention (core.csvfiles): `;`, UTF-8 with a BOM,
+# formulas quoted. It used `,`, which French spreadsheets put in a single column.
+csv_safe = csvfiles.safe_cell
 
 
 def log_csv(request, slug):
@@ -121,36 +114,28 @@ def log_csv(request, slug):
     if not perms.can_view_log(request.user, space):
         return deny(request)
     entries = DecisionLogEntry.objects.filter(space=space).order_by("at", "pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = (
-        f'attachment; filename="journal-{space.project.slug}-{stamp}.csv"'
-    )
-    response.write("\ufeff")  # a BOM so spreadsheet programs read UTF-8 accents right
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("n°"),
+        _("date"),
+        _("étape"),
+        _("par"),
+        _("au nom de"),
+        _("version"),
+        _("tour"),
+        _("résumé"),
+    ]
+    rows = (
         [
-            _("n°"),
-            _("date"),
-            _("étape"),
-            _("par"),
-            _("au nom de"),
-            _("version"),
-            _("tour"),
-            _("résumé"),
+            n,
+            timezone.localtime(e.at).isoformat(timespec="seconds"),
+            e.get_kind_display(),
+            e.author_name,
+            e.organisation_name,
+            e.version_number or "",
+            e.round_id_ref or "",
+            e.summary,
         ]
+        for n, e in enumerate(entries, start=1)
     )
-    for n, e in enumerate(entries, start=1):
-        writer.writerow(
-            [
-                n,
-                timezone.localtime(e.at).isoformat(timespec="seconds"),
-                csv_safe(e.get_kind_display()),
-                csv_safe(e.author_name),
-                csv_safe(e.organisation_name),
-                e.version_number or "",
-                e.round_id_ref or "",
-                csv_safe(e.summary),
-            ]
-        )
-    return response
+    return csvfiles.response(f"journal-{space.project.slug}-{stamp}.csv", header, rows)

@@ -177,7 +177,6 @@ def agenda_ics(request, token):
         registration,
         _agenda_meetings(registration),
         agenda_url=request.build_absolute_uri(registration.get_manage_url()),
-        domain=request.get_host().split(":")[0],
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (

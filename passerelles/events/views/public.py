@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from passerelles.events import perms, services
-from passerelles.events.exports import event_calendar
+from passerelles.events.exports import event_calendar, events_calendar
 from passerelles.events.forms import RegistrationForm
 from passerelles.events.models import Event, Meeting, Registration
 
@@ -189,7 +189,6 @@ def event_ics(request, slug):
     body = event_calendar(
         event,
         event_url=request.build_absolute_uri(event.get_absolute_url()),
-        domain=request.get_host().split(":")[0],
     )
     return _ics_response(body, f"{event.slug}.ics")
 
@@ -200,10 +199,19 @@ def session_ics(request, slug, pk):
     body = event_calendar(
         event,
         event_url=request.build_absolute_uri(event.get_absolute_url()),
-        domain=request.get_host().split(":")[0],
         sessions=[session],
     )
     return _ics_response(body, f"{event.slug}-session-{session.pk}.ics")
+
+
+def all_events_ics(request):
+    """Every published event with its sessions, past ones included (a calendar that
+    subscribes keeps its history): one address to subscribe to."""
+    events = Event.objects.published().prefetch_related("sessions").select_related("commune")
+    body = events_calendar(
+        events.order_by("starts_at", "pk"), base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    return _ics_response(body, "evenements.ics")
 
 
 def _ics_response(body: bytes, filename: str) -> HttpResponse:

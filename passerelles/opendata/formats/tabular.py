@@ -12,33 +12,24 @@ Spreadsheets run a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage re
 formula (CSV injection): such cells are written with a leading `'`, which spreadsheets show as
 text; the table reader drops that quote again on import (reader._cell_text)."""
 
-import csv
 import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
+from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
+from passerelles.core import csvfiles
 from passerelles.core.richtext import html_to_markdown, plain_text
 from passerelles.opendata.tables import organisations as org_table
 from passerelles.opendata.tables import projects as project_table
-from passerelles.projects.enums import ParticipationRole, PlaceSide
+from passerelles.projects.enums import PlaceSide
 from passerelles.projects.models import Participation, Project
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
-
-
-def safe_cell(value) -> str:
-    """A cell value as text a spreadsheet will not evaluate."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    text = str(value)
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
+# One CSV convention for the whole site (core.csvfiles); kept here under their old names.
+FORMULA_TRIGGERS = csvfiles.FORMULA_TRIGGERS
+safe_cell = csvfiles.safe_cell
 
 
 def _line(value) -> str:
@@ -49,17 +40,20 @@ def _lines(value) -> str:
     return plain_text(value, multiline=True)
 
 
-class _Echo:
-    """A file-like object whose write returns the line: csv.writer into a generator."""
-
-    def write(self, value):
-        return value
-
-
 # -- rows ---------------------------------------------------------------------------------
 
-ORGANISATION_HEADER = [c.name for c in org_table.COLUMNS if c.name != "id"] + ["url"]
-PROJECT_HEADER = [c.name for c in project_table.COLUMNS if c.name != "id"] + ["url"]
+ORGANISATION_HEADER = [c.name for c in org_table.COLUMNS] + ["url"]
+PROJECT_HEADER = [c.name for c in project_table.COLUMNS] + ["url"]
+
+
+def row_id(record) -> str:
+    """The `id` column: the row id a table gave the record, else its slug. Re-imported, it
+    tells apart two records of the same name in the same commune (a duplicate not yet
+    merged), and it stays the same through any number of round trips."""
+    prefix = org_table.ID_PREFIX
+    if record.source == org_table.SOURCE and record.source_id.startswith(prefix):
+        return record.source_id[len(prefix) :]
+    return record.slug
 
 
 def organisation_rows(queryset=None, base_url: str = "") -> Iterator[list]:
@@ -90,6 +84,7 @@ def organisation_rows(queryset=None, base_url: str = "") -> Iterator[list]:
             "phone": _line(org.phone),
             "is_ess": org.is_ess,
             "is_si": org.is_si,
+            "id": row_id(org),
             "url": base_url + org.get_absolute_url(),
         }
         yield [values[name] for name in ORGANISATION_HEADER]
@@ -115,10 +110,6 @@ def project_rows(queryset=None, base_url: str = "") -> Iterator[list]:
         for participation in project.participations.all():
             by_role.setdefault(participation.role, []).append(_org_ref(participation.organisation))
         places = list(project.places.all())
-        there = [p for p in places if p.side == PlaceSide.THERE]
-        here = [p for p in places if p.side == PlaceSide.HERE and p.commune_id]
-        lines = list(project.funding_lines.all())
-        line = lines[0] if len(lines) == 1 else None
         values = {
             "title": _line(project.title),
             "acronym": _line(project.acronym),
@@ -127,38 +118,68 @@ def project_rows(queryset=None, base_url: str = "") -> Iterator[list]:
             "status": project.project_status,
             "start_date": project.start_date.isoformat() if project.start_date else "",
             "end_date": project.end_date.isoformat() if project.end_date else "",
-            "lead": "; ".join(by_role.get(ParticipationRole.LEAD, [])),
-            "partners_here": "; ".join(by_role.get(ParticipationRole.PARTNER_HERE, [])),
-            "partners_there": "; ".join(by_role.get(ParticipationRole.PARTNER_THERE, [])),
-            "country": "; ".join(sorted({p.country_id for p in there})),
-            "locality": _line(there[0].locality) if len(there) == 1 else "",
-            "commune": here[0].commune_id if len(here) == 1 else "",
+            **{
+                column: "; ".join(by_role.get(role, []))
+                for column, role in project_table.ROLE_COLUMNS.items()
+            },
+            **_place_cells(places),
             "themes": "; ".join(t.slug for t in project.themes.all()),
             "sdgs": "; ".join(t.code for t in project.sdg_targets.all()),
             "dac_sectors": "; ".join(s.code for s in project.dac_sectors.all()),
-            "budget": str(line.amount) if line else "",
-            "currency": line.currency if line else "",
-            "funder": (_org_ref(line.funder) if line.funder_id else line.funder_name)
-            if line
-            else "",
-            "year": str(line.year) if line and line.year else "",
+            **_funding_cells(list(project.funding_lines.all())),
             "iati_identifier": project.iati_identifier,
             "website": project.website,
+            "id": row_id(project),
             "url": base_url + project.get_absolute_url(),
         }
         yield [values[name] for name in PROJECT_HEADER]
+
+
+def _place_cells(places) -> dict[str, str]:
+    """Places there as a list of countries with, when any has one, the list of their
+    localities in the same order; places here as a list of INSEE codes (the import reads the
+    same lists back: tables.projects._places)."""
+    there = sorted(
+        (p for p in places if p.side == PlaceSide.THERE and p.country_id),
+        key=lambda p: (p.country_id, p.locality, p.pk),
+    )
+    here = sorted({p.commune_id for p in places if p.side == PlaceSide.HERE and p.commune_id})
+    localities = [_line(p.locality).replace(";", ",") for p in there]
+    return {
+        "country": "; ".join(p.country_id for p in there),
+        "locality": "; ".join(localities) if any(localities) else "",
+        "commune": "; ".join(here),
+    }
+
+
+def _funding_cells(lines) -> dict[str, str]:
+    """Every funding line, position by position in the budget, currency, funder, year and
+    instrument columns (tables.projects.FUNDING_COLUMNS)."""
+    if not lines:
+        return dict.fromkeys(project_table.FUNDING_COLUMNS, "")
+
+    def funder(line) -> str:
+        # The directory's funder by SIREN, RNA or name while it is published (the import finds
+        # it again); otherwise the name the line keeps.
+        if line.funder_id and line.funder.status == Status.PUBLISHED:
+            return _org_ref(line.funder)
+        return plain_text(line.funder_name).replace(";", ",")
+
+    return {
+        "budget": "; ".join(str(line.amount) for line in lines),
+        "currency": "; ".join(line.currency for line in lines),
+        "funder": "; ".join(funder(line) for line in lines),
+        "year": "; ".join(str(line.year) if line.year else "" for line in lines),
+        "instrument": "; ".join(line.instrument for line in lines),
+    }
 
 
 # -- writers ------------------------------------------------------------------------------
 
 
 def csv_lines(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """CSV text, line by line (for a StreamingHttpResponse or a file), UTF-8 BOM first so
-    Excel reads accents right, `;`-separated as French spreadsheets expect."""
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([safe_cell(v) for v in row])
+    """CSV text, line by line, in the site's convention (core.csvfiles)."""
+    return csvfiles.lines(header, rows)
 
 
 def write_xlsx(header: list[str], rows: Iterable[list], out) -> None:

@@ -41,7 +41,7 @@ from passerelles.opendata.report import (
     RowOutcome,
     RowRejected,
 )
-from passerelles.opendata.tables.lookups import Lookups, key
+from passerelles.opendata.tables.lookups import Lookups, parse_bool
 from passerelles.opendata.tables.matching import Ambiguous, OrganisationMatcher
 from passerelles.opendata.tables.reader import Column, TableRow
 
@@ -49,19 +49,6 @@ SOURCE = "table"
 ID_PREFIX = "table--"
 KIND = "organisation"
 BOOLEAN_VALUES = "oui, non (ou 1, 0, vrai, faux, yes, no, x)"
-TRUE = {"oui", "o", "1", "vrai", "true", "yes", "y", "x"}
-FALSE = {"non", "n", "0", "faux", "false", "no"}
-# The retired family of every partner abroad, as older tables and exports wrote it.
-LEGACY_ABROAD = frozenset(
-    key(text)
-    for text in (
-        "abroad",
-        "organisation partenaire à l'étranger",
-        "partenaire à l'étranger",
-        "partner organisation abroad",
-        "partner abroad",
-    )
-)
 GUESSED = "_family_guessed"
 
 COLUMNS = [
@@ -71,7 +58,10 @@ COLUMNS = [
         "family",
         _("famille d'acteurs"),
         True,
-        _("code ou libellé (français ou anglais) ; obligatoire pour une nouvelle fiche"),
+        _(
+            "code, libellé (français ou anglais) ou nom courant (OSIM, ESS, collectivité…) ; "
+            "obligatoire pour une nouvelle fiche"
+        ),
         ", ".join(Family.values),
         "si_association",
         ("famille",),
@@ -93,7 +83,10 @@ COLUMNS = [
         "country",
         _("pays"),
         False,
-        _("code ISO 3166 à 2 lettres ou nom français ; FR si vide pour une nouvelle fiche"),
+        _(
+            "code ISO 3166 (2 ou 3 lettres) ou nom français ou anglais ; FR si vide pour une "
+            "nouvelle fiche"
+        ),
         "",
         "FR",
         ("pays",),
@@ -120,7 +113,10 @@ COLUMNS = [
         "themes",
         _("thèmes"),
         False,
-        _("liste séparée par « ; » de codes ou libellés (français ou anglais)"),
+        _(
+            "liste séparée par « ; » de codes, libellés (français ou anglais) ou mots "
+            "courants (les synonymes de la recherche : « environnement », « commerce équitable »)"
+        ),
         _("voir la liste des thèmes ci-dessous"),
         "agriculture; sante",
         ("themes",),
@@ -129,7 +125,7 @@ COLUMNS = [
         "sdgs",
         _("ODD"),
         False,
-        _("liste séparée par « ; » : numéros (3), « ODD 3 » ou libellés"),
+        _("liste séparée par « ; » : numéros (3), « ODD 3 », « SDG 3 » ou libellés"),
         "1 … 17",
         "2; 3",
         ("odd",),
@@ -138,7 +134,7 @@ COLUMNS = [
         "countries_of_action",
         _("pays d'action"),
         False,
-        _("liste séparée par « ; » de codes ISO ou noms français"),
+        _("liste séparée par « ; » de codes ISO ou noms (français ou anglais)"),
         "",
         "BF; SN",
     ),
@@ -250,22 +246,16 @@ class TableOrganisationRules(OrganisationRules):
         return self.lookups.communes(text, postcode)
 
 
-def parse_bool(text: str) -> bool | None:
-    value = fold(text).strip()
-    if value in TRUE:
-        return True
-    if value in FALSE:
-        return False
-    return None
-
-
-def form_errors(form) -> str:
-    """Every error of the form as one line naming the column: "siren : « 12 » n'est pas…"."""
+def form_errors(form, skip=frozenset()) -> list[str]:
+    """Every error of the form naming its column ("siren : « 12 » n'est pas…"), but those of
+    the columns in `skip` (already reported by the lookups, left out of the data)."""
     parts = []
     for name, errors in form.errors.items():
+        if name in skip:
+            continue
         prefix = "" if name == "__all__" else f"{name} : "
         parts.extend(prefix + str(error) for error in errors)
-    return " ; ".join(parts)
+    return parts
 
 
 class OrganisationRowMapper:
@@ -280,6 +270,9 @@ class OrganisationRowMapper:
         self.matcher = OrganisationMatcher(SOURCE)
 
     def handle(self, row: TableRow) -> RowOutcome:
+        """Every problem of the row is reported at once: the cells the lookups cannot read,
+        the ambiguous match and every rule of the organisations' form (SIREN, commune,
+        e-mail…), so one correction of the file is enough."""
         name = row.get("name")
         label = name or gettext("ligne %(n)s") % {"n": row.number}
 
@@ -288,17 +281,25 @@ class OrganisationRowMapper:
 
         if row.get("__error__"):
             return reject(row.get("__error__"))
-        if not name:
-            return reject(gettext("name : le nom est obligatoire."))
         data, problems = self._cells(row)
-        if problems:
-            return reject(" ; ".join(problems))
+        if not name:
+            problems.insert(0, ("name", gettext("name : le nom est obligatoire.")))
+        existing = None
+        if name:
+            try:
+                existing = self._match(row, data)
+            except _Ambiguous as error:
+                problems.append(("", str(error)))
+        to_review = data.pop(GUESSED, None)
+        form = self._form(data, existing, to_review)
+        bad_columns = {column for column, _message in problems}
+        form.is_valid()
+        messages = [message for _column, message in problems]
+        messages += form_errors(form, skip=bad_columns | {"name"} if not name else bad_columns)
+        if messages:
+            return reject(" ; ".join(messages))
         try:
-            existing = self._match(row, data)
-        except _Ambiguous as error:
-            return reject(str(error))
-        try:
-            return self._apply(row, label, data, existing)
+            return self._apply(row, label, data, existing, form, to_review)
         except DatabaseError as error:
             # Raised, not returned: report.apply_rows then rolls this row's savepoint back.
             raise RowRejected(
@@ -307,7 +308,9 @@ class OrganisationRowMapper:
 
     # -- cells → form data ------------------------------------------------------------------
 
-    def _cells(self, row: TableRow) -> tuple[dict, list[str]]:
+    def _cells(self, row: TableRow) -> tuple[dict, list[tuple[str, str]]]:
+        """The row as form data, and (column, message) for each cell the lookups cannot read
+        (that cell is then left out of the data, so the form checks all the others)."""
         lookups, data, problems = self.lookups, {}, []
         for name in TEXT_FIELDS:
             if row.get(name):
@@ -316,7 +319,7 @@ class OrganisationRowMapper:
             data["commune"] = row.get("commune")
         if text := row.get("family"):
             family = lookups.family(text)
-            if family is None and key(text) in LEGACY_ABROAD:
+            if family is None and lookups.is_abroad(text):
                 # Tables written before partners abroad were typed: the family from the name
                 # (legal form, description), marked for staff to check unless it is clear.
                 family, confident = guess_family(
@@ -328,16 +331,27 @@ class OrganisationRowMapper:
                 data[GUESSED] = not confident
             if family is None:
                 problems.append(
-                    gettext("family : famille inconnue « %(value)s » (codes acceptés : %(codes)s).")
-                    % {"value": text, "codes": ", ".join(Family.values)}
+                    (
+                        "family",
+                        gettext(
+                            "family : famille inconnue « %(value)s » (codes acceptés : %(codes)s)."
+                        )
+                        % {"value": text, "codes": ", ".join(Family.values)},
+                    )
                 )
-            data["family"] = family
+            else:
+                data["family"] = family
         if text := row.get("country"):
             country = lookups.country(text)
             if country is None:
                 problems.append(
-                    gettext("country : pays inconnu « %(value)s » (code ISO à 2 lettres ou nom).")
-                    % {"value": text}
+                    (
+                        "country",
+                        gettext(
+                            "country : pays inconnu « %(value)s » (code ISO à 2 lettres ou nom)."
+                        )
+                        % {"value": text},
+                    )
                 )
             else:
                 data["country"] = country.code
@@ -350,20 +364,28 @@ class OrganisationRowMapper:
                 found, unknown = resolve(text)
                 if unknown:
                     problems.append(
-                        f"{column} : {message} "
-                        + ", ".join(f"« {value} »" for value in unknown)
-                        + "."
+                        (
+                            column,
+                            f"{column} : {message} "
+                            + ", ".join(f"« {value} »" for value in unknown)
+                            + ".",
+                        )
                     )
-                data[column] = [value.pk for value in found]
+                else:
+                    data[column] = [value.pk for value in found]
         for column in ("is_ess", "is_si"):
             if text := row.get(column):
                 value = parse_bool(text)
                 if value is None:
                     problems.append(
-                        gettext("%(column)s : « %(value)s » n'est ni oui ni non.")
-                        % {"column": column, "value": text}
+                        (
+                            column,
+                            gettext("%(column)s : « %(value)s » n'est ni oui ni non.")
+                            % {"column": column, "value": text},
+                        )
                     )
-                data[column] = value
+                else:
+                    data[column] = value
         return data, problems
 
     # -- matching ---------------------------------------------------------------------------
@@ -386,10 +408,19 @@ class OrganisationRowMapper:
     def _match(self, row: TableRow, data: dict) -> Organisation | None:
         siren = re.sub(r"\s", "", data.get("siren", ""))
         rna = data.get("rna", "").strip().upper()
-        pk = self.matcher.by_identifiers(siren, rna, self.source_id(row, data))
+        source_id = self.source_id(row, data)
+        pk = self.matcher.by_identifiers(siren, rna, source_id)
+        if pk is not None:
+            return Organisation.objects.get(pk=pk)
+        pk = self._match_name(data, siren, rna)
         if pk is None:
-            pk = self._match_name(data, siren, rna)
-        return Organisation.objects.get(pk=pk) if pk is not None else None
+            return None
+        found = Organisation.objects.get(pk=pk)
+        if row.get("id") and found.source == SOURCE and found.source_id not in ("", source_id):
+            # Same name, same place, but another row id of a table: two records the table
+            # keeps apart (a duplicate not merged yet), not the same one.
+            return None
+        return found
 
     def _match_name(self, data: dict, siren: str, rna: str) -> int | None:
         key = normalise_name(data["name"])
@@ -415,26 +446,24 @@ class OrganisationRowMapper:
 
     # -- validation and writing -----------------------------------------------------------------
 
-    def _apply(self, row, label, cells: dict, existing: Organisation | None) -> RowOutcome:
-        place_before = (None, "") if existing is None else (existing.commune_id, existing.name)
-        to_review = cells.pop(GUESSED, None)
+    def _form(self, cells: dict, existing: Organisation | None, to_review) -> OrganisationRules:
         if existing is not None and to_review is not None:
             cells.pop("family", None)  # the stored family says more than the retired one
         if existing is not None:
             initial = organisation_initial(existing)
             initial.pop("legal_form", None)
             initial.pop("logo", None)
-            form = TableOrganisationRules(
+            return TableOrganisationRules(
                 {**initial, **cells},
                 organisation=existing,
                 initial=initial,
                 lookups=self.lookups,
             )
-        else:
-            data = {"country": "FR", "is_ess": False, "is_si": False, **cells}
-            form = TableOrganisationRules(data, lookups=self.lookups)
-        if not form.is_valid():
-            return RowOutcome(row.number, REJECTED, label[:200], form_errors(form), KIND)
+        data = {"country": "FR", "is_ess": False, "is_si": False, **cells}
+        return TableOrganisationRules(data, lookups=self.lookups)
+
+    def _apply(self, row, label, cells, existing, form, to_review) -> RowOutcome:
+        place_before = (None, "") if existing is None else (existing.commune_id, existing.name)
         notes = []
         if form.cleaned_markup:
             notes.append(

@@ -18,9 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
@@ -35,10 +33,21 @@ from passerelles.opendata.report import (
     RowOutcome,
     RowRejected,
 )
-from passerelles.opendata.tables.lookups import Lookups, key, split_list
-from passerelles.opendata.tables.reader import Column, TableRow
+from passerelles.opendata.tables.lookups import (
+    Lookups,
+    bilingual,
+    split_list,
+    split_positions,
+)
+from passerelles.opendata.tables.project_columns import (  # noqa: F401 - the columns live there
+    COLUMNS,
+    FUNDING_COLUMNS,
+    ORG_HELP,
+    ROLE_COLUMNS,
+)
+from passerelles.opendata.tables.reader import TableRow
 from passerelles.projects import actions
-from passerelles.projects.enums import ParticipationRole, PlaceSide, ProjectStatus
+from passerelles.projects.enums import Instrument, ParticipationRole, PlaceSide, ProjectStatus
 from passerelles.projects.history import field_label
 from passerelles.projects.models import Project
 from passerelles.projects.validation import check_currency, check_year, dates_error
@@ -46,81 +55,10 @@ from passerelles.projects.validation import check_currency, check_year, dates_er
 SOURCE = "table"
 ID_PREFIX = "table--"
 KIND = "project"
-ORG_HELP = _("nom de l'organisation dans l'annuaire, ou son SIREN ou son numéro RNA")
 _SIREN = re.compile(r"^\d{9}$")
 _RNA = re.compile(r"^W[0-9A-Z]{9}$")
-ROLE_COLUMNS = {
-    "lead": ParticipationRole.LEAD,
-    "partners_here": ParticipationRole.PARTNER_HERE,
-    "partners_there": ParticipationRole.PARTNER_THERE,
-}
 MAX_AMOUNT = Decimal("999999999999.99")
 
-COLUMNS = [
-    Column("title", _("titre"), True, _("texte, 250 caractères au plus"), "", "Eau pour Koudougou"),
-    Column("acronym", _("sigle"), False, _("texte, 40 caractères au plus")),
-    Column("summary", _("résumé en une phrase"), False, _("texte, 400 caractères au plus")),
-    Column(
-        "description",
-        _("présentation"),
-        False,
-        _("texte ; mise en forme Markdown ou HTML simple (paragraphes, gras, listes, liens)"),
-    ),
-    Column(
-        "status",
-        _("avancement"),
-        False,
-        _("code ou libellé"),
-        ", ".join(ProjectStatus.values),
-        "running",
-    ),
-    Column("start_date", _("début"), False, _("date AAAA-MM-JJ ou JJ/MM/AAAA"), "", "2025-01-15"),
-    Column("end_date", _("fin"), False, _("date AAAA-MM-JJ ou JJ/MM/AAAA"), "", "2027-12-31"),
-    Column("lead", _("porteur"), False, ORG_HELP, "", "Terres Solidaires"),
-    Column(
-        "partners_here",
-        _("partenaires ici"),
-        False,
-        format_lazy("{}{}", _("liste séparée par « ; » : "), ORG_HELP),
-    ),
-    Column(
-        "partners_there",
-        _("partenaires là-bas"),
-        False,
-        format_lazy("{}{}", _("liste séparée par « ; » : "), ORG_HELP),
-    ),
-    Column(
-        "country",
-        _("pays là-bas"),
-        False,
-        _("code ISO 3166 ou nom français ; liste séparée par « ; »"),
-        "",
-        "BF",
-    ),
-    Column("locality", _("localité là-bas"), False, _("ville ou village (un seul pays)"), "", ""),
-    Column("commune", _("commune ici"), False, _("code INSEE ou nom de la commune"), "", "41018"),
-    Column("themes", _("thèmes"), False, _("liste séparée par « ; » de codes ou libellés")),
-    Column(
-        "sdgs",
-        _("cibles ODD"),
-        False,
-        _("liste séparée par « ; » de cibles (3.8) ; un objectif seul est signalé, pas retenu"),
-        "",
-        "6.1; 6.2",
-    ),
-    Column(
-        "dac_sectors", _("secteurs CAD"), False, _("codes CAD à 5 chiffres, « ; »"), "", "14030"
-    ),
-    Column(
-        "budget", _("montant du financement"), False, _("nombre (virgule ou point)"), "", "15000"
-    ),
-    Column("currency", _("devise"), False, _("code ISO 4217 ; EUR si vide"), "", "EUR"),
-    Column("funder", _("financeur"), False, _("nom (de l'annuaire ou non)"), "", ""),
-    Column("year", _("année du financement"), False, _("4 chiffres"), "", "2025"),
-    Column("iati_identifier", _("identifiant IATI"), False, _("texte")),
-    Column("website", _("site web"), False, _("adresse web")),
-    Column("id", _("identifiant"), False, _("votre identifiant de la ligne (facultatif)")),
-]
 TEXT_FIELDS = ("title", "acronym", "summary", "iati_identifier")
 # The stored values a row is checked against (lengths, the dates' order) before it is written.
 PROBED = ("title", "acronym", "summary", "project_status", "start_date", "end_date", "website")
@@ -155,8 +93,8 @@ class RowMapper:
         self.lookups = lookups or Lookups()
         self.now = timezone.now()
         self._names: dict[str, int | None] | None = None
-        self.statuses = {key(code): code for code in ProjectStatus.values}
-        self.statuses.update({key(str(label)): code for code, label in ProjectStatus.choices})
+        self.statuses = bilingual(ProjectStatus.choices)
+        self.instruments = bilingual(Instrument.choices)
 
     # -- organisations ------------------------------------------------------------------------
 
@@ -204,10 +142,19 @@ class RowMapper:
             return RowOutcome(row.number, REJECTED, label, row.get("__error__"), KIND)
         problems, notes = [], []
         desired = self._desired(row, problems, notes)
+        # Every problem at once: the cells, then the stored values' own rules on the result.
+        project = self._match(row, desired)
+        data = self._fields(project, desired)
+        reported = {problem.split(" : ", 1)[0] for problem in problems}
+        problems += [
+            problem
+            for problem in self._probe(project, data)
+            if problem.split(" : ", 1)[0] not in reported
+        ]
         if problems:
             return RowOutcome(row.number, REJECTED, label, " ; ".join(problems), KIND)
         try:
-            return self._apply(row, label, desired, notes)
+            return self._apply(row, label, desired, notes, project, data)
         except DatabaseError as error:
             raise RowRejected(
                 RowOutcome(
@@ -244,7 +191,7 @@ class RowMapper:
                 # Markdown (what the export writes) or simple HTML, stored sanitised.
                 fields["description"] = markdown_to_html(text)
         if text := row.get("status"):
-            status = self.statuses.get(key(text))
+            status = self.statuses.get(text)
             if status is None:
                 problems.append(
                     gettext("status : avancement inconnu « %(v)s » (codes : %(codes)s).")
@@ -311,31 +258,74 @@ class RowMapper:
         if not (country_text or commune_text):
             return None
         places = set()
-        countries, unknown = self.lookups.country_list(country_text)
+        countries, unknown = [], []
+        for part in split_list(country_text):
+            country = self.lookups.country(part)
+            if country is None:
+                unknown.append(part)
+            else:
+                countries.append(country)
         self._unknown(problems, "country", gettext("pays inconnu"), unknown)
-        locality = row.get("locality")
-        if locality and len(countries) != 1:
-            problems.append(gettext("locality : une localité va avec un seul pays."))
-        for country in countries:
+        locality_text = row.get("locality")
+        localities = split_positions(locality_text) if locality_text else []
+        if len(localities) == 1 and len({c.code for c in countries}) == 1:
+            localities = localities * len(countries)
+        if localities and len(localities) != len(countries):
+            problems.append(
+                gettext(
+                    "locality : une localité va avec un seul pays ; pour plusieurs lieux, "
+                    "donnez autant de localités (éventuellement vides) que de pays."
+                )
+            )
+            localities = []
+        for n, country in enumerate(countries):
             if country.code == "FR":
                 problems.append(gettext("country : la France est « ici » : utilisez commune."))
                 continue
-            places.add((PlaceSide.THERE, None, country.code, locality if locality else ""))
-        if commune_text:
-            found = self.lookups.communes(commune_text)
+            locality = localities[n] if localities else ""
+            places.add((PlaceSide.THERE, None, country.code, locality))
+        for part in split_list(commune_text):
+            found = self.lookups.communes(part)
             if len(found) != 1:
                 problems.append(
                     gettext("commune : commune inconnue ou ambiguë « %(v)s » (code INSEE ?).")
-                    % {"v": commune_text}
+                    % {"v": part}
                 )
             else:
                 places.add((PlaceSide.HERE, found[0].pk, None, ""))
         return places
 
-    def _funding(self, row: TableRow, problems: list) -> tuple | None:
-        text = row.get("budget")
-        if not text:
+    def _funding(self, row: TableRow, problems: list) -> list[dict] | None:
+        """The funding lines of the row: one per amount, position by position."""
+        amounts = split_positions(row.get("budget"))
+        if not amounts:
             return None
+        count = len(amounts)
+        columns = {}
+        for column in FUNDING_COLUMNS[1:]:
+            values = split_positions(row.get(column))
+            if column != "funder" and len(values) == 1:
+                values = values * count  # one currency, year or instrument for every amount
+            if values and len(values) != count:
+                problems.append(
+                    gettext(
+                        "%(column)s : %(found)s valeurs pour %(count)s montants ; donnez-en une "
+                        "par montant, dans le même ordre."
+                    )
+                    % {"column": column, "found": len(values), "count": count}
+                )
+                values = []
+            columns[column] = values or [""] * count
+        lines = []
+        for n, text in enumerate(amounts):
+            line = self._funding_line(
+                text, *(columns[column][n] for column in FUNDING_COLUMNS[1:]), problems
+            )
+            if line is not None:
+                lines.append(line)
+        return lines
+
+    def _funding_line(self, text, currency, funder, year_text, instrument_text, problems):
         try:
             amount = Decimal(re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", "."))
             if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
@@ -344,26 +334,44 @@ class RowMapper:
             problems.append(gettext("budget : montant illisible « %(v)s ».") % {"v": text})
             return None
         # The editor's and the API's rules (passerelles.projects.validation).
-        currency = (row.get("currency") or "EUR").strip().upper()
+        currency = (currency or "EUR").strip().upper()
         try:
             check_currency(currency)
         except ValidationError as error:
             problems.append(f"currency : {' '.join(error.messages)}")
         year = None
-        if year_text := row.get("year"):
+        if year_text:
             try:
                 if not re.fullmatch(r"\d{4}", year_text.strip()):
                     raise ValidationError(gettext("année à 4 chiffres attendue."))
                 year = check_year(int(year_text))
             except ValidationError as error:
                 problems.append(f"year : {' '.join(error.messages)}")
+        instrument = ""
+        if instrument_text:
+            instrument = self.instruments.get(instrument_text)
+            if instrument is None:
+                problems.append(
+                    gettext("instrument : instrument inconnu « %(v)s » (codes : %(codes)s).")
+                    % {"v": instrument_text, "codes": ", ".join(Instrument.values)}
+                )
+                instrument = ""
         funder_id, funder_name = None, ""
-        if funder := row.get("funder"):
+        if funder:
             funder_id, _why = self.organisation(funder)
             funder_name = "" if funder_id else funder[:200]
         else:
             problems.append(gettext("funder : indiquez le financeur du montant."))
-        return (funder_id, funder_name, amount.quantize(Decimal("0.01")), currency, year)
+        line = {
+            "funder": funder_id,
+            "funder_name": funder_name,
+            "amount": amount.quantize(Decimal("0.01")),
+            "currency": currency,
+            "year": year,
+        }
+        if instrument:
+            line["instrument"] = instrument
+        return line
 
     # -- matching and writing -------------------------------------------------------------------
 
@@ -394,21 +402,27 @@ class RowMapper:
         led = Project.objects.filter(
             participations__role=ParticipationRole.LEAD, participations__organisation__in=leads
         )
-        for project in led.only("pk", "title"):
-            if normalise_name(project.title) == title_key:
-                return project
+        own = self.source_id(row, desired)
+        for project in led.only("pk", "title", "source", "source_id"):
+            if normalise_name(project.title) != title_key:
+                continue
+            if row.get("id") and project.source == SOURCE and project.source_id not in ("", own):
+                continue  # another row of a table: a record the table keeps apart
+            return project
         return None
 
-    def _apply(self, row, label, desired, notes) -> RowOutcome:
-        project = self._match(row, desired)
-        created = project is None
-        data = dict(desired["fields"])
-        if created:
-            data.update(source=SOURCE, source_id=self.source_id(row, desired))
-        else:
+    @staticmethod
+    def _fields(project: Project | None, desired: dict) -> dict:
+        data = {n: v for n, v in desired["fields"].items() if v is not None}
+        if project is not None:
             # An empty cell leaves the stored value; a description that reads the same is no
             # change (the actions compare the rest).
             data = {n: v for n, v in data.items() if _differs(n, getattr(project, n), v)}
+        return data
+
+    @staticmethod
+    def _probe(project: Project | None, data: dict) -> list[str]:
+        """The model's own checks (lengths, the dates' order) on the row's result."""
         probe = Project(
             **{name: getattr(project, name) for name in PROBED} if project else {},
         )
@@ -418,8 +432,14 @@ class RowMapper:
         try:
             probe.full_clean(exclude=["slug"], validate_unique=False)
         except ValidationError as error:
-            reason = " ; ".join(f"{n} : {' '.join(m)}" for n, m in error.message_dict.items())
-            return RowOutcome(row.number, REJECTED, label, reason, KIND)
+            return [f"{n} : {' '.join(m)}" for n, m in error.message_dict.items()]
+        return []
+
+    def _apply(self, row, label, desired, notes, project, data) -> RowOutcome:
+        created = project is None
+        data = dict(data)
+        if created:
+            data.update(source=SOURCE, source_id=self.source_id(row, desired))
         for name, pks in desired["m2m"].items():
             data[name] = sorted(pks, key=str)
         if desired["roles"]:
@@ -430,16 +450,7 @@ class RowMapper:
                 for side, commune, country, locality in sorted(desired["places"], key=str)
             ]
         if desired["funding"] is not None:
-            funder_id, funder_name, amount, currency, year = desired["funding"]
-            data["funding_lines"] = [
-                {
-                    "funder": funder_id,
-                    "funder_name": funder_name,
-                    "amount": amount,
-                    "currency": currency,
-                    "year": year,
-                }
-            ]
+            data["funding_lines"] = desired["funding"]
         origin = Origin(self.user, ChangeSource.TABLE, gettext("Import de tableau"))
         if created:
             actions.create_project(data, origin=origin)

@@ -6,6 +6,7 @@ worker that died are queued again or, after their last attempt, marked failed
 stops it at once (the job is then recovered by the next start)."""
 
 import logging
+import threading
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -22,6 +23,9 @@ from passerelles.core import jobs
 
 # Before a job, look for interrupted ones at most this often (seconds).
 RECOVER_EVERY = 60
+# The apps' periodic chores (core.jobs.housekeeping: expired import previews…) run this often,
+# in a thread of their own, whether jobs come or not.
+HOUSEKEEPING_EVERY = 300
 # What core.mail.deliver returns when the message did not leave.
 OUTCOMES = {"retrying": _lazy("nouvel essai prévu"), "failed": _lazy("abandonné")}
 
@@ -68,8 +72,26 @@ class RichWorker(Worker):
     def run(self) -> None:
         self.console.log(_("Le worker démarre (%(id)s).") % {"id": self.worker_id})
         self.recover()
-        super().run()
+        stop = threading.Event()
+        chores = threading.Thread(
+            target=self._housekeeping, args=(stop,), name="housekeeping", daemon=True
+        )
+        chores.start()
+        try:
+            super().run()
+        finally:
+            stop.set()
         self.console.log(_("Le worker s'arrête."))
+
+    def _housekeeping(self, stop: threading.Event) -> None:
+        from django.db import connection
+
+        while not stop.is_set():
+            try:
+                jobs.run_housekeeping()
+            finally:
+                connection.close()  # this thread's own connection
+            stop.wait(HOUSEKEEPING_EVERY)
 
     def run_task(self, db_task_result) -> None:
         if time.monotonic() - self._recovered_at > RECOVER_EVERY:
