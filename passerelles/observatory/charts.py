@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-WIDTH = 400
+WIDTH = 360
 FONT = 14
 # Two series are told apart by their words; the colours (on white, both above 4.5:1) only help.
 FILLS = ("#0b5a70", "#9a4a00")

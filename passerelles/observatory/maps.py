@@ -59,9 +59,22 @@ def _simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple
     return [p for p, kept in zip(points, keep, strict=True) if kept]
 
 
+def _path(points: list[tuple[float, float]], digits: int) -> str:
+    """An SVG path in relative moves ("m x y l dx dy … z"), about a third lighter than
+    absolute ones; each delta is taken between rounded points, so errors do not add up."""
+    (x0, y0), rest = points[0], points[1:]
+    out = [f"M{x0:g} {y0:g}l"]
+    for x, y in rest:
+        out.append(f"{round(x - x0, digits):g} {round(y - y0, digits):g}")
+        x0, y0 = x, y
+    return " ".join(out).replace("l ", "l") + "z"
+
+
 @cache
-def _outlines(name: str, x_scale: float, tolerance: float, digits: int):
-    """code → (path string, bbox, label point) for every feature of a bundled GeoJSON file."""
+def _outlines(name: str, x_scale: float, tolerance: float, digits: int, min_area: float):
+    """code → (path string, bbox, label point, properties) for every feature of a bundled
+    GeoJSON file. Islands smaller than `min_area` (square degrees) are dropped, except a
+    feature's largest ring, so a small island country keeps its outline."""
     data = json.loads((GEO / name).read_text(encoding="utf-8"))
     shapes = {}
     for feature in data["features"]:
@@ -72,38 +85,57 @@ def _outlines(name: str, x_scale: float, tolerance: float, digits: int):
         polygons = (
             [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
-        parts, xs, ys, biggest = [], [], [], (0.0, None)
+        rings = []
         for polygon in polygons:
             for ring in polygon:
-                points = [(lon * x_scale, -lat) for lon, lat in ring]
-                points = _simplify(points, tolerance)
-                if len(points) < 3:
-                    continue
+                points = _simplify([(lon * x_scale, -lat) for lon, lat in ring], tolerance)
                 rounded = [(round(x, digits), round(y, digits)) for x, y in points]
-                parts.append("M" + "L".join(f"{x:g} {y:g}" for x, y in rounded) + "Z")
-                xs += [x for x, _y in rounded]
-                ys += [y for _x, y in rounded]
-                area = (max(x for x, _y in rounded) - min(x for x, _y in rounded)) * (
-                    max(y for _x, y in rounded) - min(y for _x, y in rounded)
-                )
-                if area > biggest[0]:
-                    centre = (
-                        sum(x for x, _y in rounded) / len(rounded),
-                        sum(y for _x, y in rounded) / len(rounded),
-                    )
-                    biggest = (area, centre)
-        if parts:
-            box = (min(xs), min(ys), max(xs), max(ys))
-            shapes[code] = ("".join(parts), box, biggest[1], feature["properties"])
+                if len(rounded) < 3:
+                    continue
+                xs, ys = [x for x, _y in rounded], [y for _x, y in rounded]
+                box = (min(xs), min(ys), max(xs), max(ys))
+                area = (box[2] - box[0]) * (box[3] - box[1])
+                centre = (sum(xs) / len(xs), sum(ys) / len(ys))
+                rings.append((area, box, centre, rounded))
+        if not rings:
+            continue
+        biggest = max(rings, key=lambda ring: ring[0])
+        kept = [ring for ring in rings if ring[0] >= min_area or ring is biggest]
+        box = (
+            min(r[1][0] for r in kept),
+            min(r[1][1] for r in kept),
+            max(r[1][2] for r in kept),
+            max(r[1][3] for r in kept),
+        )
+        path = "".join(_path(ring[3], digits) for ring in kept)
+        shapes[code] = (path, box, biggest[2], feature["properties"])
     return shapes
 
 
 def department_shapes():
-    return _outlines("departments.geojson", DEPARTMENTS_X, 0.004, 3)
+    return _outlines("departments.geojson", DEPARTMENTS_X, 0.004, 3, 0.0)
 
 
 def country_shapes():
-    return _outlines("countries-110m.geojson", 1.0, 0.2, 1)
+    return _outlines("countries-110m.geojson", 1.0, 0.5, 1, 1.0)
+
+
+COUNTRY_ID = "obs-country-"
+
+
+@cache
+def country_defs() -> SafeString:
+    """Every country's outline once per page, in a hidden SVG: each countries' map draws
+    them with <use>, so three maps on the page cost one set of outlines."""
+    paths = "".join(
+        f'<path id="{COUNTRY_ID}{code}" d="{path}" stroke="{STROKE}" stroke-width="0.5" '
+        f'vector-effect="non-scaling-stroke"/>'
+        for code, (path, *_rest) in country_shapes().items()
+    )
+    return mark_safe(
+        f'<svg class="map-defs" width="0" height="0" aria-hidden="true" focusable="false" '
+        f'xmlns="http://www.w3.org/2000/svg"><defs>{paths}</defs></svg>'
+    )
 
 
 def classes(values: list) -> list:
@@ -130,13 +162,18 @@ def fill(value, bounds) -> str:
 
 
 def _legend(bounds, x, y, size) -> list[str]:
-    """Each class's colour with its range in words, top left of the map."""
+    """Each class's colour with its range in words, top left of the map, on white."""
     out, low = [], 1
     entries = [(PALETTE[0], _("aucun"))]
     for index, bound in enumerate(bounds):
         label = number(bound) if bound == low else f"{number(low)}–{number(bound)}"
         entries.append((PALETTE[len(PALETTE) - len(bounds) + index], label))
         low = bound + 1
+    out.append(
+        f'<rect x="{x - size * 0.4:.2f}" y="{y - size * 0.4:.2f}" width="{size * 6.5:.2f}" '
+        f'height="{len(entries) * size * 1.5 + size * 0.3:.2f}" fill="#ffffff" '
+        f'fill-opacity="0.9"/>'
+    )
     for index, (colour, label) in enumerate(entries):
         top = y + index * size * 1.5
         out.append(
@@ -217,44 +254,51 @@ def countries_map(uid: str, title: str, table) -> SafeString | None:
     column = table.drawn[0]
     values = {row.code: row.values.get(column.key) or 0 for row in table.rows}
     shapes = country_shapes()
-    present = [shapes[code] for code, value in values.items() if value and code in shapes]
-    if not present:
+    ranked = sorted(
+        (row for row in table.rows if row.code in shapes and row.values.get(column.key)),
+        key=lambda r: -(r.values.get(column.key) or 0),
+    )
+    if not ranked:
         return None
-    # The crop: every country with a value, with a margin, at least 70° × 40°.
+    # The crop: the first countries (the table lists them all), with a margin, at least
+    # 60° × 36°, so a far-away single partner does not shrink the rest to dots.
+    present = [shapes[row.code] for row in ranked[:LABELLED_COUNTRIES]]
     x0 = min(s[1][0] for s in present) - 6
     y0 = min(s[1][1] for s in present) - 6
     x1 = max(s[1][2] for s in present) + 6
     y1 = max(s[1][3] for s in present) + 6
-    if x1 - x0 < 70:
+    if x1 - x0 < 60:
         middle = (x0 + x1) / 2
-        x0, x1 = middle - 35, middle + 35
-    if y1 - y0 < 40:
+        x0, x1 = middle - 30, middle + 30
+    if y1 - y0 < 36:
         middle = (y0 + y1) / 2
-        y0, y1 = middle - 20, middle + 20
+        y0, y1 = middle - 18, middle + 18
     legend_width = (x1 - x0) * 0.22
     box = (max(x0 - legend_width, -180), max(y0, -85), min(x1, 180), min(y1, 60))
     size = (box[2] - box[0]) / 400 * 14
     bounds = classes(list(values.values()))
     body = []
-    for code, (path, (bx0, by0, bx1, by1), _centre, _props) in shapes.items():
+    for code, (_path, (bx0, by0, bx1, by1), _centre, _props) in shapes.items():
         if bx1 < box[0] or bx0 > box[2] or by1 < box[1] or by0 > box[3]:
             continue  # outside the crop: not sent at all
         value = values.get(code, 0)
         colour = fill(value, bounds) if code in values else EMPTY
-        body.append(
-            f'<path d="{path}" fill="{colour}" stroke="{STROKE}" stroke-width="0.5" '
-            f'vector-effect="non-scaling-stroke"/>'
-        )
-    # The first countries carry their value in text (the table has them all).
-    for row in sorted(table.rows, key=lambda r: -(r.values.get(column.key) or 0))[
-        :LABELLED_COUNTRIES
-    ]:
-        shape = shapes.get(row.code)
-        value = row.values.get(column.key) or 0
-        if not shape or not value or not shape[2]:
+        body.append(f'<use href="#{COUNTRY_ID}{code}" fill="{colour}"/>')
+    # The first countries carry their value in text (the table has them all); a label that
+    # would cover one already placed is left out.
+    placed = []
+    for row in ranked[:LABELLED_COUNTRIES]:
+        cx, cy = shapes[row.code][2]
+        text = f"{row.code} {number(row.values.get(column.key))}"
+        half = len(text) * size * 0.33
+        box_text = (cx - half, cy - size * 0.7, cx + half, cy + size * 0.5)
+        if any(
+            box_text[0] < b[2] and b[0] < box_text[2] and box_text[1] < b[3] and b[1] < box_text[3]
+            for b in placed
+        ):
             continue
-        cx, cy = shape[2]
-        body.append(_text(cx, cy + size * 0.35, f"{row.code} {number(value)}", size))
+        placed.append(box_text)
+        body.append(_text(cx, cy + size * 0.35, text, size))
     body += _legend(bounds, box[0] + size * 0.5, box[1] + size * 0.5, size)
     described = " ; ".join(
         f"{row.label} : {number(row.values.get(column.key) or 0)}" for row in table.rows[:20]

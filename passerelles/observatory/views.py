@@ -70,7 +70,9 @@ def index(request):
         sections.setdefault(indicator.section, []).append(
             {"indicator": indicator, "table": table, "rows": rows, "chart": chart}
         )
+    drawn = {item["indicator"].chart for items in sections.values() for item in items}
     context.update(
+        country_defs=maps.country_defs() if COUNTRIES_MAP in drawn else "",
         sections=[(key, SECTIONS[key], sections[key]) for key in SECTIONS if key in sections],
         query_string=urlencode(form.filters().as_query()),
         filter_parts=filter_parts(form),
