@@ -31,6 +31,10 @@ def _aware(year, month, day):
 
 @pytest.fixture
 def network(db) -> Network:
+    return build_network()
+
+
+def build_network() -> Network:
     # Organisations: three here (in 41, 37, 45), two there (BF, ML), one pending here.
     a1 = OrganisationFactory(
         name="Solidarité Blois",
