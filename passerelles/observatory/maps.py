@@ -227,7 +227,7 @@ def departments_map(uid: str, title: str, table) -> SafeString | None:
     # Room on the left for the legend.
     legend_width = width * 0.32
     box = (x0 - pad - legend_width, y0 - pad, x1 + pad, y1 + pad)
-    size = (box[2] - box[0]) / 400 * 14
+    size = (box[2] - box[0]) / 400 * 16
     bounds = classes(list(values.values()))
     body = []
     for code, (path, _box, _centre, _props) in shapes.items():
@@ -275,7 +275,7 @@ def countries_map(uid: str, title: str, table) -> SafeString | None:
         y0, y1 = middle - 18, middle + 18
     legend_width = (x1 - x0) * 0.22
     box = (max(x0 - legend_width, -180), max(y0, -85), min(x1, 180), min(y1, 60))
-    size = (box[2] - box[0]) / 400 * 14
+    size = (box[2] - box[0]) / 400 * 16
     bounds = classes(list(values.values()))
     body = []
     for code, (_path, (bx0, by0, bx1, by1), _centre, _props) in shapes.items():
