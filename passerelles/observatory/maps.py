@@ -186,7 +186,7 @@ def _legend(bounds, x, y, size) -> list[str]:
     return out
 
 
-def _svg(uid, box, title, desc, body, pixel) -> SafeString:
+def _svg(uid, box, title, desc, body) -> SafeString:
     x0, y0, x1, y1 = box
     return mark_safe(
         f'<svg class="chart chart-map" viewBox="{x0:.2f} {y0:.2f} {x1 - x0:.2f} {y1 - y0:.2f}" '
@@ -247,7 +247,7 @@ def departments_map(uid: str, title: str, table) -> SafeString | None:
         "column": column.label,
         "values": described,
     }
-    return _svg(uid, box, title, desc, body, size)
+    return _svg(uid, box, title, desc, body)
 
 
 def countries_map(uid: str, title: str, table) -> SafeString | None:
@@ -307,4 +307,4 @@ def countries_map(uid: str, title: str, table) -> SafeString | None:
         "column": column.label,
         "values": described,
     }
-    return _svg(uid, box, title, desc, body, size)
+    return _svg(uid, box, title, desc, body)
