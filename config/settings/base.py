@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "passerelles.bridges",
     "passerelles.cooperation",
     "passerelles.events",
+    "passerelles.observatory",
     "passerelles.api",
     "passerelles.site",
     "axes",

@@ -1,0 +1,11 @@
+"""Every indicator of the observatory, registered by importing its module (apps.ready)."""
+
+from passerelles.observatory.indicators import (  # noqa: F401
+    actors,
+    bridges,
+    events,
+    funding,
+    links,
+    projects,
+    staff,
+)

@@ -1,0 +1,9 @@
+from django.urls import path, re_path
+
+from passerelles.observatory import views
+
+app_name = "observatory"
+urlpatterns = [
+    path("", views.index, name="index"),
+    re_path(r"^indicateurs\.(?P<fmt>csv|xlsx|json)$", views.download, name="download"),
+]

@@ -1,0 +1,110 @@
+"""The observatory's page and its downloads (issue 16)."""
+
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from passerelles.observatory import charts, exports, maps
+from passerelles.observatory.forms import FilterForm
+from passerelles.observatory.perms import can_view_observatory, sees_staff_indicators
+from passerelles.observatory.registry import (
+    BAR,
+    COUNTRIES_MAP,
+    DEPARTMENTS_MAP,
+    FILTER_NAMES,
+    LINE,
+    REGISTRY,
+    SECTIONS,
+    visible,
+)
+from passerelles.observatory.scope import Scope
+
+DRAW = {
+    BAR: charts.bar_chart,
+    LINE: charts.line_chart,
+    DEPARTMENTS_MAP: maps.departments_map,
+    COUNTRIES_MAP: maps.countries_map,
+}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def filter_parts(form) -> list[str]:
+    """The filters in words, with the chosen options' labels: "année 2025", "pays Mali"."""
+    parts = []
+    for name, value in form.filters().as_query().items():
+        field = form.fields[name]
+        shown = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+        parts.append(f"{FILTER_NAMES[name]} {shown}")
+    return parts
+
+
+def _results(request, form, only: str = ""):
+    """(indicator, table) for what the person may see, narrowed to `only` when given."""
+    scope = Scope(form.filters())
+    staff = sees_staff_indicators(request.user)
+    shown = [ind for ind in visible(staff=staff) if not only or ind.key == only]
+    return [(ind, ind.compute(scope)) for ind in shown]
+
+
+@require_GET
+def index(request):
+    if not can_view_observatory(request.user):  # pragma: no cover - everyone may
+        return HttpResponse(status=403)
+    form = FilterForm(request.GET or None)
+    context = {"form": form, "section": "observatory", "staff": sees_staff_indicators(request.user)}
+    if form.is_bound and not form.is_valid():
+        return render(request, "observatory/index.html", context, status=400)
+    sections: dict[str, list] = {}
+    for indicator, table in _results(request, form):
+        draw = DRAW.get(indicator.chart)
+        chart = draw(f"chart-{indicator.key}", str(indicator.name), table) if draw else None
+        rows = [(row, row.cells(table.columns)) for row in table.rows]
+        sections.setdefault(indicator.section, []).append(
+            {"indicator": indicator, "table": table, "rows": rows, "chart": chart}
+        )
+    drawn = {item["indicator"].chart for items in sections.values() for item in items}
+    context.update(
+        country_defs=maps.country_defs() if COUNTRIES_MAP in drawn else "",
+        sections=[(key, SECTIONS[key], sections[key]) for key in SECTIONS if key in sections],
+        query_string=urlencode(form.filters().as_query()),
+        filter_parts=filter_parts(form),
+    )
+    return render(request, "observatory/index.html", context)
+
+
+@require_GET
+def download(request, fmt: str):
+    form = FilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        messages = [str(e) for errors in form.errors.values() for e in errors]
+        return _bad_request(" ".join(messages))
+    only = request.GET.get("indicator", "")
+    staff = sees_staff_indicators(request.user)
+    if only and (only not in REGISTRY or REGISTRY[only].staff_only and not staff):
+        return _bad_request(
+            _("« %(key)s » n'est pas un indicateur de l'observatoire.") % {"key": only[:60]}
+        )
+    results = _results(request, form, only)
+    name = f"observatoire-{only or 'indicateurs'}"
+    if fmt == "csv":
+        body = exports.csv_bytes(results)
+    elif fmt == "xlsx":
+        body = exports.xlsx_bytes(results, exports.filters_text(filter_parts(form)))
+    else:
+        body = exports.json_bytes(results, form.filters(), get_language() or "fr")
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _bad_request(message: str) -> HttpResponse:
+    text = _("Erreur : %(message)s") % {"message": message}
+    return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
