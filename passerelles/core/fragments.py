@@ -25,7 +25,8 @@ import pickle
 import random
 import secrets
 import zlib
-from functools import partial
+from functools import lru_cache, partial
+from pathlib import Path
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -100,7 +101,24 @@ def key(name: str, topics, *vary) -> str:
     if isinstance(topics, str):
         topics = topics.split()
     digest = hashlib.sha256(repr((get_language(), *vary)).encode()).hexdigest()[:32]
-    return f"f:{name}:{versions(*topics)}:{digest}"
+    return f"f:{name}:{release()}:{versions(*topics)}:{digest}"
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """A token of the code this process runs: templates, Python modules and catalogues.
+
+    The cache outlives a deployment (it is shared by the workers, on disk or in a server), and
+    the write path bumps topics only when data change: without this, a new release would keep
+    serving fragments rendered by the old templates (a menu without its new link) until the
+    next edit. Read once per process: a few hundred stat() calls at the first cached page."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".html", ".py", ".mo", ".txt"} and "__pycache__" not in path.parts:
+            stat = path.stat()
+            h.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return h.hexdigest()[:8]
 
 
 def get_or_build(name: str, topics, vary: tuple, build):
