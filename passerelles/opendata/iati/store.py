@@ -31,12 +31,19 @@ PROJECT_FIELDS = (
     "start_date",
     "end_date",
     "iati_identifier",
+    "iati_reporting_ref",
+    "iati_reporting_name",
+    "iati_reporting_type",
+    "website",
+    "source",
+    "source_id",
 )
 # The project's vocabularies (many-to-many) the import sets, with their labels in the report.
 VOCABULARIES = (
     ("dac_sectors", gettext_lazy("secteurs CAD")),
     ("dac_categories", gettext_lazy("catégories CAD")),
     ("sdg_targets", gettext_lazy("cibles ODD")),
+    ("themes", gettext_lazy("thématiques")),
 )
 _FUNDING_FIELDS = ("funder_id", "funder_name", "amount", "currency", "year", "instrument")
 _PLACE_FIELDS = ("side", "commune_id", "department_id", "country_id", "locality", "lat", "lon")
@@ -52,6 +59,7 @@ class Current:
     dac_sectors: set[str] = field(default_factory=set)
     dac_categories: set[str] = field(default_factory=set)
     sdg_targets: set[str] = field(default_factory=set)
+    themes: set[int] = field(default_factory=set)
     funding: list[tuple] = field(default_factory=list)
 
 
@@ -101,6 +109,14 @@ def load_current(identifiers: list[str], network_ref: str) -> dict[str, Current]
             .only(*PROJECT_FIELDS)
         ):
             found[project.iati_identifier] = project
+    missing = [i for i in identifiers if i not in found and i.startswith(f"{network_ref}-")]
+    if missing:
+        # A project this source created from an activity of ours (whose identifier it does
+        # not keep: it named a record of another directory).
+        for project in Project.objects.filter(source=SOURCE, source_id__in=missing).only(
+            *PROJECT_FIELDS
+        ):
+            found.setdefault(project.source_id, project)
     ours = {}
     for identifier in identifiers:
         if identifier not in found and (pk := our_pk(identifier, network_ref)) is not None:
@@ -192,8 +208,9 @@ class ChunkWriter:
     bulk actions (passerelles.projects.actions): the same derivations and history as the
     editor, one change record per project with source "iati" and action "imported"."""
 
-    def __init__(self, now):
+    def __init__(self, now, status: str):
         self.now = now
+        self.status = status  # publication of the projects created (policy.import_status)
         self.created: list[tuple[Project, object]] = []  # (project, desired)
         self.updated: list[tuple[Project, dict, object, set[str]]] = []
 
@@ -236,7 +253,7 @@ class ChunkWriter:
             for p, desired in self.created
         ]
         # The mapper geocoded the places already (and said which it could not).
-        written = bulk_create_projects(rows, origin=IATI_ORIGIN, geocode=False)
+        written = bulk_create_projects(rows, origin=IATI_ORIGIN, status=self.status, geocode=False)
         for (placeholder, _desired), project in zip(self.created, written, strict=True):
             placeholder.pk, placeholder.slug = project.pk, project.slug
         bulk_update_projects(
