@@ -188,7 +188,11 @@ class ActivityMapper:
                 ]
             else:
                 live.append(i)
-        current = load_current([records[i].identifier for i in live], self.network_ref)
+        current = load_current(
+            [records[i].identifier for i in live],
+            self.network_ref,
+            {records[i].identifier: records[i].title for i in live},
+        )
 
         # The organisations, record by record in file order (what an earlier record created,
         # a later one finds), from caches filled in a few queries, then created together.

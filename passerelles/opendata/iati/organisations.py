@@ -240,6 +240,7 @@ class OrganisationMatcher:
         # ref → organisation (a Known, or an Organisation created by this import).
         self._by_ref: dict[str, Known | Organisation] = {}
         self._unknown_refs: set[str] = set()  # refs that match nothing by ref, SIREN or RNA
+        self._ours: dict[str, Known] = {}  # our export's refs → the organisation of that pk
         self._by_pk: dict[int, Known] = {}
         # normalised name → [(pk or an Organisation not yet written, country, commune)].
         self._names: dict[str, list[tuple]] | None = None
@@ -251,6 +252,7 @@ class OrganisationMatcher:
         """Drop every cache (after a rolled-back chunk: it may have cached vanished rows)."""
         self._by_ref.clear()
         self._unknown_refs.clear()
+        self._ours.clear()
         self._by_pk.clear()
         self._names = None
         self._pending.clear()
@@ -289,6 +291,7 @@ class OrganisationMatcher:
         if len(self._by_ref) + len(self._unknown_refs) + len(self._by_pk) > CACHE_LIMIT:
             self._by_ref.clear()
             self._unknown_refs.clear()
+            self._ours.clear()
             self._by_pk.clear()
         orgs = list(orgs)
         refs = {o.ref for o in orgs if o.ref}
@@ -326,11 +329,20 @@ class OrganisationMatcher:
                     for ref in numbers[number]:
                         self._by_ref[ref] = known
             rest = rest - self._by_ref.keys()
+        if rest:
+            # Created by an earlier IATI import from this ref (which it did not keep as the
+            # organisation's own: a SIREN ref, or one our export derived).
+            by_source = active.filter(source=SOURCE, source_id__in=rest)
+            for ref, known in _known(by_source, "source_id"):
+                self._by_ref.setdefault(ref, known)
+            rest = rest - self._by_ref.keys()
         ours = {pk: ref for ref in rest if (pk := our_org_pk(ref, self.network_ref)) is not None}
         if ours:
+            # Our export's `<ref>-ORG-<pk>`: a pk of the directory that wrote it, so only
+            # trusted when the name agrees too (find): in another directory, the same pk is
+            # somebody else.
             for pk, known in _known(active.filter(pk__in=ours), "pk"):
-                self._by_ref[ours[pk]] = known
-            rest = rest - self._by_ref.keys()
+                self._ours[ours[pk]] = known
         self._unknown_refs.update(rest)
 
     def _load(self, pks: set[int]) -> None:
@@ -349,6 +361,10 @@ class OrganisationMatcher:
                 self._lookup_refs({org.ref})  # not prefetched (a record built by hand)
             if org.ref in self._by_ref:
                 return Match(self._by_ref[org.ref], False)
+            known = self._ours.get(org.ref)
+            if known is not None and normalise_name(known.name) == normalise_name(org.name):
+                self._by_ref[org.ref] = known
+                return Match(known, False)
         match = self._lookup_name(org.name, self.place_of(org, record))
         if match is not None and org.ref:
             self._by_ref[org.ref] = match.organisation

@@ -271,6 +271,9 @@ def parse_activity(elem, position: int) -> ActivityRecord:  # noqa: C901 - one b
             if not org.ref and not org.name:
                 raise _Malformed(_("une organisation participante n'a ni identifiant ni nom"))
             record.participating_orgs.append(org)
+        elif tag == "other-identifier" and child.get(f"{{{PASSERELLES_NS}}}kept") == "1":
+            # Our export's project identifier that its reporting organisation could not carry.
+            record.extra["iati_identifier"] = _clean(child.get("ref"))[:150]
         elif tag == "activity-status":
             record.status = _clean(child.get("code"))
             record.passerelles_status = _clean(child.get(f"{{{PASSERELLES_NS}}}status"))

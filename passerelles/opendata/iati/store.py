@@ -97,9 +97,13 @@ def our_pk(identifier: str, network_ref: str) -> int | None:
     return None
 
 
-def load_current(identifiers: list[str], network_ref: str) -> dict[str, Current]:
+def load_current(
+    identifiers: list[str], network_ref: str, titles: dict[str, str] | None = None
+) -> dict[str, Current]:
     """The existing projects of these activities, by activity identifier: matched on the IATI
-    identifier, then on our export's `<network ref>-<pk>` for a project without one."""
+    identifier, then on the identifier an earlier import created the project from, then on
+    our export's `<network ref>-<pk>` when the title agrees (`titles`: identifier → title): in
+    another directory, that pk is another project."""
     found: dict[str, Project] = {}
     if identifiers:
         # The exclude restates the partial unique index's condition: SQLite uses the index.
@@ -122,9 +126,11 @@ def load_current(identifiers: list[str], network_ref: str) -> dict[str, Current]
         if identifier not in found and (pk := our_pk(identifier, network_ref)) is not None:
             ours[pk] = identifier
     if ours:
-        rows = Project.objects.filter(pk__in=ours, iati_identifier="").only(*PROJECT_FIELDS)
+        rows = Project.objects.filter(pk__in=ours).only(*PROJECT_FIELDS)
         for project in rows:
-            found[ours[project.pk]] = project
+            identifier = ours[project.pk]
+            if titles is None or titles.get(identifier) == project.title:
+                found[identifier] = project
     current = {identifier: Current(project) for identifier, project in found.items()}
     by_pk = {state.project.pk: state for state in current.values()}
     if not by_pk:

@@ -150,6 +150,11 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
     network = reporting
     reporting = _publisher(project, network)
     identifier = project.iati_identifier or f"{network['ref']}-{project.pk}"
+    # An identifier must start with its reporting organisation's ref (IATI rule): one typed
+    # in by hand that does not is published as an other-identifier of ours.
+    kept = ""
+    if not identifier.startswith(f"{reporting['ref']}-"):
+        kept, identifier = identifier, f"{network['ref']}-{project.pk}"
     activity = etree.Element(
         "iati-activity",
         {
@@ -212,6 +217,9 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
             activity, "participating-org", network["name"], {"ref": network["ref"], "role": "3"}
         )
         element.set(_ns("role"), "reporting")
+    if kept:
+        other = _sub(activity, "other-identifier", {"ref": kept, "type": "A3"})
+        other.set(_ns("kept"), "1")
 
     status = _sub(activity, "activity-status", {"code": IATI_STATUS[project.project_status]})
     status.set(_ns("status"), project.project_status)
