@@ -7,6 +7,12 @@ def can_import(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_network_staff
 
 
+def can_publish_run(user, run) -> bool:
+    """Publishing what an applied import created, at once: network staff, as for applying it
+    (the records were pending for them to review)."""
+    return can_import(user) and run.is_applied and bool(run.created_ids)
+
+
 def can_export(user) -> bool:
     """Exports hold published records only: open data, for everyone, without an account."""
     return True

@@ -13,4 +13,5 @@ urlpatterns = [
     path("importer/", views.import_page, name="import"),
     path("importer/<int:pk>/", views.run_detail, name="run"),
     path("importer/<int:pk>/appliquer/", views.run_apply, name="apply"),
+    path("importer/<int:pk>/publier/", views.run_publish, name="publish"),
 ]
