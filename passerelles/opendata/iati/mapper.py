@@ -117,7 +117,7 @@ class ActivityMapper:
         self.sdg_targets = set(SdgTarget.objects.values_list("code", flat=True))
         self.themes = dict(Theme.objects.values_list("slug", "pk"))
         self.departments = set(Department.objects.values_list("code", flat=True))
-        self._communes: set[str] | None = None
+        self._communes: dict[str, tuple] | None = None
         self._geocoded: dict[tuple[str, str], object] = {}
         self.network_ref = network_iati_ref()
         # Publication of what this import creates (settings.PASSERELLES_IATI_PUBLICATION).
@@ -128,9 +128,11 @@ class ActivityMapper:
         self.created_projects: list[int] = []
 
     @property
-    def communes(self) -> set[str]:
+    def communes(self) -> dict[str, tuple]:
+        """INSEE code → the town hall's point (what a commune place gets without one)."""
         if self._communes is None:
-            self._communes = set(Commune.objects.values_list("insee_code", flat=True))
+            rows = Commune.objects.values_list("insee_code", "lat", "lon")
+            self._communes = {code: (lat, lon) for code, lat, lon in rows}
         return self._communes
 
     def checkpoint(self) -> tuple[int, int]:
@@ -208,6 +210,8 @@ class ActivityMapper:
             ]
             providers = [
                 (match := self.organisations.find(provider, record)) and match.organisation
+                if provider
+                else None
                 for provider in _providers(record, keep_empty=True)
             ]
             resolved[i] = (participants, providers)
@@ -273,14 +277,15 @@ class ActivityMapper:
             fields["iati_reporting_type"] = (reporting.type if reporting else "")[:4]
         elif project is not None and project.iati_identifier:
             fields["iati_identifier"] = record.identifier
-        for name, value in record.extra.items():
-            # What our own export carries beyond IATI (acronym, summary, website).
-            fields[name] = value[: field_limit(Project, name)]
         # Our export writes the description as plain text, or the summary when there is no
         # description: compare as text so rich text exported and re-imported stays as is.
         current = project and (html_to_text(project.description) or project.summary)
         if project is None or current != html_to_text(text_to_html(record.description)):
             fields["description"] = text_to_html(record.description)
+        for name, value in record.extra.items():
+            # What our own export carries beyond IATI (acronym, summary, website,
+            # the rich description, an identifier its publisher could not carry).
+            fields[name] = value[: field_limit(Project, name)]
         desired = Desired(fields=fields)
         funders = self._participations(record, state, desired, org_outcomes, participants, notes)
         self._places(record, desired, notes)
@@ -370,8 +375,14 @@ class ActivityMapper:
 
     def _place_here(self, location: Location) -> tuple | None:
         ref = location.ref.upper()
-        if ref.startswith(COMMUNE_REF) and ref[len(COMMUNE_REF) :] in self.communes:
-            return (PlaceSide.HERE, ref[len(COMMUNE_REF) :], None, None, "", None, None)
+        code = ref[len(COMMUNE_REF) :]
+        if ref.startswith(COMMUNE_REF) and code in self.communes:
+            # The point the file gives (a place in the commune), else the town hall's, as the
+            # projects' derive() would set it.
+            lat, lon = location.lat, location.lon
+            if lat is None or lon is None:
+                lat, lon = self.communes[code]
+            return (PlaceSide.HERE, code, None, None, "", rounded(lat), rounded(lon))
         if ref.startswith(DEPARTMENT_REF) and ref[len(DEPARTMENT_REF) :] in self.departments:
             lat, lon = rounded(location.lat), rounded(location.lon)
             return (PlaceSide.HERE, None, ref[len(DEPARTMENT_REF) :], None, "", lat, lon)
@@ -522,7 +533,10 @@ def _providers(record: ActivityRecord, *, keep_empty: bool = False) -> list:
     for transaction in record.transactions:
         if transaction.type != "11":
             continue
-        if transaction.provider_ref or transaction.provider_name:
+        # Our export gives every funder of the directory its ref: a funder it names without
+        # one (a line's funder in words) is no organisation of ours, whatever its name.
+        named_only = transaction.instrument and not transaction.provider_ref
+        if not named_only and (transaction.provider_ref or transaction.provider_name):
             providers.append(
                 ParticipatingOrg(transaction.provider_ref, "1", "", transaction.provider_name)
             )

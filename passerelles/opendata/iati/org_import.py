@@ -149,7 +149,8 @@ class OrganisationFileMapper:
             ("rna", validate_rna),
         ):
             try:
-                validator(data[name])
+                if data[name]:
+                    validator(data[name])
             except ValidationError as error:
                 return {}, " ".join(error.messages)
         data["languages"] = list(profile.get("languages", []))

@@ -10,7 +10,6 @@ tools ignore. Our reader (org_reader.py) reads it back, so the file moves a dire
 organisations to another one without loss (decisions §27).
 """
 
-import re
 from collections.abc import Callable
 from typing import IO
 
@@ -20,7 +19,7 @@ from lxml import etree
 from passerelles.core.richtext import plain_text
 from passerelles.opendata.iati.organisations import ref_for
 from passerelles.opendata.iati.records import PASSERELLES_NS
-from passerelles.opendata.iati.writer import NSMAP, _datetime, _reporting_org, _sub
+from passerelles.opendata.iati.writer import _UNSAFE, NSMAP, _datetime, _reporting_org, _sub
 
 CHUNK = 500
 # Scalar fields written as attributes of the profile (short, one line each).
@@ -54,8 +53,6 @@ LISTS = (
     ("countries_of_action", "country-of-action"),
     ("languages", "language"),
 )
-# Characters XML 1.0 cannot carry (a form never lets them in; an old import might have).
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _ns(name: str) -> str:

@@ -253,6 +253,9 @@ def parse_activity(elem, position: int) -> ActivityRecord:  # noqa: C901 - one b
             text = _narrative(child, lang)
             if text:
                 descriptions.setdefault(child.get("type") or "1", text)
+            rich = child.get(f"{{{PASSERELLES_NS}}}html")
+            if rich and (child.get("type") or "1") == "1":
+                record.extra["description"] = rich
         elif tag == "reporting-org":
             record.reporting_org = _org(child, lang)
         elif tag == "participating-org":

@@ -71,7 +71,7 @@ def place_key(side, commune_id, department_id, country_id, locality, lat, lon) -
     """A place in comparable form (what an import can say of it, nothing more)."""
     if side == PlaceSide.HERE:
         if commune_id:
-            return (PlaceSide.HERE, commune_id, None, None, "", None, None)
+            return (PlaceSide.HERE, commune_id, None, None, "", rounded(lat), rounded(lon))
         return (PlaceSide.HERE, None, department_id, None, "", rounded(lat), rounded(lon))
     return (PlaceSide.THERE, None, None, country_id, locality, rounded(lat), rounded(lon))
 

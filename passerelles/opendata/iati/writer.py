@@ -21,6 +21,7 @@ without entities or tags (docs/decisions.md, "One text layer").
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -46,6 +47,8 @@ from passerelles.projects.enums import (
 from passerelles.projects.models import Participation, ProjectPlace
 
 NSMAP = {"passerelles": PASSERELLES_NS}
+# Characters XML 1.0 cannot carry (a form never lets them in; an old import might have).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 CHUNK = 500
 HUNDRED = Decimal(100)
@@ -177,7 +180,11 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
     _narrative(activity, "title", project.title)
     description = html_to_text(project.description) or project.summary
     if description:
-        _narrative(activity, "description", description, {"type": "1"})
+        element = _narrative(activity, "description", description, {"type": "1"})
+        if project.description:
+            # The rich text itself (lists, emphasis), for our import: IATI narratives are
+            # plain, and a move to another directory must not flatten the presentation.
+            element.set(_ns("html"), _UNSAFE.sub("", project.description))
 
     participations = list(project.participations.all())
     for participation in participations:
