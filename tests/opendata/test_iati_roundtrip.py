@@ -172,6 +172,8 @@ def test_same_organisations_field_by_field(round_trip):
 def test_same_projects_field_by_field(round_trip):
     pairs = zip(round_trip["after"]["projects"], round_trip["before"]["projects"], strict=True)
     for after, before in pairs:
-        differing = [(i, a, b) for i, (a, b) in enumerate(zip(after, before)) if a != b]
+        differing = [
+            (i, a, b) for i, (a, b) in enumerate(zip(after, before, strict=True)) if a != b
+        ]
         assert not differing, "\n".join(f"{i}: {a!r}\n   != {b!r}" for i, a, b in differing)
     assert round_trip["after"]["projects"] == round_trip["before"]["projects"]
