@@ -194,3 +194,21 @@ def test_export_streams_in_a_constant_number_of_queries(django_assert_max_num_qu
         demo_like_projects()
     with django_assert_max_num_queries(12):
         export()
+
+
+def test_future_commitments_are_planned_disbursements_never_future_transactions():
+    projects = demo_like_projects()
+    next_year = dt.date.today().year + 1
+    FundingLineFactory(project=projects[0], funder_name="Fondation Y", amount=900, year=next_year)
+    content = export()
+
+    assert validate(BytesIO(content), identifiers=True) == []
+    tree = etree.fromstring(content)
+    today = dt.date.today().isoformat()
+    assert all(day <= today for day in tree.xpath("//transaction/transaction-date/@iso-date"))
+    (planned,) = tree.xpath("//planned-disbursement")
+    assert planned.xpath("period-start/@iso-date") == [f"{next_year}-01-01"]
+    assert planned.findtext("provider-org/narrative") == "Fondation Y"
+    # Read back as the funding line it is: nothing changes.
+    report = import_iati(BytesIO(content), wet_run=True)
+    assert report.counts["updated"] == 0 and report.counts["created"] == 0

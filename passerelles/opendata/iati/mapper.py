@@ -380,8 +380,14 @@ class ActivityMapper:
             # The point the file gives (a place in the commune), else the town hall's, as the
             # projects' derive() would set it.
             lat, lon = location.lat, location.lon
-            if lat is None or lon is None:
-                lat, lon = self.communes[code]
+            hall = self.communes[code]
+            if (
+                lat is None
+                or lon is None
+                or (rounded(lat), rounded(lon)) == tuple(rounded(v) for v in hall)
+            ):
+                # The town hall's own point, not its six-decimal copy in the file.
+                return (PlaceSide.HERE, code, None, None, "", *hall)
             return (PlaceSide.HERE, code, None, None, "", rounded(lat), rounded(lon))
         if ref.startswith(DEPARTMENT_REF) and ref[len(DEPARTMENT_REF) :] in self.departments:
             lat, lon = rounded(location.lat), rounded(location.lon)

@@ -67,6 +67,11 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
+def _comparable(places: list[tuple]) -> list[tuple]:
+    """Places compared at the precision a file carries (six decimals)."""
+    return sorted(((*key[:5], rounded(key[5]), rounded(key[6])) for key in places), key=repr)
+
+
 def place_key(side, commune_id, department_id, country_id, locality, lat, lon) -> tuple:
     """A place in comparable form (what an import can say of it, nothing more)."""
     if side == PlaceSide.HERE:
@@ -237,7 +242,7 @@ class ChunkWriter:
         if state.participations != set(desired.participations):
             relations.add("participations")
             changed.append(_("participants"))
-        if sorted(state.places, key=repr) != sorted(desired.places, key=repr):
+        if _comparable(state.places) != _comparable(desired.places):
             relations.add("places")
             changed.append(_("lieux"))
         for attr, label in VOCABULARIES:
