@@ -14,7 +14,15 @@ Places: a place there is a `recipient-country` (shares summing to 100) and, when
 locality or a point, a `location` whose ref starts with the country code; a place here is a
 `location` whose ref is `FR-COG-<commune>` or `FR-DEP-<department>` (France is no recipient
 country). Funding lines are yearly `budget`s (summed per year and currency) and, one per
-line, incoming-commitment `transaction`s naming the funder (IATI budgets have no funder).
+line, incoming-commitment `transaction`s naming the funder (IATI budgets have no funder); a
+line dated in the future is a `planned-disbursement` instead (a transaction is a done deed),
+and funders that are not participants are listed as funding participants (role 1).
+
+Identifiers (decisions §27): the network's projects are `<PASSERELLES_IATI_REF>-<pk>` under
+the network as reporting organisation; an imported activity keeps its identifier and its own
+publisher as reporting organisation; organisations carry organisations.ref_for's ref (a
+registered one, `FR-RCS-<SIREN>`, else under the network's ref) and, in our namespace, where
+they are seated. Themes are sectors of vocabulary 99 with our vocabulary-uri.
 
 Narratives are plain text: the description's paragraphs (core.richtext.html_to_text), names
 without entities or tags (docs/decisions.md, "One text layer").
