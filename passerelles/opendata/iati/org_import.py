@@ -94,7 +94,7 @@ class OrganisationFileMapper:
                 continue
             match = self.matcher.find(participant, context)
             if match is None:
-                note = self.matcher._collision(record.name)
+                note = self.matcher.collision(record.name)
                 creations.append((i, record, data, note))
             else:
                 updates.append((i, record, data, match))

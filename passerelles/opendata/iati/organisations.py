@@ -377,7 +377,7 @@ class OrganisationMatcher:
         match = self.find(org, record)
         if match is not None:
             return match
-        collision = self._collision(org.name)
+        collision = self.collision(org.name)
         return Match(self._create(org, record), True, collision)
 
     def _name_index(self) -> dict[str, list[tuple]]:
@@ -428,7 +428,9 @@ class OrganisationMatcher:
             }
         return Match(known, False, note)
 
-    def _collision(self, name: str) -> str:
+    def collision(self, name: str) -> str:
+        """The report's "name collision" line when `name` is already in the directory (in
+        another place, or several times), else ""."""
         key = normalise_name(name)
         entries = self._name_index().get(key, []) if key else []
         if not entries:
