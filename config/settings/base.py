@@ -368,6 +368,13 @@ PASSERELLES_SITE_URL = env.str("PASSERELLES_SITE_URL", default="").rstrip("/")
 PASSERELLES_SITE_DOMAIN = env.str("PASSERELLES_SITE_DOMAIN", default="")
 
 # The network's IATI organisation identifier and type (IATI OrganisationType codelist; 22 =
-# national NGO), written as the reporting organisation of the IATI export.
+# national NGO), written as the reporting organisation of the IATI exports and as the prefix
+# of the identifiers we give projects and organisations without a registered one. It must
+# start with a code of the OrganisationRegistrationAgency codelist: "FR-RCS-<the network's
+# SIREN>" for a French association registered with INSEE. The default is a placeholder that
+# the system check opendata.W001 reports (docs/deployment.md, decisions §27).
 PASSERELLES_IATI_REF = env.str("PASSERELLES_IATI_REF", default="FR-PASSERELLES")
 PASSERELLES_IATI_ORG_TYPE = env.str("PASSERELLES_IATI_ORG_TYPE", default="22")
+# What an IATI import creates: "pending" (staff review it, and may publish a whole run) or
+# "published" (a trusted source).
+PASSERELLES_IATI_PUBLICATION = env.str("PASSERELLES_IATI_PUBLICATION", default="pending")

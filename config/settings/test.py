@@ -35,3 +35,5 @@ CACHES = {
 }
 # Tests post far faster than a person; tests/core/test_security_headers.py turns the limits on.
 PASSERELLES_ANONYMOUS_WRITE_LIMITS = ()
+# A registered-looking publisher identifier (FR-RCS + a SIREN), as a deployment sets it.
+PASSERELLES_IATI_REF = "FR-RCS-123456782"

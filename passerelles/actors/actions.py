@@ -335,7 +335,7 @@ def bulk_create_organisations(
         _unknown({k: v for k, v in row.items() if k != "status"})  # a row may set its own
     communes = _communes(rows)
     codes = {row.get("country") for row in rows if isinstance(row.get("country"), str)}
-    countries = Country.objects.in_bulk(codes - {""}) if codes else {}
+    countries = Country.all_objects.in_bulk(codes - {""}) if codes else {}
     now = timezone.now()
     with _action():
         orgs, links = [], []

@@ -104,7 +104,8 @@ def list_exports(request: HttpRequest):
 )
 def get_export(request: HttpRequest, kind: str, fmt: str):
     """Les organisations ou projets publiés, au format demandé (csv, xlsx, geojson, jsonld
-    pour les organisations, iati pour les projets). Le fichier est produit par le worker et
+    pour les organisations, iati : activités pour les projets, fichier d'organisations IATI
+    pour les organisations). Le fichier est produit par le worker et
     refait après chaque modification des données ; tant que le premier n'existe pas, la
     réponse est 503 avec Retry-After."""
     entry = export.get(kind, fmt)

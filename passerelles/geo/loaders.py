@@ -131,15 +131,20 @@ def country_rows() -> list[dict]:
 
 
 def load_countries(Country) -> int:
+    from passerelles.geo.models import UNKNOWN_COUNTRY, UNKNOWN_COUNTRY_NAMES
+
     rows = country_rows()
-    existing = set(Country.objects.values_list("code", flat=True))
+    count = len(rows)
+    # The "to be settled" row (geo.models.UNKNOWN_COUNTRY) is loaded with the countries, so a
+    # database reloaded from the referentials has it too.
+    rows.append({"code": UNKNOWN_COUNTRY, **UNKNOWN_COUNTRY_NAMES})
+    manager = getattr(Country, "all_objects", Country.objects)
+    existing = set(manager.values_list("code", flat=True))
     Country.objects.bulk_create([Country(**r) for r in rows if r["code"] not in existing])
     for r in rows:
         if r["code"] in existing:
-            Country.objects.filter(code=r["code"]).update(
-                name_fr=r["name_fr"], name_en=r["name_en"]
-            )
-    return len(rows)
+            manager.filter(code=r["code"]).update(name_fr=r["name_fr"], name_en=r["name_en"])
+    return count
 
 
 def load_france(Region, Department, Commune) -> dict[str, int]:

@@ -12,13 +12,37 @@ from django.utils.translation import gettext_lazy as _
 from passerelles.core.collation import French
 from passerelles.geo.gazetteer import place_key
 
+# A country row that is no country: "to be settled", given to an organisation an import could
+# not place (an IATI participant without a registration prefix or a reporting organisation to
+# go by). It keeps the record valid and pending until staff settle it in moderation; pickers,
+# facets and referential counts never show it (Country.objects leaves it out).
+UNKNOWN_COUNTRY = "ZZ"
+UNKNOWN_COUNTRY_NAMES = {"name_fr": "Pays à préciser", "name_en": "Country to be settled"}
+
+
+class CountryQuerySet(models.QuerySet):
+    pass
+
+
+class KnownCountryManager(models.Manager.from_queryset(CountryQuerySet)):
+    """Real countries only: the "to be settled" row (UNKNOWN_COUNTRY) is left out."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(code=UNKNOWN_COUNTRY)
+
 
 class Country(models.Model):
     code = models.CharField(_("code ISO 3166"), max_length=2, primary_key=True)
     name_fr = models.CharField(_("nom (français)"), max_length=120)
     name_en = models.CharField(_("nom (anglais)"), max_length=120)
 
+    objects = KnownCountryManager()
+    # Every row, the "to be settled" one included: what a foreign key to it must accept (the
+    # base manager, used by related access and validation, is this one).
+    all_objects = models.Manager.from_queryset(CountryQuerySet)()
+
     class Meta:
+        base_manager_name = "all_objects"
         # French order: "Égypte" after "Danemark", not after "Zimbabwe".
         ordering = [French("name_fr")]
         verbose_name = _("pays")

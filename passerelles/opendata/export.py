@@ -75,6 +75,10 @@ class Export:
             else:
                 header, rows = tabular.PROJECT_HEADER, tabular.project_rows(queryset, base_url)
             tabular.write_xlsx(header, rows, out)
+        elif self.format == "iati" and self.kind == "organisations":
+            from passerelles.opendata.iati.org_writer import write_organisations
+
+            write_organisations(queryset, out)
         elif self.format == "iati":
             from passerelles.opendata.iati.writer import write_activities
 
@@ -116,6 +120,17 @@ EXPORTS = [
         "application/ld+json",
         "jsonld",
         _("Données liées schema.org avec les termes ESSGlobal."),
+    ),
+    Export(
+        "organisations",
+        "iati",
+        _("Organisations (IATI 2.03)"),
+        "application/xml",
+        "xml",
+        _(
+            "Fichier d'organisations au standard IATI 2.03 (iati-organisations), avec la fiche "
+            "de l'annuaire pour un autre annuaire Passerelles."
+        ),
     ),
     Export(
         "projects",

@@ -117,6 +117,10 @@ class ImportRun(models.Model):
         related_name="+",
     )
     applied_at = models.DateTimeField(_("appliqué le"), null=True, blank=True)
+    # What the application created, by kind: {"organisation": [pk…], "project": [pk…]}, so
+    # staff can publish the run's records at once (opendata.actions.publish_run).
+    created_ids = models.JSONField(_("créés par l'import"), default=dict, blank=True)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True)
 
     objects = ImportRunQuerySet.as_manager()
 
@@ -168,6 +172,10 @@ class ImportRun(models.Model):
         if claimed:
             self.refresh_from_db()
         return bool(claimed)
+
+    @property
+    def created_count(self) -> int:
+        return sum(len(ids) for ids in (self.created_ids or {}).values())
 
     def same_file_applied(self):
         """An earlier applied run of the same file and kind, if any (shown as a warning)."""

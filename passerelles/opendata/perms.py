@@ -13,6 +13,12 @@ def can_abandon(user, run) -> bool:
     return can_import(user) and run.can_apply
 
 
+def can_publish_run(user, run) -> bool:
+    """Publishing what an applied import created, at once: network staff, as for applying it
+    (the records were pending for them to review)."""
+    return can_import(user) and run.is_applied and bool(run.created_ids)
+
+
 def can_export(user) -> bool:
     """Exports hold published records only: open data, for everyone, without an account."""
     return True

@@ -144,9 +144,8 @@ def _load() -> None:
 
 
 def _register_iati() -> None:
-    from passerelles.opendata.iati.importer import import_iati
+    from passerelles.opendata.iati.importer import import_iati, read_any
     from passerelles.opendata.iati.mapper import ActivityMapper
-    from passerelles.opendata.iati.reader import read_activities
 
     def runner(file, *, user=None, **options):
         # The IATI mapper records no user: its organisations are created pending, for staff.
@@ -155,13 +154,16 @@ def _register_iati() -> None:
     register(
         Source(
             key="iati",
-            label=_("Activités IATI (XML)"),
-            reader=read_activities,
+            label=_("Activités ou organisations IATI (XML)"),
+            reader=read_any,
             mapper=ActivityMapper,
             runner=runner,
             id_prefix="",  # IATI identifiers are already namespaced by their publisher
             extensions=(".xml",),
-            description=_("Un fichier XML d'activités IATI, versions 2.01 à 2.03."),
+            description=_(
+                "Un fichier XML IATI, versions 2.01 à 2.03 : activités (iati-activities) ou "
+                "organisations (iati-organisations)."
+            ),
             unit="activities",
         )
     )

@@ -47,6 +47,9 @@ class ImportReport:
     details: list[RowOutcome] = field(default_factory=list)
     rejections: list[RowOutcome] = field(default_factory=list)
     error: str = ""  # the whole file was refused (unreadable, wrong format)
+    # What a wet run created, by kind ("organisation", "project": pks), for staff to publish
+    # the run's records at once (opendata.actions.publish_run).
+    created_ids: dict[str, list[int]] = field(default_factory=dict)
     on_row: Callable[[RowOutcome], None] | None = None
 
     def add(self, outcome: RowOutcome) -> None:

@@ -130,7 +130,18 @@ def apply(context, run_id: int, job_id: int) -> str:
                 run.status = RunStatus.REFUSED
             else:
                 run.status, run.applied_at = RunStatus.APPLIED, timezone.now()
-            run.save(update_fields=["counts", "rows", "error", "status", "records", "applied_at"])
+            run.created_ids = report.created_ids
+            run.save(
+                update_fields=[
+                    "counts",
+                    "rows",
+                    "error",
+                    "status",
+                    "records",
+                    "applied_at",
+                    "created_ids",
+                ]
+            )
             _end(job, report)
         return run.status
 

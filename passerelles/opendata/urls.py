@@ -14,4 +14,5 @@ urlpatterns = [
     path("importer/<int:pk>/", views.run_detail, name="run"),
     path("importer/<int:pk>/appliquer/", views.run_apply, name="apply"),
     path("importer/<int:pk>/abandonner/", views.run_abandon, name="abandon"),
+    path("importer/<int:pk>/publier/", views.run_publish, name="publish"),
 ]

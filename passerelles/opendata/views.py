@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from passerelles.actors.models import Organisation
@@ -18,7 +18,7 @@ from passerelles.opendata import actions, export, export_cache, registry, tasks
 from passerelles.opendata.formats import murmurations, tabular
 from passerelles.opendata.forms import ImportUploadForm, max_import_bytes
 from passerelles.opendata.models import ImportRun, RunStatus
-from passerelles.opendata.perms import can_abandon, can_import
+from passerelles.opendata.perms import can_abandon, can_import, can_publish_run
 from passerelles.opendata.report import REJECTED
 from passerelles.opendata.tables import templates as table_templates
 from passerelles.vocab.models import SdgGoal, Theme
@@ -166,8 +166,46 @@ def run_detail(request, pk: int):
             "other_rows": [r for r in rows if r["outcome"] != REJECTED],
             "earlier": run.same_file_applied(),
             "expiry_days": actions.expiry_days(),
+            "can_publish": can_publish_run(request.user, run),
         },
     )
+
+
+@require_POST
+def run_publish(request, pk: int):
+    """Publish at once what an applied import created and is still pending."""
+    if refused := _staff_only(request):
+        return refused
+    run = get_object_or_404(ImportRun.objects.defer("content"), pk=pk)
+    if not can_publish_run(request.user, run):
+        messages.warning(request, _("Cet import n'a rien créé qui puisse être publié."))
+        return redirect(run)
+    done = actions.publish_run(run, request.user)
+    messages.success(
+        request,
+        _("Publié : %(organisations)s, %(projects)s.")
+        % {
+            "organisations": ngettext(
+                "%(count)s organisation", "%(count)s organisations", done.organisations
+            )
+            % {"count": done.organisations},
+            "projects": ngettext("%(count)s projet", "%(count)s projets", done.projects)
+            % {"count": done.projects},
+        },
+    )
+    if done.unplaced:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s organisation reste en attente : son pays est à préciser dans la "
+                "modération.",
+                "%(count)s organisations restent en attente : leur pays est à préciser dans la "
+                "modération.",
+                done.unplaced,
+            )
+            % {"count": done.unplaced},
+        )
+    return redirect(run)
 
 
 @require_POST

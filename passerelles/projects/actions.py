@@ -59,6 +59,9 @@ DATA_FIELDS = (
     "start_date",
     "end_date",
     "iati_identifier",
+    "iati_reporting_ref",
+    "iati_reporting_name",
+    "iati_reporting_type",
     "website",
     # Derived when empty; staff may choose it in the administration.
     "slug",

@@ -78,6 +78,9 @@ class ProjectAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "iati_identifier",
+                    "iati_reporting_ref",
+                    "iati_reporting_name",
+                    "iati_reporting_type",
                     "source",
                     "source_id",
                     "imported_at",

@@ -35,6 +35,8 @@ FIELDS = [
     "sdg_targets",
     "dac_sectors",
     "iati_identifier",
+    "iati_reporting_ref",
+    "iati_reporting_name",
     "website",
     "status",
 ]

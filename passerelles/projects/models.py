@@ -128,6 +128,18 @@ class Project(models.Model):
         related_name="projects",
     )
     iati_identifier = models.CharField(_("identifiant IATI"), max_length=150, blank=True)
+    # The publisher of an activity imported from IATI (its reporting-org): an IATI identifier
+    # starts with its reporting organisation's ref, so our export writes the activity under
+    # its own publisher again, never under ours. Empty for the network's own projects.
+    iati_reporting_ref = models.CharField(
+        _("identifiant IATI de l'organisation déclarante"), max_length=100, blank=True
+    )
+    iati_reporting_name = models.CharField(
+        _("organisation déclarante IATI"), max_length=200, blank=True
+    )
+    iati_reporting_type = models.CharField(
+        _("type de l'organisation déclarante IATI"), max_length=4, blank=True
+    )
     website = models.URLField(_("site web"), blank=True)
 
     status = models.CharField(

@@ -46,9 +46,21 @@ def test_prod_passes_check_deploy_without_warnings(tmp_path):
         tmp_path,
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="passerelles.example.org",
+        PASSERELLES_IATI_REF="FR-RCS-123456782",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_about_an_unregistered_iati_publisher_ref(tmp_path):
+    result = run(
+        ["manage.py", "check", "--deploy"],
+        "config.settings.prod",
+        tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="passerelles.example.org",
+    )
+    assert "opendata.W001" in result.stdout + result.stderr
 
 
 def test_prod_refuses_to_start_without_secret_key(tmp_path):

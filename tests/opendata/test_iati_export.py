@@ -6,9 +6,11 @@ from io import BytesIO
 import pytest
 from lxml import etree
 
+from passerelles.actors.models import Organisation
+from passerelles.opendata.iati.codelists import agency_code
 from passerelles.opendata.iati.importer import import_iati
 from passerelles.opendata.iati.validate import validate
-from passerelles.opendata.iati.writer import write_activities
+from passerelles.opendata.iati.writer import NSMAP, write_activities
 from passerelles.projects.enums import Instrument, ParticipationRole, ProjectStatus
 from passerelles.projects.models import Project
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
@@ -123,18 +125,38 @@ def test_export_is_in_schema_order_with_lat_lon_points_and_shares_of_100():
     sectors = [(s.get("vocabulary"), s.get("code")) for s in activity.iterfind("sector")]
     assert sectors == [("1", "14030"), ("1", "31120"), ("2", "111"), ("2", "140")]
     assert activity.xpath("sector[@vocabulary='2']/@percentage") == ["50", "50"]
-    refs = set(activity.xpath("participating-org/@ref"))
-    assert {"FR-SIRENE-234500023", "FR-RNA-W411000001", "FR-RNA-W452000002"} <= refs
-    # An organisation without any identifier is named, with no ref.
-    unnamed = activity.xpath("participating-org[not(@ref)]/narrative/text()")
-    assert unnamed == ["Union des groupements de Koudougou"]
+    refs = activity.xpath(
+        "participating-org[not(@passerelles:role='funding-line')]/@ref", namespaces=NSMAP
+    )
+    partner = Organisation.objects.get(name="Union des groupements de Koudougou")
+    lead = Organisation.objects.get(name="Les Amis de Koudougou")
+    # A SIREN under the trade register's agency code; the others under the publisher's own
+    # registered identifier (settings.PASSERELLES_IATI_REF): refs of the codelist only.
+    assert set(refs) == {
+        "FR-RCS-234500023",
+        f"FR-RCS-123456782-ORG-{lead.pk}",
+        f"FR-RCS-123456782-ORG-{partner.pk}",
+        # Its declared ref has no registration agency ("FR-RNA" is none): not published.
+        f"FR-RCS-123456782-ORG-{Organisation.objects.get(iati_ref='FR-RNA-W452000002').pk}",
+    }
+    assert all(agency_code(ref) for ref in refs)
+    # The funders of the funding lines are funding participants (role 1), marked as such.
+    funders = activity.xpath(
+        "participating-org[@passerelles:role='funding-line']", namespaces=NSMAP
+    )
+    assert sorted((f.get("role"), f.findtext("narrative")) for f in funders) == [
+        ("1", "Fondation X"),
+        ("1", "Mairie"),
+    ]
 
 
 def test_export_then_reimport_into_the_same_directory_changes_nothing():
     demo_like_projects()
     report = import_iati(BytesIO(export()), wet_run=True)
     assert report.ok
-    assert report.counts == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}
+    assert report.counts == {"created": 0, "updated": 0, "unchanged": 3, "rejected": 0}, [
+        d.reason for d in report.details
+    ]
 
 
 def test_export_then_reimport_gives_back_the_same_projects():
@@ -172,3 +194,21 @@ def test_export_streams_in_a_constant_number_of_queries(django_assert_max_num_qu
         demo_like_projects()
     with django_assert_max_num_queries(12):
         export()
+
+
+def test_future_commitments_are_planned_disbursements_never_future_transactions():
+    projects = demo_like_projects()
+    next_year = dt.date.today().year + 1
+    FundingLineFactory(project=projects[0], funder_name="Fondation Y", amount=900, year=next_year)
+    content = export()
+
+    assert validate(BytesIO(content), identifiers=True) == []
+    tree = etree.fromstring(content)
+    today = dt.date.today().isoformat()
+    assert all(day <= today for day in tree.xpath("//transaction/transaction-date/@iso-date"))
+    (planned,) = tree.xpath("//planned-disbursement")
+    assert planned.xpath("period-start/@iso-date") == [f"{next_year}-01-01"]
+    assert planned.findtext("provider-org/narrative") == "Fondation Y"
+    # Read back as the funding line it is: nothing changes.
+    report = import_iati(BytesIO(content), wet_run=True)
+    assert report.counts["updated"] == 0 and report.counts["created"] == 0

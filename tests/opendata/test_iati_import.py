@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
+from passerelles.geo.models import UNKNOWN_COUNTRY
 from passerelles.opendata.iati.importer import import_iati
 from passerelles.opendata.iati.reader import IatiFileError, read_activities
 from passerelles.opendata.iati.records import ActivityRecord
@@ -52,7 +53,11 @@ def test_importing_the_official_example_gives_the_activity():
     project = Project.objects.get(iati_identifier="AA-AAA-123456789-ABC123")
     assert project.title == "Titre de l'activité"
     assert "Longue description de l'activité" in project.description
-    assert project.project_status == ProjectStatus.RUNNING
+    # "Implementation" (2), but its planned end (2015-12-31) is long past: it is over.
+    assert project.project_status == ProjectStatus.COMPLETED
+    # Somebody else's data: pending until staff review it (PASSERELLES_IATI_PUBLICATION).
+    assert project.status == Status.PENDING
+    assert project.iati_reporting_ref == "AA-AAA-123456789"
     assert (project.start_date, project.end_date) == (dt.date(2012, 4, 28), dt.date(2015, 12, 31))
     roles = {(p.organisation.name, p.role) for p in project.participations.all()}
     assert roles == {
@@ -63,6 +68,9 @@ def test_importing_the_official_example_gives_the_activity():
     }
     created = Organisation.objects.filter(source="iati")
     assert set(created.values_list("status", flat=True)) == {Status.PENDING}
+    # "AA-AAA", "BB-BBB", "CC-CCC" are no registration agencies and the file gives no other
+    # clue: the country is to be settled by staff, never France by default.
+    assert set(created.values_list("country_id", flat=True)) == {UNKNOWN_COUNTRY}
     assert set(created.values_list("iati_ref", flat=True)) == {
         "AA-AAA-123456789",
         "BB-BBB-123456789",
@@ -123,7 +131,9 @@ def test_organisations_are_matched_on_ref_siren_rna_then_name(tmp_path):
     by_ref = OrganisationFactory(name="Ville de Blois", iati_ref="XM-TEST-1")
     by_siren = OrganisationFactory(name="Coop", siren="356000000")
     by_rna = OrganisationFactory(name="Asso RNA", rna="W411000001")
-    by_name = AbroadOrganisationFactory(name="Association Teriya")
+    # No ref: placed by the reporting organisation (a French RNA number), so matched by name
+    # among the organisations in France only.
+    by_name = OrganisationFactory(name="Association Teriya")
     orgs = (
         '<participating-org ref="XM-TEST-1" role="1"><narrative>Blois</narrative>'
         "</participating-org>"
@@ -144,9 +154,45 @@ def test_organisations_are_matched_on_ref_siren_rna_then_name(tmp_path):
         (by_ref.pk, ParticipationRole.FUNDER),
         (by_siren.pk, ParticipationRole.PARTNER_HERE),
         (by_rna.pk, ParticipationRole.LEAD),
-        # Implementing organisation abroad: a partner there.
-        (by_name.pk, ParticipationRole.PARTNER_THERE),
+        (by_name.pk, ParticipationRole.PARTNER_HERE),
     }
+    # The report says which organisation was matched by its name, and why.
+    assert "« Association Teriya » rapprochée par son nom : même nom, même pays (FR)" in (
+        report.details[0].reason
+    )
+
+
+def test_same_name_in_two_places_makes_two_records_and_a_collision_line(tmp_path):
+    first = OrganisationFactory(name="La Cordée", commune_id="41018")
+    second = OrganisationFactory(name="La Cordée", commune_id="45234")
+    abroad = AbroadOrganisationFactory(name="Les Amis de Toamasina", country_id="MG")
+    orgs = (
+        '<participating-org role="4" passerelles:country="FR" passerelles:commune="45234">'
+        "<narrative>La Cordée</narrative></participating-org>"
+        '<participating-org role="4" passerelles:country="FR" passerelles:commune="37261">'
+        "<narrative>La cordée</narrative></participating-org>"
+        # The same name in another country: another organisation.
+        '<participating-org role="4" passerelles:country="FR" passerelles:commune="41018">'
+        "<narrative>Les Amis de Toamasina</narrative></participating-org>"
+    )
+    content = document(activity(orgs=orgs)).replace(
+        b"<iati-activities ", b'<iati-activities xmlns:passerelles="urn:x-passerelles:iati:1" '
+    )
+
+    report = import_iati(write(tmp_path, content), wet_run=True)
+
+    participants = {p.organisation_id for p in Project.objects.get().participations.all()}
+    assert (
+        second.pk in participants
+        and first.pk not in participants
+        and abroad.pk not in (participants)
+    )
+    assert Organisation.objects.filter(name__iexact="la cordée").count() == 3
+    assert Organisation.objects.filter(name="Les Amis de Toamasina").count() == 2
+    created = [d for d in report.details if d.kind == "organisation"]
+    assert len(created) == 2
+    assert all("collision de noms" in d.reason for d in created)
+    assert "41018 (FR)" in created[0].reason and "MG" in created[1].reason
 
 
 def test_sectors_sdg_targets_and_offline_geocoding(tmp_path):

@@ -23,14 +23,21 @@ def codes(name: str, *, include_withdrawn: bool = True) -> frozenset[str]:
     return frozenset(found)
 
 
-def agency_country(ref: str) -> str:
-    """The country of the registration agency an organisation identifier starts with
-    ("GB-CHC-123" → "GB"), or "" when the prefix is no known agency of a country."""
+def agency_code(ref: str) -> str:
+    """The registration agency code an organisation identifier starts with ("GB-CHC-123" →
+    "GB-CHC", "XM-DAC-41114" → "XM-DAC"), or "" when it starts with none of the codelist."""
     parts = (ref or "").upper().split("-")
     if len(parts) < 3:
         return ""
     agencies = codes("OrganisationRegistrationAgency")
-    # Agency codes have two parts ("GB-CHC") or three ("XM-OCHA-…" are not countries anyway).
-    if f"{parts[0]}-{parts[1]}" in agencies and parts[0] in codes("Country"):
-        return parts[0]
-    return ""
+    code = f"{parts[0]}-{parts[1]}"
+    return code if code in agencies and parts[2] else ""
+
+
+def agency_country(ref: str) -> str:
+    """The country of the registration agency an organisation identifier starts with
+    ("GB-CHC-123" → "GB"), or "" when the prefix is no known agency of a country (the
+    multilateral "XM-…", "XI-…" agencies are no country)."""
+    code = agency_code(ref)
+    country = code.split("-")[0]
+    return country if code and country in codes("Country") else ""

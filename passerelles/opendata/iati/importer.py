@@ -16,6 +16,7 @@ of the file and done once (ActivityMapper.finish), in the same transaction.
 """
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -25,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from passerelles.core import indexing
 from passerelles.opendata.iati.mapper import ActivityMapper
+from passerelles.opendata.iati.org_import import OrganisationFileMapper
+from passerelles.opendata.iati.org_reader import read_organisations
 from passerelles.opendata.iati.reader import IatiFileError, read_activities
 from passerelles.opendata.iati.records import RejectedActivity
 from passerelles.opendata.report import REJECTED, ImportReport, RowOutcome, run_atomically
@@ -71,26 +74,82 @@ def import_iati(
     return report
 
 
+class _Prefixed:
+    """A binary stream whose first bytes were read already (to tell the kind of file)."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self.head, self.rest = head, rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            if size is None or size < 0:
+                data, self.head = self.head + self.rest.read(), b""
+                return data
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self.rest.read(size)
+
+
+_ORGANISATIONS_ROOT = re.compile(rb"<\s*iati-organisations[\s>/]")
+_ACTIVITIES_ROOT = re.compile(rb"<\s*iati-activities[\s>/]")
+
+
+def sniff(handle: IO[bytes]) -> tuple[str, IO[bytes]]:
+    """("organisations" or "activities", a stream reading the whole file): an IATI file is
+    one or the other, told by its root element, in its first bytes."""
+    head = handle.read(8192)
+    organisations = _ORGANISATIONS_ROOT.search(head)
+    activities = _ACTIVITIES_ROOT.search(head)
+    kind = "activities"
+    if organisations and (not activities or organisations.start() < activities.start()):
+        kind = "organisations"
+    return kind, _Prefixed(head, handle)
+
+
+def read_any(source) -> Iterator:
+    """The records of an activity or an organisation file (the registry counts them)."""
+    kind, stream = sniff(source)
+    reader = read_organisations if kind == "organisations" else read_activities
+    yield from reader(stream)
+
+
 def _run(report: ImportReport, handle: IO[bytes], total: int, progress: Progress | None) -> None:
     stream = _CountingReader(handle, total, progress) if progress else handle
+    kind, stream = sniff(stream)
 
     def apply(report: ImportReport) -> None:
         with indexing.deferred_indexing():
             _apply(report)
 
     def _apply(report: ImportReport) -> None:
-        mapper = ActivityMapper()
-        for chunk in _chunks(read_activities(stream), CHUNK):
+        if kind == "organisations":
+            mapper, records = OrganisationFileMapper(), read_organisations(stream)
+        else:
+            mapper, records = ActivityMapper(), read_activities(stream)
+        for chunk in _chunks(records, CHUNK):
             records = [item for item in chunk if not isinstance(item, RejectedActivity)]
             outcomes = iter(_handle_chunk(mapper, records))
             for item in chunk:
                 if isinstance(item, RejectedActivity):
-                    label = item.identifier or _("activité n° %(n)s") % {"n": item.position}
-                    report.add(RowOutcome(item.position, REJECTED, label, item.reason, "project"))
+                    what = "organisation" if kind == "organisations" else "project"
+                    number = (
+                        _("organisation n° %(n)s")
+                        if what == "organisation"
+                        else _("activité n° %(n)s")
+                    )
+                    label = item.identifier or number % {"n": item.position}
+                    report.add(RowOutcome(item.position, REJECTED, label, item.reason, what))
                     continue
                 for outcome in next(outcomes):
                     report.add(outcome)
-        mapper.finish()
+        indexing.flush()
+        if report.wet_run:
+            report.created_ids = {
+                "organisation": list(
+                    mapper.created if kind == "organisations" else mapper.organisations.created
+                ),
+                "project": [] if kind == "organisations" else list(mapper.created_projects),
+            }
 
     run_atomically(report, apply)
 
@@ -117,7 +176,7 @@ def _handle_chunk(mapper: ActivityMapper, records: list) -> list[list[RowOutcome
             mapper.forget(checkpoint)
             reason = _("refusée par la base de données : %(error)s") % {"error": error}
             results.append(
-                [RowOutcome(record.position, REJECTED, _label(record), reason, "project")]
+                [RowOutcome(record.position, REJECTED, _label(record), reason, _kind(record))]
             )
     return results
 
@@ -134,4 +193,8 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 def _label(record) -> str:
-    return f"{record.identifier} — {record.title}"[:300]
+    return f"{record.identifier} — {getattr(record, 'title', None) or record.name}"[:300]
+
+
+def _kind(record) -> str:
+    return "project" if hasattr(record, "title") else "organisation"

@@ -22,18 +22,24 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from passerelles.actors.enums import Status
 from passerelles.core import indexing
 from passerelles.core.text_limits import field_limit
 from passerelles.geo.gazetteer import geocode_abroad
-from passerelles.geo.models import Commune, Country, Department
-from passerelles.opendata.iati.organisations import OrganisationMatcher
-from passerelles.opendata.iati.records import ActivityRecord, Location, ParticipatingOrg
+from passerelles.geo.models import UNKNOWN_COUNTRY, Commune, Country, Department
+from passerelles.opendata.iati.organisations import OrganisationMatcher, network_iati_ref
+from passerelles.opendata.iati.policy import import_status, imported_status
+from passerelles.opendata.iati.records import (
+    THEMES_URI,
+    ActivityRecord,
+    Location,
+    ParticipatingOrg,
+)
 from passerelles.opendata.iati.store import (
     ChunkWriter,
     funding_key,
@@ -45,14 +51,13 @@ from passerelles.opendata.report import CREATED, REJECTED, UNCHANGED, UPDATED, R
 from passerelles.projects.enums import (
     IATI_ROLE,
     IATI_STATUS,
-    STATUS_FROM_IATI,
     Instrument,
     ParticipationRole,
     PlaceSide,
     ProjectStatus,
 )
 from passerelles.projects.models import Project
-from passerelles.vocab.models import DacCategory, DacSector, SdgTarget
+from passerelles.vocab.models import DacCategory, DacSector, SdgTarget, Theme
 
 SOURCE = "iati"
 COMMUNE_REF = "FR-COG-"  # location ref of a place here at commune level (our export)
@@ -67,11 +72,6 @@ _ROLES = frozenset(ParticipationRole.values)
 _INSTRUMENTS = frozenset(Instrument.values)
 _TAGS = re.compile(r"<[^>]+>")
 _PARAGRAPH_END = re.compile(r"</(?:p|li|h3|h4|blockquote)>|<br\s*/?>", re.IGNORECASE)
-
-
-def network_iati_ref() -> str:
-    """The network's own IATI organisation identifier (reporting-org of our exports)."""
-    return getattr(settings, "PASSERELLES_IATI_REF", "") or "FR-PASSERELLES"
 
 
 def html_to_text(value: str) -> str:
@@ -97,6 +97,7 @@ class Desired:
     dac_sectors: set[str] = field(default_factory=set)
     dac_categories: set[str] = field(default_factory=set)
     sdg_targets: set[str] = field(default_factory=set)
+    themes: set[int] = field(default_factory=set)
     funding: list[tuple] = field(default_factory=list)
 
 
@@ -114,28 +115,37 @@ class ActivityMapper:
         self.dac_sectors = set(DacSector.objects.values_list("code", flat=True))
         self.dac_categories = set(DacCategory.objects.values_list("code", flat=True))
         self.sdg_targets = set(SdgTarget.objects.values_list("code", flat=True))
+        self.themes = dict(Theme.objects.values_list("slug", "pk"))
         self.departments = set(Department.objects.values_list("code", flat=True))
-        self._communes: set[str] | None = None
+        self._communes: dict[str, tuple] | None = None
         self._geocoded: dict[tuple[str, str], object] = {}
-        self.organisations = OrganisationMatcher(self.countries, self.now)
         self.network_ref = network_iati_ref()
+        # Publication of what this import creates (settings.PASSERELLES_IATI_PUBLICATION).
+        self.publication = import_status()
+        self.organisations = OrganisationMatcher(
+            self.countries, self.now, self.network_ref, self.publication
+        )
+        self.created_projects: list[int] = []
 
     @property
-    def communes(self) -> set[str]:
+    def communes(self) -> dict[str, tuple]:
+        """INSEE code → the town hall's point (what a commune place gets without one)."""
         if self._communes is None:
-            self._communes = set(Commune.objects.values_list("insee_code", flat=True))
+            rows = Commune.objects.values_list("insee_code", "lat", "lon")
+            self._communes = {code: (lat, lon) for code, lat, lon in rows}
         return self._communes
 
-    def checkpoint(self) -> int:
+    def checkpoint(self) -> tuple[int, int]:
         """Where the mapper stands, to `forget` a chunk its savepoint rolled back."""
-        return len(self.organisations.created)
+        return len(self.organisations.created), len(self.created_projects)
 
-    def forget(self, checkpoint: int | None = None) -> None:
+    def forget(self, checkpoint: tuple[int, int] | None = None) -> None:
         """After a rolled-back chunk: drop the caches (they may hold vanished rows) and the
-        organisations the chunk created since `checkpoint`."""
+        organisations and projects the chunk created since `checkpoint`."""
         self.organisations.forget()
         if checkpoint is not None:
-            del self.organisations.created[checkpoint:]
+            del self.organisations.created[checkpoint[0] :]
+            del self.created_projects[checkpoint[1] :]
 
     def finish(self) -> None:
         """Bring the derived data of what was written up to date, once for the whole file:
@@ -180,7 +190,11 @@ class ActivityMapper:
                 ]
             else:
                 live.append(i)
-        current = load_current([records[i].identifier for i in live], self.network_ref)
+        current = load_current(
+            [records[i].identifier for i in live],
+            self.network_ref,
+            {records[i].identifier: records[i].title for i in live},
+        )
 
         # The organisations, record by record in file order (what an earlier record created,
         # a later one finds), from caches filled in a few queries, then created together.
@@ -195,13 +209,15 @@ class ActivityMapper:
                 for porg in record.participating_orgs
             ]
             providers = [
-                self.organisations.find(provider) if provider else None
+                (match := self.organisations.find(provider, record)) and match.organisation
+                if provider
+                else None
                 for provider in _providers(record, keep_empty=True)
             ]
             resolved[i] = (participants, providers)
         self.organisations.flush()
 
-        writer = ChunkWriter(self.now)
+        writer = ChunkWriter(self.now, self.publication)
         for i in live:
             record = records[i]
             state = current.get(record.identifier)
@@ -225,13 +241,16 @@ class ActivityMapper:
                 *org_outcomes,
             ]
         writer.write()
+        self.created_projects += [project.pk for project, _desired in writer.created]
         return results
 
     # -- desired state -----------------------------------------------------------------------
 
     def _desired(self, record, state, notes, org_outcomes, participants, providers) -> Desired:
         project = state.project if state else None
-        status = record.status and STATUS_FROM_IATI.get(record.status)
+        status, note = imported_status(record, timezone.localdate(self.now))
+        if note:
+            notes.append(note)
         if record.passerelles_status in _STATUSES and (
             IATI_STATUS[record.passerelles_status] == record.status
         ):
@@ -247,15 +266,28 @@ class ActivityMapper:
             "start_date": record.start_date,
             "end_date": record.end_date,
         }
-        if project is None or project.iati_identifier or not self._ours(record):
+        if not self._ours(record):
+            fields["iati_identifier"] = record.identifier
+            # The publisher's identity, so our export writes the activity under it again.
+            reporting = record.reporting_org
+            if reporting and reporting.ref == self.network_ref:
+                reporting = None  # published by us: our export names the network again
+            fields["iati_reporting_ref"] = reporting.ref if reporting else ""
+            fields["iati_reporting_name"] = reporting.name if reporting else ""
+            fields["iati_reporting_type"] = (reporting.type if reporting else "")[:4]
+        elif project is not None and project.iati_identifier:
             fields["iati_identifier"] = record.identifier
         # Our export writes the description as plain text, or the summary when there is no
         # description: compare as text so rich text exported and re-imported stays as is.
         current = project and (html_to_text(project.description) or project.summary)
         if project is None or current != html_to_text(text_to_html(record.description)):
             fields["description"] = text_to_html(record.description)
+        for name, value in record.extra.items():
+            # What our own export carries beyond IATI (acronym, summary, website,
+            # the rich description, an identifier its publisher could not carry).
+            fields[name] = value[: field_limit(Project, name)]
         desired = Desired(fields=fields)
-        funders = self._participations(record, state, desired, org_outcomes, participants)
+        funders = self._participations(record, state, desired, org_outcomes, participants, notes)
         self._places(record, desired, notes)
         self._vocabularies(record, desired, notes)
         self._funding(record, desired, funders, providers, notes)
@@ -264,24 +296,33 @@ class ActivityMapper:
     def _ours(self, record: ActivityRecord) -> bool:
         return record.identifier.startswith(f"{self.network_ref}-")
 
-    def _participations(self, record, state, desired, org_outcomes, participants) -> list:
+    def _participations(self, record, state, desired, org_outcomes, participants, notes) -> list:
         has_accountable = any(p.role == "2" for p in record.participating_orgs)
         existing: dict[tuple[int, str], str] = {}
         if state is not None:
             for org_id, role in state.participations:
                 existing[(org_id, IATI_ROLE[role])] = role
         funders = []
-        for porg, organisation, created in participants:
+        for porg, organisation, created, note in participants:
             if created:
+                reason = (
+                    _("nouvelle organisation, en attente de modération")
+                    if organisation.status == Status.PENDING
+                    else _("nouvelle organisation, publiée")
+                )
+                if organisation.country_id == UNKNOWN_COUNTRY:
+                    reason += " ; " + _("pays à préciser (ni préfixe d'identifiant ni pays connu)")
                 org_outcomes.append(
                     RowOutcome(
                         record.position,
                         CREATED,
                         organisation.name,
-                        _("nouvelle organisation, en attente de modération"),
+                        f"{reason} ; {note}" if note else reason,
                         "organisation",
                     )
                 )
+            elif note:
+                notes.append(note)
             if porg.passerelles_role in _ROLES:
                 role = porg.passerelles_role
             elif (organisation.pk, porg.role) in existing:
@@ -334,8 +375,20 @@ class ActivityMapper:
 
     def _place_here(self, location: Location) -> tuple | None:
         ref = location.ref.upper()
-        if ref.startswith(COMMUNE_REF) and ref[len(COMMUNE_REF) :] in self.communes:
-            return (PlaceSide.HERE, ref[len(COMMUNE_REF) :], None, None, "", None, None)
+        code = ref[len(COMMUNE_REF) :]
+        if ref.startswith(COMMUNE_REF) and code in self.communes:
+            # The point the file gives (a place in the commune), else the town hall's, as the
+            # projects' derive() would set it.
+            lat, lon = location.lat, location.lon
+            hall = self.communes[code]
+            if (
+                lat is None
+                or lon is None
+                or (rounded(lat), rounded(lon)) == tuple(rounded(v) for v in hall)
+            ):
+                # The town hall's own point, not its six-decimal copy in the file.
+                return (PlaceSide.HERE, code, None, None, "", *hall)
+            return (PlaceSide.HERE, code, None, None, "", rounded(lat), rounded(lon))
         if ref.startswith(DEPARTMENT_REF) and ref[len(DEPARTMENT_REF) :] in self.departments:
             lat, lon = rounded(location.lat), rounded(location.lon)
             return (PlaceSide.HERE, None, ref[len(DEPARTMENT_REF) :], None, "", lat, lon)
@@ -376,9 +429,14 @@ class ActivityMapper:
         return (PlaceSide.THERE, None, None, country, location.name, rounded(lat), rounded(lon))
 
     def _vocabularies(self, record, desired, notes) -> None:
-        unknown, goals = [], []
+        unknown, goals, unknown_themes = [], [], []
         for sector in record.sectors:
-            if sector.vocabulary == "1" and sector.code in self.dac_sectors:
+            if sector.vocabulary == "99" and sector.uri == THEMES_URI:
+                if sector.code in self.themes:
+                    desired.themes.add(self.themes[sector.code])
+                else:
+                    unknown_themes.append(sector.code)
+            elif sector.vocabulary == "1" and sector.code in self.dac_sectors:
                 desired.dac_sectors.add(sector.code)
             elif sector.vocabulary == "2" and sector.code in self.dac_categories:
                 desired.dac_categories.add(sector.code)
@@ -391,6 +449,11 @@ class ActivityMapper:
                 goals.append(tag.code)
         if unknown:
             notes.append(_("secteurs CAD inconnus : %(codes)s") % {"codes": ", ".join(unknown)})
+        if unknown_themes:
+            notes.append(
+                _("thématiques inconnues de l'annuaire : %(codes)s")
+                % {"codes": ", ".join(unknown_themes)}
+            )
         covered = {code.split(".")[0] for code in desired.sdg_targets}
         goals = [g for g in goals if g not in covered]
         if goals:
@@ -476,7 +539,10 @@ def _providers(record: ActivityRecord, *, keep_empty: bool = False) -> list:
     for transaction in record.transactions:
         if transaction.type != "11":
             continue
-        if transaction.provider_ref or transaction.provider_name:
+        # Our export gives every funder of the directory its ref: a funder it names without
+        # one (a line's funder in words) is no organisation of ours, whatever its name.
+        named_only = transaction.instrument and not transaction.provider_ref
+        if not named_only and (transaction.provider_ref or transaction.provider_name):
             providers.append(
                 ParticipatingOrg(transaction.provider_ref, "1", "", transaction.provider_name)
             )

@@ -39,6 +39,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INCOMING_TRANSACTIONS = ("1", "11")
 ACTIVITY_STATUSES = ("1", "2", "3", "4", "5", "6")
 ORGANISATION_ROLES = ("1", "2", "3", "4")
+# Project fields our export carries as attributes of our namespace on `iati-activity`.
+EXTRA_FIELDS = ("acronym", "summary", "website")
 
 
 class IatiFileError(Exception):
@@ -223,6 +225,8 @@ def _org(child, default_lang: str, role: str = "") -> ParticipatingOrg:
         type=_clean(child.get("type")),
         name=_clean(_narrative(child, default_lang))[:200],
         passerelles_role=_clean(child.get(f"{{{PASSERELLES_NS}}}role")),
+        country=_clean(child.get(f"{{{PASSERELLES_NS}}}country")).upper()[:2],
+        commune=_clean(child.get(f"{{{PASSERELLES_NS}}}commune")).upper()[:5],
     )
 
 
@@ -237,6 +241,10 @@ def parse_activity(elem, position: int) -> ActivityRecord:  # noqa: C901 - one b
         position=position, identifier=identifier, title="", default_currency=default_currency
     )
     descriptions: dict[str, str] = {}
+    for name in EXTRA_FIELDS:
+        value = elem.get(f"{{{PASSERELLES_NS}}}{name}")
+        if value is not None:
+            record.extra[name] = value.strip()
     for child in elem.iterchildren():
         tag = child.tag
         if tag == "title":
@@ -245,6 +253,9 @@ def parse_activity(elem, position: int) -> ActivityRecord:  # noqa: C901 - one b
             text = _narrative(child, lang)
             if text:
                 descriptions.setdefault(child.get("type") or "1", text)
+            rich = child.get(f"{{{PASSERELLES_NS}}}html")
+            if rich and (child.get("type") or "1") == "1":
+                record.extra["description"] = rich
         elif tag == "reporting-org":
             record.reporting_org = _org(child, lang)
         elif tag == "participating-org":
@@ -255,11 +266,17 @@ def parse_activity(elem, position: int) -> ActivityRecord:  # noqa: C901 - one b
                     % {"role": role[:20]}
                 )
             org = _org(child, lang, role)
-            if org.passerelles_role == "reporting":
-                continue  # our export's placeholder for a project without participants
+            if org.passerelles_role in ("reporting", "funding-line"):
+                # Our export's placeholder for a project without participants, and its funders
+                # named only by a funding line (listed as funding participants for IATI tools):
+                # neither is a participation of ours.
+                continue
             if not org.ref and not org.name:
                 raise _Malformed(_("une organisation participante n'a ni identifiant ni nom"))
             record.participating_orgs.append(org)
+        elif tag == "other-identifier" and child.get(f"{{{PASSERELLES_NS}}}kept") == "1":
+            # Our export's project identifier that its reporting organisation could not carry.
+            record.extra["iati_identifier"] = _clean(child.get("ref"))[:150]
         elif tag == "activity-status":
             record.status = _clean(child.get("code"))
             record.passerelles_status = _clean(child.get(f"{{{PASSERELLES_NS}}}status"))
@@ -299,12 +316,17 @@ def parse_activity(elem, position: int) -> ActivityRecord:  # noqa: C901 - one b
                     vocabulary=_clean(child.get("vocabulary")) or "1",
                     code=_clean(child.get("code")),
                     percentage=_percentage(child.get("percentage")),
+                    uri=_clean(child.get("vocabulary-uri")),
                 )
             )
         elif tag == "tag":
             record.tags.append(Tag(_clean(child.get("vocabulary")), _clean(child.get("code"))))
         elif tag == "budget":
             record.budgets.append(_budget(child, default_currency))
+        elif tag == "planned-disbursement" and child.get(f"{{{PASSERELLES_NS}}}line") == "1":
+            # Our export writes a funding line dated in the future as a planned disbursement
+            # (an IATI transaction is never in the future); it is a commitment of ours.
+            record.transactions.append(_planned(child, default_currency, lang))
         elif tag == "transaction":
             transaction = _transaction(child, default_currency, lang)
             if transaction is not None:
@@ -358,4 +380,27 @@ def _transaction(elem, default_currency: str, lang: str) -> Transaction | None:
         provider_ref=provider.ref if provider else "",
         provider_name=provider.name if provider else "",
         instrument=_clean(elem.get(f"{{{PASSERELLES_NS}}}instrument")),
+    )
+
+
+def _planned(elem, default_currency: str, lang: str) -> Transaction:
+    what = _TRANSACTION
+    amount, currency = _value(elem, default_currency, what)
+    day = None
+    for child in elem.iterchildren("period-start"):
+        day = _date(child.get("iso-date"), what)
+    if elem.get(f"{{{PASSERELLES_NS}}}undated") == "1":
+        day = None
+    provider = None
+    for child in elem.iterchildren("provider-org"):
+        provider = _org(child, lang)
+    return Transaction(
+        type="11",
+        value=amount,
+        currency=currency,
+        date=day,
+        provider_ref=provider.ref if provider else "",
+        provider_name=provider.name if provider else "",
+        instrument=_clean(elem.get(f"{{{PASSERELLES_NS}}}instrument")),
+        planned=True,
     )

@@ -21,6 +21,10 @@ class ParticipatingOrg:
     type: str  # IATI OrganisationType code, may be empty
     name: str
     passerelles_role: str = ""  # our ParticipationRole when the file is one of ours
+    # Where the organisation is seated, when the file is one of ours (our extension): an ISO
+    # country code and an INSEE commune code; they place a name-only match (decisions §27).
+    country: str = ""
+    commune: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,12 @@ class Sector:
     vocabulary: str  # "1" DAC 5 digits, "2" DAC 3 digits, others kept but unused
     code: str
     percentage: Decimal | None = None
+    uri: str = ""  # vocabulary-uri: our themes are vocabulary 99 with THEMES_URI
+
+
+# Our themes, as a reporting organisation's own sector vocabulary (IATI SectorVocabulary 99)
+# told apart from other publishers' by this vocabulary-uri.
+THEMES_URI = "urn:x-passerelles:themes"
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,7 @@ class Transaction:
     provider_ref: str = ""
     provider_name: str = ""
     instrument: str = ""  # our Instrument when the file is one of ours
+    planned: bool = False  # our export's planned disbursement: a commitment not yet dated past
 
 
 @dataclass
@@ -90,6 +101,8 @@ class ActivityRecord:
     tags: list[Tag] = field(default_factory=list)
     budgets: list[Budget] = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
+    # Project fields our own export carries beyond IATI (acronym, summary, website).
+    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def start_date(self) -> dt.date | None:
@@ -107,3 +120,15 @@ class RejectedActivity:
     position: int
     identifier: str
     reason: str
+
+
+@dataclass
+class OrganisationRecord:
+    """One `iati-organisation` of an organisation file: its identifier and name, and, when the
+    file is one of ours, the directory's fields (our extension element, `profile`)."""
+
+    position: int
+    identifier: str
+    name: str
+    reporting_org: ParticipatingOrg | None = None
+    profile: dict = field(default_factory=dict)  # our fields, as strings and lists of strings

@@ -31,12 +31,19 @@ PROJECT_FIELDS = (
     "start_date",
     "end_date",
     "iati_identifier",
+    "iati_reporting_ref",
+    "iati_reporting_name",
+    "iati_reporting_type",
+    "website",
+    "source",
+    "source_id",
 )
 # The project's vocabularies (many-to-many) the import sets, with their labels in the report.
 VOCABULARIES = (
     ("dac_sectors", gettext_lazy("secteurs CAD")),
     ("dac_categories", gettext_lazy("catégories CAD")),
     ("sdg_targets", gettext_lazy("cibles ODD")),
+    ("themes", gettext_lazy("thématiques")),
 )
 _FUNDING_FIELDS = ("funder_id", "funder_name", "amount", "currency", "year", "instrument")
 _PLACE_FIELDS = ("side", "commune_id", "department_id", "country_id", "locality", "lat", "lon")
@@ -52,6 +59,7 @@ class Current:
     dac_sectors: set[str] = field(default_factory=set)
     dac_categories: set[str] = field(default_factory=set)
     sdg_targets: set[str] = field(default_factory=set)
+    themes: set[int] = field(default_factory=set)
     funding: list[tuple] = field(default_factory=list)
 
 
@@ -59,11 +67,16 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
 
 
+def _comparable(places: list[tuple]) -> list[tuple]:
+    """Places compared at the precision a file carries (six decimals)."""
+    return sorted(((*key[:5], rounded(key[5]), rounded(key[6])) for key in places), key=repr)
+
+
 def place_key(side, commune_id, department_id, country_id, locality, lat, lon) -> tuple:
     """A place in comparable form (what an import can say of it, nothing more)."""
     if side == PlaceSide.HERE:
         if commune_id:
-            return (PlaceSide.HERE, commune_id, None, None, "", None, None)
+            return (PlaceSide.HERE, commune_id, None, None, "", rounded(lat), rounded(lon))
         return (PlaceSide.HERE, None, department_id, None, "", rounded(lat), rounded(lon))
     return (PlaceSide.THERE, None, None, country_id, locality, rounded(lat), rounded(lon))
 
@@ -89,9 +102,13 @@ def our_pk(identifier: str, network_ref: str) -> int | None:
     return None
 
 
-def load_current(identifiers: list[str], network_ref: str) -> dict[str, Current]:
+def load_current(
+    identifiers: list[str], network_ref: str, titles: dict[str, str] | None = None
+) -> dict[str, Current]:
     """The existing projects of these activities, by activity identifier: matched on the IATI
-    identifier, then on our export's `<network ref>-<pk>` for a project without one."""
+    identifier, then on the identifier an earlier import created the project from, then on
+    our export's `<network ref>-<pk>` when the title agrees (`titles`: identifier → title): in
+    another directory, that pk is another project."""
     found: dict[str, Project] = {}
     if identifiers:
         # The exclude restates the partial unique index's condition: SQLite uses the index.
@@ -101,14 +118,24 @@ def load_current(identifiers: list[str], network_ref: str) -> dict[str, Current]
             .only(*PROJECT_FIELDS)
         ):
             found[project.iati_identifier] = project
+    missing = [i for i in identifiers if i not in found and i.startswith(f"{network_ref}-")]
+    if missing:
+        # A project this source created from an activity of ours (whose identifier it does
+        # not keep: it named a record of another directory).
+        for project in Project.objects.filter(source=SOURCE, source_id__in=missing).only(
+            *PROJECT_FIELDS
+        ):
+            found.setdefault(project.source_id, project)
     ours = {}
     for identifier in identifiers:
         if identifier not in found and (pk := our_pk(identifier, network_ref)) is not None:
             ours[pk] = identifier
     if ours:
-        rows = Project.objects.filter(pk__in=ours, iati_identifier="").only(*PROJECT_FIELDS)
+        rows = Project.objects.filter(pk__in=ours).only(*PROJECT_FIELDS)
         for project in rows:
-            found[ours[project.pk]] = project
+            identifier = ours[project.pk]
+            if titles is None or titles.get(identifier) == project.title:
+                found[identifier] = project
     current = {identifier: Current(project) for identifier, project in found.items()}
     by_pk = {state.project.pk: state for state in current.values()}
     if not by_pk:
@@ -192,8 +219,9 @@ class ChunkWriter:
     bulk actions (passerelles.projects.actions): the same derivations and history as the
     editor, one change record per project with source "iati" and action "imported"."""
 
-    def __init__(self, now):
+    def __init__(self, now, status: str):
         self.now = now
+        self.status = status  # publication of the projects created (policy.import_status)
         self.created: list[tuple[Project, object]] = []  # (project, desired)
         self.updated: list[tuple[Project, dict, object, set[str]]] = []
 
@@ -214,7 +242,7 @@ class ChunkWriter:
         if state.participations != set(desired.participations):
             relations.add("participations")
             changed.append(_("participants"))
-        if sorted(state.places, key=repr) != sorted(desired.places, key=repr):
+        if _comparable(state.places) != _comparable(desired.places):
             relations.add("places")
             changed.append(_("lieux"))
         for attr, label in VOCABULARIES:
@@ -236,7 +264,7 @@ class ChunkWriter:
             for p, desired in self.created
         ]
         # The mapper geocoded the places already (and said which it could not).
-        written = bulk_create_projects(rows, origin=IATI_ORIGIN, geocode=False)
+        written = bulk_create_projects(rows, origin=IATI_ORIGIN, status=self.status, geocode=False)
         for (placeholder, _desired), project in zip(self.created, written, strict=True):
             placeholder.pk, placeholder.slug = project.pk, project.slug
         bulk_update_projects(

@@ -12,7 +12,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from passerelles.opendata.iati.codelists import DATA, codes
+from passerelles.opendata.iati.codelists import DATA, agency_code, codes
 
 # (XPath of a coded attribute, the codelist its values come from)
 CODED = (
@@ -50,16 +50,27 @@ class Problem:
 
 
 @cache
-def activity_schema() -> etree.XMLSchema:
+def schema(name: str = "iati-activities-schema.xsd") -> etree.XMLSchema:
     # Parsed from a path so the xsd:include / xsd:import of the neighbouring files resolve
     # inside the package directory.
-    path = DATA.joinpath("xsd", "iati-activities-schema.xsd")
+    path = DATA.joinpath("xsd", name)
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     return etree.XMLSchema(etree.parse(str(path), parser))
 
 
-def validate(source: str | IO[bytes], *, max_problems: int = 200) -> list[Problem]:
-    """Problems of the document `source` (a path or a binary file), at most `max_problems`."""
+def activity_schema() -> etree.XMLSchema:
+    return schema("iati-activities-schema.xsd")
+
+
+def validate(
+    source: str | IO[bytes], *, max_problems: int = 200, identifiers: bool = False
+) -> list[Problem]:
+    """Problems of the document `source` (a path or a binary file), at most `max_problems`:
+    an activity file (`iati-activities`) or an organisation file (`iati-organisations`),
+    each against its 2.03 schema. With `identifiers`, also the IATI identifier rules our
+    exports follow (decisions §27): every organisation ref and the reporting organisation's
+    start with a registration agency of the codelist (or the publisher's own ref), and each
+    activity identifier starts with its reporting organisation's ref."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         tree = etree.parse(source, parser)
@@ -70,16 +81,62 @@ def validate(source: str | IO[bytes], *, max_problems: int = 200) -> list[Proble
                 _("XML mal formé : %(error)s") % {"error": error.msg},
             )
         ]
-    schema = activity_schema()
+    root = tree.getroot().tag
+    checker = schema(
+        "iati-organisations-schema.xsd"
+        if root == "iati-organisations"
+        else "iati-activities-schema.xsd"
+    )
     problems = []
-    if not schema.validate(tree):
-        for error in schema.error_log:
+    if not checker.validate(tree):
+        for error in checker.error_log:
             problems.append(
                 Problem(error.line, _("schéma IATI 2.03 : %(error)s") % {"error": error.message})
             )
             if len(problems) >= max_problems:
                 return problems
     problems += codelist_problems(tree, max_problems - len(problems))
+    if identifiers:
+        problems += identifier_problems(tree)[: max(0, max_problems - len(problems))]
+    return problems
+
+
+def identifier_problems(tree) -> list[Problem]:
+    problems = []
+
+    def refused(element, ref: str, publisher: str) -> None:
+        if ref and not agency_code(ref) and not (publisher and ref.startswith(f"{publisher}-")):
+            problems.append(
+                Problem(
+                    element.sourceline,
+                    _(
+                        "identifiant « %(ref)s » : son préfixe n'est pas une agence "
+                        "d'enregistrement de la liste IATI OrganisationRegistrationAgency"
+                    )
+                    % {"ref": ref},
+                )
+            )
+
+    for record in tree.getroot():
+        reporting = record.find("reporting-org")
+        publisher = reporting.get("ref", "") if reporting is not None else ""
+        if reporting is not None:
+            refused(reporting, publisher, "")
+        identifier = record.findtext("iati-identifier") or ""
+        if record.tag == "iati-activity" and not identifier.startswith(f"{publisher}-"):
+            problems.append(
+                Problem(
+                    record.sourceline,
+                    _(
+                        "l'identifiant d'activité « %(identifier)s » ne commence pas par celui "
+                        "de son organisation déclarante « %(ref)s »"
+                    )
+                    % {"identifier": identifier, "ref": publisher},
+                )
+            )
+        for element in record.iter("participating-org", "provider-org", "organisation-identifier"):
+            ref = element.text if element.tag == "organisation-identifier" else element.get("ref")
+            refused(element, (ref or "").strip(), publisher)
     return problems
 
 

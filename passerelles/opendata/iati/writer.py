@@ -14,13 +14,22 @@ Places: a place there is a `recipient-country` (shares summing to 100) and, when
 locality or a point, a `location` whose ref starts with the country code; a place here is a
 `location` whose ref is `FR-COG-<commune>` or `FR-DEP-<department>` (France is no recipient
 country). Funding lines are yearly `budget`s (summed per year and currency) and, one per
-line, incoming-commitment `transaction`s naming the funder (IATI budgets have no funder).
+line, incoming-commitment `transaction`s naming the funder (IATI budgets have no funder); a
+line dated in the future is a `planned-disbursement` instead (a transaction is a done deed),
+and funders that are not participants are listed as funding participants (role 1).
+
+Identifiers (decisions §27): the network's projects are `<PASSERELLES_IATI_REF>-<pk>` under
+the network as reporting organisation; an imported activity keeps its identifier and its own
+publisher as reporting organisation; organisations carry organisations.ref_for's ref (a
+registered one, `FR-RCS-<SIREN>`, else under the network's ref) and, in our namespace, where
+they are seated. Themes are sectors of vocabulary 99 with our vocabulary-uri.
 
 Narratives are plain text: the description's paragraphs (core.richtext.html_to_text), names
 without entities or tags (docs/decisions.md, "One text layer").
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
@@ -32,9 +41,10 @@ from django.utils import timezone
 from lxml import etree
 
 from passerelles.core.richtext import html_to_text, plain_text
-from passerelles.opendata.iati.mapper import COMMUNE_REF, DEPARTMENT_REF, network_iati_ref
-from passerelles.opendata.iati.organisations import iati_type, ref_for
-from passerelles.opendata.iati.records import PASSERELLES_NS
+from passerelles.opendata.iati.mapper import COMMUNE_REF, DEPARTMENT_REF
+from passerelles.opendata.iati.organisations import iati_type, network_iati_ref, ref_for
+from passerelles.opendata.iati.reader import EXTRA_FIELDS
+from passerelles.opendata.iati.records import PASSERELLES_NS, THEMES_URI
 from passerelles.projects.enums import (
     IATI_ROLE,
     IATI_STATUS,
@@ -45,6 +55,8 @@ from passerelles.projects.enums import (
 from passerelles.projects.models import Participation, ProjectPlace
 
 NSMAP = {"passerelles": PASSERELLES_NS}
+# Characters XML 1.0 cannot carry (a form never lets them in; an old import might have).
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
 CHUNK = 500
 HUNDRED = Decimal(100)
@@ -74,6 +86,7 @@ def write_activities(
         "dac_sectors",
         "dac_categories",
         "sdg_targets",
+        "themes",
         "funding_lines__funder",
     )
     count = 0
@@ -132,8 +145,27 @@ def _number(value: Decimal) -> str:
     return text
 
 
+def _publisher(project, reporting: dict) -> dict:
+    """The reporting organisation of a project's activity: the publisher an imported activity
+    came from (its identifier starts with that publisher's ref: IATI rule), else the network."""
+    if project.iati_identifier and project.iati_reporting_ref:
+        return {
+            "ref": project.iati_reporting_ref,
+            "type": project.iati_reporting_type,
+            "name": project.iati_reporting_name or project.iati_reporting_ref,
+        }
+    return reporting
+
+
 def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - schema order
-    identifier = project.iati_identifier or f"{reporting['ref']}-{project.pk}"
+    network = reporting
+    reporting = _publisher(project, network)
+    identifier = project.iati_identifier or f"{network['ref']}-{project.pk}"
+    # An identifier must start with its reporting organisation's ref (IATI rule): one typed
+    # in by hand that does not is published as an other-identifier of ours.
+    kept = ""
+    if not identifier.startswith(f"{reporting['ref']}-"):
+        kept, identifier = identifier, f"{network['ref']}-{project.pk}"
     activity = etree.Element(
         "iati-activity",
         {
@@ -143,6 +175,9 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
         },
         nsmap=NSMAP,
     )
+    for name in EXTRA_FIELDS:
+        if value := getattr(project, name):
+            activity.set(_ns(name), value)
     _sub(activity, "iati-identifier", text=identifier)
     _narrative(
         activity,
@@ -153,7 +188,11 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
     _narrative(activity, "title", project.title)
     description = html_to_text(project.description) or project.summary
     if description:
-        _narrative(activity, "description", description, {"type": "1"})
+        element = _narrative(activity, "description", description, {"type": "1"})
+        if project.description:
+            # The rich text itself (lists, emphasis), for our import: IATI narratives are
+            # plain, and a move to another directory must not flatten the presentation.
+            element.set(_ns("html"), _UNSAFE.sub("", project.description))
 
     participations = list(project.participations.all())
     for participation in participations:
@@ -163,19 +202,39 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
             "participating-org",
             organisation.name,
             {
-                "ref": ref_for(organisation),
+                "ref": ref_for(organisation, network["ref"]),
                 "role": IATI_ROLE[participation.role],
                 "type": iati_type(organisation),
             },
         )
         element.set(_ns("role"), participation.role)
-    if not participations:
+        _place_attributes(element, organisation)
+    lines = list(project.funding_lines.all())
+    funders = _line_funders(participations, lines)
+    for funder, name in funders:
+        # A funder named only by a funding line is a funding participant for IATI (role 1);
+        # marked, so our import does not add it to the participants.
+        element = _narrative(
+            activity,
+            "participating-org",
+            name,
+            {
+                "ref": ref_for(funder, network["ref"]) if funder else "",
+                "role": "1",
+                "type": iati_type(funder) if funder else "",
+            },
+        )
+        element.set(_ns("role"), "funding-line")
+    if not participations and not funders:
         # The schema wants one participating organisation: the network, as extending
         # organisation, marked so our import does not take it for a participant.
         element = _narrative(
-            activity, "participating-org", reporting["name"], {"ref": reporting["ref"], "role": "3"}
+            activity, "participating-org", network["name"], {"ref": network["ref"], "role": "3"}
         )
         element.set(_ns("role"), "reporting")
+    if kept:
+        other = _sub(activity, "other-identifier", {"ref": kept, "type": "A3"})
+        other.set(_ns("kept"), "1")
 
     status = _sub(activity, "activity-status", {"code": IATI_STATUS[project.project_status]})
     status.set(_ns("status"), project.project_status)
@@ -195,17 +254,57 @@ def activity_element(project, reporting: dict, today: dt.date):  # noqa: C901 - 
         codes = sorted(item.code for item in related.all())
         for code, share in zip(codes, _shares(len(codes)), strict=True):
             _sub(activity, "sector", {"vocabulary": vocabulary, "code": code, "percentage": share})
+    # Our themes: the reporting organisation's own vocabulary (99), told apart by its URI.
+    slugs = sorted(theme.slug for theme in project.themes.all())
+    for code, share in zip(slugs, _shares(len(slugs)), strict=True):
+        _sub(
+            activity,
+            "sector",
+            {"vocabulary": "99", "vocabulary-uri": THEMES_URI, "code": code, "percentage": share},
+        )
     targets = sorted(project.sdg_targets.all(), key=lambda t: (t.goal_id, t.code))
     for goal in dict.fromkeys(t.goal_id for t in targets):
         _sub(activity, "tag", {"vocabulary": "2", "code": str(goal)})
     for target in targets:
         _sub(activity, "tag", {"vocabulary": "3", "code": target.code})
 
-    lines = list(project.funding_lines.all())
     _budgets(activity, lines)
-    for line in lines:
-        _transaction(activity, project, line)
+    # A commitment dated in the future is no transaction (IATI transactions are done deeds):
+    # a planned disbursement, which our reader takes back as the funding line it is.
+    dated = [(line, _line_day(project, line)) for line in lines]
+    for line, day in dated:
+        if day > today.isoformat():
+            _planned_disbursement(activity, line, day, network["ref"])
+    for line, day in dated:
+        if day <= today.isoformat():
+            _transaction(activity, line, day, network["ref"])
     return activity
+
+
+def _place_attributes(element, organisation) -> None:
+    """Where an organisation is seated, in our namespace: what our import needs to place it
+    and to match it by name only in the same place (decisions §27)."""
+    if organisation.country_id:
+        element.set(_ns("country"), organisation.country_id)
+    if organisation.commune_id:
+        element.set(_ns("commune"), organisation.commune_id)
+
+
+def _line_funders(participations, lines) -> list[tuple]:
+    """(directory organisation or None, name) of the funding lines' funders that are not
+    participants already, each once."""
+    taken = {p.organisation_id for p in participations}
+    names = {p.organisation.name for p in participations}
+    found: list[tuple] = []
+    for line in lines:
+        name = line.funder_label
+        if not name or line.funder_id in taken or name in names:
+            continue
+        if line.funder_id:
+            taken.add(line.funder_id)
+        names.add(name)
+        found.append((line.funder, name))
+    return found
 
 
 def _dates(activity, project, today: dt.date) -> None:
@@ -272,11 +371,33 @@ def _budgets(activity, lines) -> None:
         )
 
 
-def _transaction(activity, project, line) -> None:
+def _line_day(project, line) -> str:
     if line.year:
-        day = f"{line.year:04d}-01-01"
-    else:
-        day = (project.start_date or timezone.localdate(project.created_at)).isoformat()
+        return f"{line.year:04d}-01-01"
+    return (project.start_date or timezone.localdate(project.created_at)).isoformat()
+
+
+def _provider(parent, line, network_ref: str) -> None:
+    funder = line.funder
+    attrib = {
+        "ref": ref_for(funder, network_ref) if funder else "",
+        "type": iati_type(funder) if funder else "",
+    }
+    _narrative(parent, "provider-org", line.funder_label or "?", attrib)
+
+
+def _planned_disbursement(activity, line, day: str, network_ref: str) -> None:
+    element = _sub(activity, "planned-disbursement", {"type": "1"})
+    element.set(_ns("line"), "1")
+    element.set(_ns("instrument"), line.instrument)
+    if not line.year:
+        element.set(_ns("undated"), "1")
+    _sub(element, "period-start", {"iso-date": day})
+    _sub(element, "value", {"currency": line.currency, "value-date": day}, _number(line.amount))
+    _provider(element, line, network_ref)
+
+
+def _transaction(activity, line, day: str, network_ref: str) -> None:
     transaction = _sub(activity, "transaction")
     transaction.set(_ns("instrument"), line.instrument)
     if not line.year:
@@ -284,12 +405,7 @@ def _transaction(activity, project, line) -> None:
     _sub(transaction, "transaction-type", {"code": "11"})
     _sub(transaction, "transaction-date", {"iso-date": day})
     _sub(transaction, "value", {"currency": line.currency, "value-date": day}, _number(line.amount))
-    funder = line.funder
-    attrib = {
-        "ref": ref_for(funder) if funder else "",
-        "type": iati_type(funder) if funder else "",
-    }
-    _narrative(transaction, "provider-org", line.funder_label or "?", attrib)
+    _provider(transaction, line, network_ref)
 
 
 __all__ = ["write_activities", "activity_element", "ParticipationRole"]

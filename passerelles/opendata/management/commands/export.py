@@ -1,8 +1,9 @@
 """`passerelles export FORMAT [--output FILE] [--kind organisations|projects]`: write an
 open-data export of the published records (to standard output when no file is given).
 
-Formats: csv, xlsx, geojson, jsonld (organisations only), iati (projects only; the default
-kind for iati is projects, organisations otherwise). XLSX needs --output (binary)."""
+Formats: csv, xlsx, geojson, jsonld (organisations only), iati (activities for projects, an
+organisation file for organisations; the default kind for iati is projects, organisations
+otherwise). XLSX needs --output (binary)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _

@@ -1,4 +1,5 @@
-"""`passerelles import-iati FILE [--wet-run]`: import IATI activities as projects.
+"""`passerelles import-iati FILE [--wet-run]`: import IATI activities as projects, or an IATI
+organisation file (`iati-organisations`) as organisations (told by the root element).
 
 Dry run by default: the report says, activity by activity, what would be created, updated,
 left unchanged or rejected and why, and nothing is written. `--wet-run` applies it in one
@@ -18,10 +19,13 @@ from passerelles.opendata.report import CREATED, REJECTED, UPDATED, RowOutcome
 
 
 class Command(BaseCommand):
-    help = "Importe un fichier d'activités IATI (2.01 à 2.03) : projets et organisations."
+    help = (
+        "Importe un fichier IATI (2.01 à 2.03) : activités (projets et organisations) ou "
+        "organisations."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("fichier XML d'activités IATI"))
+        parser.add_argument("file", help=_("fichier XML IATI (activités ou organisations)"))
         parser.add_argument(
             "--wet-run",
             action="store_true",
