@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("passerelles.bridges.urls")),
     path("espaces/", include("passerelles.cooperation.urls")),
     path("evenements/", include("passerelles.events.urls")),
+    # enquetes/ (staff) and enquete/<token>/ (the personal link)
+    path("", include("passerelles.surveys.urls")),
     path("compte/rattachement/", include("passerelles.actors.urls_membership")),
     path("compte/", include("passerelles.users.urls")),
     path("api/v1/", api.urls),
