@@ -86,17 +86,14 @@ def figures(campaign: Campaign) -> dict:
     """The year's survey figures for the observatory's snapshot: how many answered, and the
     sums of what they declared (people, budget, beneficiaries), with how many gave each one."""
     answers = Answer.objects.filter(invitation__campaign=campaign)
-    row = answers.aggregate(
-        answers=Count("pk"),
-        staff=Sum("staff"),
-        staff_given=Count("staff"),
-        volunteers=Sum("volunteers"),
-        volunteers_given=Count("volunteers"),
-        si_budget=Sum("si_budget"),
-        si_budget_given=Count("si_budget"),
-        beneficiaries=Sum("beneficiaries"),
-        beneficiaries_given=Count("beneficiaries"),
-    )
+    # Aliases differ from the field names: Django refuses an aggregate named like a field that
+    # another aggregate of the same query reads.
+    fields = ("staff", "volunteers", "si_budget", "beneficiaries")
+    aggregates = {f"sum_{name}": Sum(name) for name in fields}
+    aggregates.update({f"given_{name}": Count(name) for name in fields})
+    row = answers.aggregate(**aggregates)
+    sums = {name: row[f"sum_{name}"] or 0 for name in fields}
+    sums.update({f"{name}_given": row[f"given_{name}"] for name in fields})
     rate = totals(campaign)
     countries = set()
     for codes in answers.values_list("countries", flat=True):
@@ -105,6 +102,6 @@ def figures(campaign: Campaign) -> dict:
         "year": campaign.year,
         "invited": rate.invited,
         "answered": rate.answered,
-        **{k: v or 0 for k, v in row.items() if k != "answers"},
+        **sums,
         "countries": sorted(countries),
     }
