@@ -24,10 +24,14 @@ from passerelles.actors.models import Organisation
 from passerelles.core import door, jobs
 from passerelles.core.history import ChangeSource, Origin
 from passerelles.core.mail import send_on_commit
-from passerelles.core.mail_limits import NOTICE
+from passerelles.core.mail_limits import Policy
 from passerelles.surveys.models import Answer, Campaign, Invitation
 
 BATCH = 200
+# A campaign is staff's act, one message per organisation and at most one reminder per
+# `reminder_days`: neither the per-address limit (several organisations often share a
+# federation's or a town hall's address, each with its own link) nor a client budget applies.
+CAMPAIGN_MAIL = Policy(per_address=False, per_client=False)
 ANSWER_FIELDS = (
     "respondent",
     "staff",
@@ -154,7 +158,7 @@ def invite_batch(campaign: Campaign, limit: int = BATCH) -> int:
                 "surveys/email/invitation",
                 _mail_context(invitation, org),
                 invitation.language,
-                policy=NOTICE,
+                policy=CAMPAIGN_MAIL,
             )
     return len(orgs)
 
@@ -183,7 +187,7 @@ def remind_batch(campaign: Campaign, limit: int = BATCH, now=None) -> int:
                 "surveys/email/reminder",
                 _mail_context(invitation, invitation.organisation),
                 invitation.language,
-                policy=NOTICE,
+                policy=CAMPAIGN_MAIL,
             )
         Invitation.objects.bulk_update(due, ["reminded_at", "reminders", "expires_at"])
     return len(due)

@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -95,6 +96,4 @@ def answer(request, token: str):
 
 
 def _date(value) -> str:
-    from django.utils.formats import date_format
-
     return date_format(value, "j F Y")

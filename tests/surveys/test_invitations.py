@@ -128,3 +128,15 @@ def test_a_campaign_on_a_year_not_begun_or_with_a_past_deadline_is_refused(clien
     assert response.status_code == 400
     assert "On ne peut pas enquêter sur une année qui n&#x27;a pas commencé." in page
     assert "La date limite doit être aujourd&#x27;hui ou plus tard." in page
+
+
+def test_organisations_sharing_an_address_each_get_their_link(django_capture_on_commit_callbacks):
+    """Seven clubs of one federation with the federation's address: more than the 5 an hour
+    one address may receive from the site, yet each is invited (a campaign is staff's act)."""
+    for n in range(7):
+        OrganisationFactory(name=f"Club {n}", email="federation@example.org")
+    campaign = factories.campaign()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.invite_batch(campaign)
+    assert len(mail.outbox) == 7
+    assert len({m.body for m in mail.outbox}) == 7  # seven different links
