@@ -17,6 +17,8 @@ urlpatterns = [
     path("espaces/", include("passerelles.cooperation.urls")),
     path("evenements/", include("passerelles.events.urls")),
     path("observatoire/", include("passerelles.observatory.urls")),
+    # enquetes/ (staff) and enquete/<token>/ (the personal link)
+    path("", include("passerelles.surveys.urls")),
     path("compte/rattachement/", include("passerelles.actors.urls_membership")),
     path("compte/", include("passerelles.users.urls")),
     path("api/v1/", api.urls),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "passerelles.cooperation",
     "passerelles.events",
     "passerelles.observatory",
+    "passerelles.surveys",
     "passerelles.api",
     "passerelles.site",
     "axes",
@@ -286,6 +287,10 @@ PASSERELLES_JOB_STALE_SECONDS = env.int("PASSERELLES_JOB_STALE_SECONDS", default
 # of that minute (an import, a busy moderation session) give one new file per export, not one
 # per change. Meanwhile the previous files are served.
 PASSERELLES_EXPORT_DELAY = env.int("PASSERELLES_EXPORT_DELAY", default=60)
+# Days a yearly survey's personal link stays valid after its invitation or last reminder
+# (docs/decisions.md §32): long enough for a campaign, short enough not to live forever in
+# an inbox.
+PASSERELLES_SURVEY_LINK_DAYS = env.int("PASSERELLES_SURVEY_LINK_DAYS", default=60)
 
 # Security: production-safe defaults, relaxed in dev.py only.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -21,6 +21,7 @@ from tests.bridges.factories import FundingCallFactory
 from tests.cooperation.factories import CollegeFactory, MemberFactory, SpaceFactory
 from tests.events.factories import MeetingEventFactory, ParticipantFactory
 from tests.projects.factories import FundingLineFactory, linked_project
+from tests.surveys import factories as survey_factories
 from tests.users.factories import MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +52,10 @@ def pointing_at(org) -> dict[str, int]:
     return counts
 
 
-def give_everything_to(org, other, *, space, event, issue):
+def give_everything_to(org, other, *, space, event, issue, campaign=None):
     """One row of every kind that can point at an organisation."""
+    if campaign is not None:
+        survey_factories.invite(campaign, org)
     linked_project(lead=org)
     FundingLineFactory(funder=org)
     user = MembershipFactory(organisation=org).user
@@ -85,8 +88,9 @@ def test_merging_moves_every_relation_to_the_kept_organisation():
         sdgs=[6],
         countries_of_action=["BF"],
     )
-    give_everything_to(kept, partner, space=space, event=event, issue=issue)
-    give_everything_to(duplicate, partner, space=space, event=event, issue=issue)
+    campaign = survey_factories.campaign(2025)
+    give_everything_to(kept, partner, space=space, event=event, issue=issue, campaign=campaign)
+    give_everything_to(duplicate, partner, space=space, event=event, issue=issue, campaign=campaign)
     # A record merged into the duplicate earlier (its creation proposal ended "merged into").
     older = OrganisationFactory(name="MDS", status=Status.PENDING)
     moderation.merge(older, duplicate, origin=Origin(StaffFactory()))
@@ -117,6 +121,7 @@ def test_merging_moves_every_relation_to_the_kept_organisation():
     assert MeetingRequest.objects.filter(requester__organisation=kept).count() == 2
     assert kept.funding_calls.count() == 2
     assert set(kept.themes.all()) == set(themes)
+    assert kept.survey_invitations.count() == 1  # one invitation per campaign
     distinct = NotDuplicate.objects.filter(first=kept) | NotDuplicate.objects.filter(second=kept)
     assert distinct.count() == 3  # the partner's pair was in both: remembered once
 
