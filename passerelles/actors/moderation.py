@@ -104,9 +104,9 @@ def proposed_changes(proposal: Proposal) -> tuple[dict, list]:
         return changes, []
     if proposal.kind == ProposalKind.ARCHIVE:
         # A freshness answer "no longer active": the one change is the status.
-        org = proposal.organisation
+        org = Organisation.objects.get(pk=proposal.organisation_id)
         before = TRACKER.snapshot(org)
-        org.status = Status.ARCHIVED
+        org.status = Status.ARCHIVED  # in memory only: what approval would do
         return TRACKER.diff(before, TRACKER.snapshot(org)), []
     form = correction_form(proposal)
     if not form.is_valid():

@@ -201,7 +201,8 @@ def start_campaign(request):
     if denied := _staff(request):
         return denied
     try:
-        job = freshness.start_campaign(request.user, request.build_absolute_uri("/"))
+        base = settings.PASSERELLES_SITE_URL or request.build_absolute_uri("/")
+        job = freshness.start_campaign(request.user, base)
     except progress.Busy as busy:
         messages.error(
             request,
