@@ -20,6 +20,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from passerelles.actors.enums import Family, Side
@@ -205,14 +206,16 @@ def run(job, base_url: str = "", *, echo=None) -> str:
 
 
 def summary(result: dict) -> str:
-    return _(
-        "%(asked)s fiche(s) interrogée(s), %(emails)s courriel(s), "
-        "%(without)s fiche(s) sans adresse"
-    ) % {
-        "asked": result["asked"],
-        "emails": result["emails"],
-        "without": result["without_address"],
-    }
+    """ "3 fiches interrogées, 2 courriels, 1 fiche sans adresse"."""
+    asked, emails, without = result["asked"], result["emails"], result["without_address"]
+    return ", ".join(
+        (
+            ngettext("%(n)s fiche interrogée", "%(n)s fiches interrogées", asked) % {"n": asked},
+            ngettext("%(n)s courriel", "%(n)s courriels", emails) % {"n": emails},
+            ngettext("%(n)s fiche sans adresse", "%(n)s fiches sans adresse", without)
+            % {"n": without},
+        )
+    )
 
 
 def _ask(batch, checks: dict, base_url: str) -> None:

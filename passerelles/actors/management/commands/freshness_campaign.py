@@ -61,4 +61,5 @@ class Command(BaseCommand):
         job.refresh_from_db()
         if job.status != "done":
             raise CommandError(job.error)
-        self.stdout.write(job.message)
+        if verbosity:
+            self.stdout.write(job.message)
