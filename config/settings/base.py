@@ -283,6 +283,12 @@ PASSERELLES_MAIL_PER_CLIENT = (
 # A job still "running" this long after it started, on a worker that cannot be checked (another
 # machine), is taken as interrupted: run again, or marked failed after its last attempt.
 PASSERELLES_JOB_STALE_SECONDS = env.int("PASSERELLES_JOB_STALE_SECONDS", default=30 * 60)
+# The freshness campaign (actors/freshness.py, docs/decisions.md §31): a published record not
+# confirmed for AGE days is asked "still current?", at most once every REMIND days, with links
+# valid LINK days.
+PASSERELLES_FRESHNESS_AGE_DAYS = env.int("PASSERELLES_FRESHNESS_AGE_DAYS", default=365)
+PASSERELLES_FRESHNESS_REMIND_DAYS = env.int("PASSERELLES_FRESHNESS_REMIND_DAYS", default=90)
+PASSERELLES_FRESHNESS_LINK_DAYS = env.int("PASSERELLES_FRESHNESS_LINK_DAYS", default=60)
 # Seconds between a change to the data and the making of the exports' new files: the changes
 # of that minute (an import, a busy moderation session) give one new file per export, not one
 # per change. Meanwhile the previous files are served.

@@ -102,6 +102,12 @@ def proposed_changes(proposal: Proposal) -> tuple[dict, list]:
         changes = TRACKER.diff({}, TRACKER.snapshot(proposal.organisation))
         changes.pop("status", None)
         return changes, []
+    if proposal.kind == ProposalKind.ARCHIVE:
+        # A freshness answer "no longer active": the one change is the status.
+        org = Organisation.objects.get(pk=proposal.organisation_id)
+        before = TRACKER.snapshot(org)
+        org.status = Status.ARCHIVED  # in memory only: what approval would do
+        return TRACKER.diff(before, TRACKER.snapshot(org)), []
     form = correction_form(proposal)
     if not form.is_valid():
         return {}, [
@@ -149,6 +155,9 @@ def approve(proposal: Proposal, *, origin: Origin) -> Proposal:
     origin = origin.saying(_("Proposition n° %(pk)s") % {"pk": proposal.pk})
     if proposal.kind == ProposalKind.CREATE:
         actions.publish_organisation(org, origin=origin, action=ChangeAction.PROPOSAL_APPROVED)
+    elif proposal.kind == ProposalKind.ARCHIVE:
+        if org.status != Status.ARCHIVED:
+            actions.archive_organisation(org, origin=origin)
     else:
         form = correction_form(proposal)
         if not form.is_valid():

@@ -72,3 +72,9 @@ def can_review_families(user) -> bool:
     """The list of families to check (guessed from a name) belongs to network staff and
     admins, like the rest of moderation: a family changes where an organisation is found."""
     return can_moderate(user)
+
+
+def can_see_freshness(user) -> bool:
+    """The freshness of the records (by department and family, the stale list, starting a
+    campaign) belongs to network staff and admins: the list names who was asked."""
+    return can_moderate(user)

@@ -8,7 +8,7 @@ from django.apps import apps
 
 from passerelles.actors import moderation
 from passerelles.actors.enums import Status
-from passerelles.actors.models import NotDuplicate, Organisation, Proposal
+from passerelles.actors.models import FreshnessCheck, NotDuplicate, Organisation, Proposal
 from passerelles.bridges.models import PinnedPair
 from passerelles.bridges.models.issues import CommonIssue
 from passerelles.cooperation.models import JoinRequest
@@ -73,6 +73,7 @@ def give_everything_to(org, other, *, space, event, issue, campaign=None):
     NotDuplicate.remember(org, OrganisationFactory(name="Tout autre chose"))
     Proposal.objects.create(kind="update", organisation=org, payload={"phone": "1"})
     JoinRequest.objects.create(space=SpaceFactory(), organisation=org)
+    FreshnessCheck.objects.create(organisation=org)
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():

@@ -46,7 +46,12 @@ def test_queue_lists_pending_proposals_oldest_first_with_counts(staff_client):
     Proposal.objects.create(kind="update", organisation=OrganisationFactory(), status="approved")
     response = staff_client.get(reverse("actors:moderation"))
     assert list(response.context["proposals"]) == [old, new]
-    assert response.context["counts"] == {"pending": 2, "creations": 1, "corrections": 1}
+    assert response.context["counts"] == {
+        "pending": 2,
+        "creations": 1,
+        "corrections": 1,
+        "archives": 0,
+    }
 
 
 def test_review_of_a_creation_shows_every_filled_field(client, staff_client):

@@ -1,3 +1,4 @@
+from passerelles.actors.models.freshness import FreshnessAnswer, FreshnessCheck
 from passerelles.actors.models.history import ChangeAction, ChangeRecord
 from passerelles.actors.models.moderation import (
     NotDuplicate,
@@ -10,6 +11,8 @@ from passerelles.actors.models.organisation import Organisation, OrganisationQue
 __all__ = [
     "ChangeAction",
     "ChangeRecord",
+    "FreshnessAnswer",
+    "FreshnessCheck",
     "NotDuplicate",
     "Organisation",
     "OrganisationQuerySet",

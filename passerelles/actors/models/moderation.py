@@ -13,6 +13,8 @@ from passerelles.core.text_limits import SHORT_TEXT
 class ProposalKind(models.TextChoices):
     CREATE = "create", _("nouvelle organisation")
     UPDATE = "update", _("correction")
+    # Asked by an answer "no longer active" to the freshness campaign: staff archive or not.
+    ARCHIVE = "archive", _("fin d'activité signalée")
 
 
 class ProposalStatus(models.TextChoices):

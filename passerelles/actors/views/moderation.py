@@ -54,6 +54,7 @@ def queue(request):
         pending=Count("pk", filter=Q(status=ProposalStatus.PENDING)),
         creations=Count("pk", filter=Q(status=ProposalStatus.PENDING, kind=ProposalKind.CREATE)),
         corrections=Count("pk", filter=Q(status=ProposalStatus.PENDING, kind=ProposalKind.UPDATE)),
+        archives=Count("pk", filter=Q(status=ProposalStatus.PENDING, kind=ProposalKind.ARCHIVE)),
     )
     recent = (
         Proposal.objects.exclude(status=ProposalStatus.PENDING)
@@ -88,7 +89,10 @@ def _decide(request, proposal, candidates):
     try:
         if action == "approve":
             moderation.approve(proposal, origin=origin)
-            messages.success(request, _("Proposition acceptée et publiée."))
+            if proposal.kind == ProposalKind.ARCHIVE:
+                messages.success(request, _("Fiche archivée."))
+            else:
+                messages.success(request, _("Proposition acceptée et publiée."))
             return True, reject_form, merge_form
         if action == "reject" and reject_form.is_valid():
             moderation.reject(proposal, reject_form.cleaned_data["reason"], origin=origin)
