@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from passerelles.actors import actions, freshness
+from passerelles.actors import actions, freshness, freshness_answers
 from passerelles.actors.enums import Status
 from passerelles.actors.models import ChangeRecord, FreshnessCheck, Proposal, ProposalKind
 from passerelles.core.history import Origin
@@ -156,7 +156,7 @@ def test_a_second_archive_answer_adds_no_second_proposal():
     org = OrganisationFactory()
     for _ in range(2):
         check, _url = ask(org)
-        actions.propose_archive(check, origin=Origin(None))
+        freshness_answers.propose_archive(check, origin=Origin(None))
     assert Proposal.objects.filter(kind=ProposalKind.ARCHIVE).count() == 1
     assert FreshnessCheck.objects.filter(answer="inactive").count() == 2
 

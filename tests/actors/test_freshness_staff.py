@@ -155,9 +155,6 @@ def test_the_organisation_page_gives_the_date_in_english():
     assert "5 March 2026" in page and "5 mars 2026" not in page
 
 
-@pytest.mark.xfail(
-    strict=True, reason="The English catalogue is filled by the lead after merging (common.md)."
-)
 def test_the_organisation_page_sentence_in_english():
     confirmed = OrganisationFactory(last_verified_at=CONFIRMED)
     assert "Information confirmed on 5 March 2026." in detail(confirmed, "en")

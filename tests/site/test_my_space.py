@@ -96,9 +96,9 @@ def test_a_member_sees_their_organisations_with_status_and_verification():
     asked = OrganisationFactory(name="Autre asso")
     MembershipRequest.objects.create(user=user, organisation=asked)
     html = text(signed_in(user).get(MY_SPACE))
-    assert "Terres Solidaires" in html and "informations vérifiées le" in html
+    assert "Terres Solidaires" in html and "informations confirmées le" in html
     assert "Jeune pousse" in html and "en attente de relecture" in html
-    assert "informations jamais vérifiées" in html
+    assert "informations jamais confirmées" in html
     assert "Autre asso" in html and "Demandes de rattachement en attente" in html
     assert reverse("actors:edit", args=[published.slug]) in html
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from passerelles.actors import actions, freshness, perms
+from passerelles.actors import actions, freshness, freshness_answers, perms
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import FreshnessAnswer
 from passerelles.core import progress
@@ -83,9 +83,9 @@ def _record(request, check, context):
     org = check.organisation
     try:
         if choice == FreshnessAnswer.CURRENT:
-            check = actions.confirm_still_current(check, origin=origin)
+            check = freshness_answers.confirm_still_current(check, origin=origin)
         elif choice == FreshnessAnswer.CHANGE:
-            actions.request_change(check, origin=origin)
+            freshness_answers.request_change(check, origin=origin)
             return redirect(_change_url(request, org))
         elif choice == FreshnessAnswer.INACTIVE:
             form = InactiveForm(request.POST)
@@ -93,7 +93,7 @@ def _record(request, check, context):
                 context["form"] = form
                 context["chosen"] = FreshnessAnswer.INACTIVE
                 return render(request, "actors/freshness/answer.html", context, status=400)
-            check = actions.propose_archive(
+            check = freshness_answers.propose_archive(
                 check,
                 origin=origin,
                 message=plain_text(form.cleaned_data["message"], multiline=True),
