@@ -17,6 +17,7 @@ from passerelles.opendata.iati.reader import (
     _clean,
     _narrative,
     _org,
+    file_errors,
 )
 from passerelles.opendata.iati.records import (
     PASSERELLES_NS,
@@ -33,7 +34,7 @@ def read_organisations(source: str | IO[bytes]) -> Iterator[OrganisationRecord |
     RejectedActivity: the report treats both alike)."""
     position = 0
     checked = False
-    try:
+    with file_errors():
         context = etree.iterparse(
             source,
             events=("end",),
@@ -60,14 +61,6 @@ def read_organisations(source: str | IO[bytes]) -> Iterator[OrganisationRecord |
                     del parent[0]
         if not checked:
             _check_root(context.root)
-    except etree.XMLSyntaxError as error:
-        line = getattr(error, "lineno", None) or "?"
-        raise IatiFileError(
-            _("Le fichier n'est pas un XML bien formé (ligne %(line)s) : %(error)s")
-            % {"line": line, "error": getattr(error, "msg", "") or str(error)}
-        ) from error
-    except OSError as error:
-        raise IatiFileError(_("Le fichier est illisible : %(error)s") % {"error": error}) from error
 
 
 def _check_root(root) -> None:

@@ -12,6 +12,7 @@ date, …) comes out as a `RejectedActivity` with its reason and the others go o
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
@@ -69,7 +70,7 @@ def read_activities(source: str | IO[bytes]) -> Iterator[ActivityRecord | Reject
     )
     position = 0
     root_checked = False
-    try:
+    with file_errors():
         context = etree.iterparse(source, **parser_options)
         for _event, elem in context:
             parent = elem.getparent()
@@ -96,6 +97,13 @@ def read_activities(source: str | IO[bytes]) -> Iterator[ActivityRecord | Reject
                     del parent[0]
         if not root_checked:
             _check_root(context.root)
+
+
+@contextmanager
+def file_errors():
+    """A file that is not XML, or cannot be read, in words (activities and organisations)."""
+    try:
+        yield
     except etree.XMLSyntaxError as error:
         line = getattr(error, "lineno", None) or "?"
         raise IatiFileError(
