@@ -11,6 +11,19 @@ def _empty_page_cache():
     caches["pages"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language (French). A request answered in English leaves
+    English active in the thread, and a later test that renders text outside a request (a chart,
+    a mail) would otherwise depend on which tests ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
