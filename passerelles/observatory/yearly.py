@@ -1,0 +1,31 @@
+"""The indicators of one year, in one place: the yearly report, the national roll-up export,
+the API and the comparison of years all ask this module, so that a frozen year (a snapshot,
+once it exists) is read the same way by all of them and never recomputed from today's rows."""
+
+from dataclasses import dataclass, field
+
+from passerelles.observatory.registry import Indicator, Table, visible
+from passerelles.observatory.scope import Filters, Scope
+
+
+@dataclass
+class YearResults:
+    year: int
+    # (indicator, table) in the registry's order, as the page shows them.
+    results: list[tuple[Indicator, Table]] = field(default_factory=list)
+    # The snapshot the figures come from, or None when they are computed live.
+    snapshot: object = None
+
+    @property
+    def frozen(self) -> bool:
+        return self.snapshot is not None
+
+
+def live_results(filters: Filters, *, staff: bool) -> list[tuple[Indicator, Table]]:
+    scope = Scope(filters)
+    return [(ind, ind.compute(scope)) for ind in visible(staff=staff)]
+
+
+def year_results(year: int, *, staff: bool) -> YearResults:
+    """The indicators of `year` for a person who sees staff indicators or not."""
+    return YearResults(year=year, results=live_results(Filters(year=year), staff=staff))
