@@ -39,6 +39,8 @@ class ChangeSource(models.TextChoices):
     API = "api", _("API")
     TABLE = "table", _("import de tableau")
     IATI = "iati", _("import IATI")
+    # An answer to the yearly survey through a member's personal link (surveys app).
+    SURVEY = "survey", _("enquête annuelle")
     ADMIN = "admin", _("administration")
     DEMO = "demo", _("démonstration")
     SYSTEM = "system", _("système")

@@ -228,7 +228,7 @@ def survey_origin(campaign: Campaign) -> Origin:
         comment = _("Enquête annuelle %(year)s : réponse par le lien personnel") % {
             "year": campaign.year
         }
-    return Origin(None, ChangeSource.WEB, comment)
+    return Origin(None, ChangeSource.SURVEY, comment)
 
 
 def record_answer(

@@ -116,7 +116,7 @@ def test_an_answer_updates_the_record_through_its_door_with_the_survey_in_the_hi
     records = ChangeRecord.objects.filter(organisation=org).order_by("-pk")
     assert records.count() == before + 1
     record = records.first()
-    assert record.source == "web"
+    assert record.source == "survey"
     assert record.comment == "Enquête annuelle 2025 : réponse par le lien personnel"
     assert set(record.changes) == {"countries_of_action", "size"}
     answer = Answer.objects.get(invitation=invitation)
@@ -134,6 +134,7 @@ def test_an_answer_updates_the_record_through_its_door_with_the_survey_in_the_hi
     # The history page shows it with its source.
     page = client.get(reverse("actors:history", args=[org.slug])).content.decode()
     assert "Enquête annuelle 2025 : réponse par le lien personnel" in page
+    assert "Source : enquête annuelle" in page
 
 
 def test_saving_twice_updates_the_same_answer(client, setting):
