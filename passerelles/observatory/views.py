@@ -4,12 +4,13 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from passerelles.observatory import charts, exports, maps
-from passerelles.observatory.forms import FilterForm
+from passerelles.observatory import charts, exports, maps, rollup
+from passerelles.observatory.forms import FIRST_YEAR, LAST_YEAR, FilterForm
 from passerelles.observatory.perms import can_view_observatory, sees_staff_indicators
 from passerelles.observatory.registry import (
     BAR,
@@ -76,6 +77,7 @@ def index(request):
         sections=[(key, SECTIONS[key], sections[key]) for key in SECTIONS if key in sections],
         query_string=urlencode(form.filters().as_query()),
         filter_parts=filter_parts(form),
+        rollup_year=rollup_year(form),
     )
     return render(request, "observatory/index.html", context)
 
@@ -102,6 +104,28 @@ def download(request, fmt: str):
         body = exports.json_bytes(results, form.filters(), get_language() or "fr")
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def rollup_year(form) -> int:
+    """The year the national roll-up link offers: the year chosen, else the last whole year
+    (the one a federation gathers)."""
+    return form.filters().year or timezone.localdate().year - 1
+
+
+@require_GET
+def rollup_download(request, year: str, fmt: str):
+    """The national roll-up of a year (observatory/rollup.py): public data, for everyone."""
+    if not can_view_observatory(request.user):  # pragma: no cover - everyone may
+        return HttpResponse(status=403)
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        return _bad_request(
+            _("L'année doit être entre %(first)s et %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    body = rollup.render(rollup.build(int(year)), fmt)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{rollup.filename(int(year), fmt)}"'
     return response
 
 
