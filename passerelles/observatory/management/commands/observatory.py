@@ -33,12 +33,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, year, output, fmt=None, **options):
         year = _year(year)
-        fmt = _format(fmt, output)
         path = Path(output)
         if path.is_dir():
             raise CommandError(
                 _("%(file)s est un dossier : donnez un nom de fichier.") % {"file": output}
             )
+        fmt = _format(fmt, output)
         console = Console(file=self.stdout._out, stderr=False)
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
         with Progress(*columns, console=console, disable=not console.is_terminal) as bar:
