@@ -174,3 +174,8 @@ def test_a_year_out_of_range_is_refused_in_words(client, db):
     assert response.status_code == 400
     assert "L'année doit être entre 1990 et 2100." in response.content.decode()
     assert client.get("/observatoire/consolidation-2025.xlsx").status_code == 404
+
+
+def test_the_link_in_english(client, recorded):
+    html = client.get("/observatoire/?year=2025", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "National export 2025 (every public indicator of the year" in html
