@@ -28,3 +28,17 @@ def test_every_definition_is_complete():
         # The public figures say they count published records only.
         if not indicator.staff_only:
             assert "publi" in f"{indicator.formula} {indicator.counts}", indicator.key
+
+
+def test_the_national_export_is_documented():
+    """Every column of the roll-up and every public indicator's codes are in the section."""
+    from passerelles.observatory.rollup import COLUMNS
+
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## Export national (consolidation entre régions)") :]
+    section = section[: section.index("\n## ", 1)]
+    for column in COLUMNS:
+        assert f"| `{column}` |" in section, column
+    for key, indicator in REGISTRY.items():
+        if not indicator.staff_only:
+            assert f"`{key}`" in section, f"{key}: say what its category codes are"
