@@ -179,3 +179,37 @@ def test_a_year_out_of_range_is_refused_in_words(client, db):
 def test_the_link_in_english(client, recorded):
     html = client.get("/observatoire/?year=2025", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "National export 2025 (every public indicator of the year" in html
+
+
+def test_a_frozen_year_is_exported_from_year_results_without_staff_figures(recorded, monkeypatch):
+    """The roll-up reads `yearly.year_results` (a snapshot once the year is frozen) and
+    never publishes a staff indicator, even if the snapshot holds one."""
+    from passerelles.observatory.registry import Column, Row, Table
+    from passerelles.observatory.yearly import YearResults
+
+    frozen = YearResults(
+        year=2024,
+        results=[
+            (
+                REGISTRY["actors_by_side"],
+                Table(
+                    "Côté", [Column("total", "organisations")], [Row("here", "ici", {"total": 7})]
+                ),
+            ),
+            (
+                REGISTRY["records_by_status"],
+                Table(
+                    "Statut",
+                    [Column("organisations", "o")],
+                    [Row("pending", "en attente", {"organisations": 1})],
+                ),
+            ),
+        ],
+        snapshot=object(),
+    )
+    monkeypatch.setattr(rollup, "year_results", lambda year, *, staff: frozen)
+    lines = read(rollup.csv_bytes(rollup.build(2024)))
+    assert [(x["indicator"], x["category_code"], x["value"], x["frozen"]) for x in lines] == [
+        ("actors_by_side", "here", "7", "true")
+    ]
+    assert json.loads(rollup.json_bytes(rollup.build(2024)))["figures"] == "snapshot"
