@@ -1,9 +1,11 @@
 from django.urls import path, re_path
 
-from passerelles.observatory import views
+from passerelles.observatory import views, views_years
 
 app_name = "observatory"
 urlpatterns = [
     path("", views.index, name="index"),
     re_path(r"^indicateurs\.(?P<fmt>csv|xlsx|json)$", views.download, name="download"),
+    path("annees/", views_years.years, name="years"),
+    path("annees/figer/", views_years.freeze, name="freeze"),
 ]
