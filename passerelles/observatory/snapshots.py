@@ -57,7 +57,7 @@ def compute(year: int, on_indicator=None) -> dict:
         with translation.override(language):
             tables = {}
             for ind in indicators:
-                tables[ind.key] = ind.compute(scope)
+                tables[ind.key] = _in_words(ind.compute(scope))
                 done += 1
                 if on_indicator:
                     on_indicator(done, total, str(ind.name))
@@ -70,6 +70,16 @@ def compute(year: int, on_indicator=None) -> dict:
         "indicators": [_frozen(ind, by_language) for ind in indicators],
         "new_actors": new_actors(year),
     }
+
+
+def _in_words(table: Table) -> Table:
+    """The table with its lazy texts turned into strings while the language is active."""
+    return Table(
+        category=str(table.category),
+        columns=[Column(c.key, str(c.label), c.unit) for c in table.columns],
+        rows=[Row(row.code, str(row.label), row.values) for row in table.rows],
+        chart_columns=tuple(table.chart_columns),
+    )
 
 
 def _frozen(ind: Indicator, by_language: dict) -> dict:
