@@ -11,6 +11,8 @@ DEMO_MODULES = (
     "passerelles.bridges.demo",
     "passerelles.cooperation.demo",
     "passerelles.events.demo",
+    # Last: it freezes past years from everything above.
+    "passerelles.observatory.demo",
 )
 
 

@@ -12,3 +12,9 @@ def sees_staff_indicators(user) -> bool:
     unpublished records and about people, which members, partners abroad and visitors
     do not see."""
     return bool(user.is_authenticated and user.is_network_staff)
+
+
+def can_freeze_years(user) -> bool:
+    """Freezing a year (a snapshot nobody can change afterwards) is the network's staff's and
+    admins' decision: the figures become those given to the general assembly and funders."""
+    return bool(user.is_authenticated and user.is_active and user.is_network_staff)

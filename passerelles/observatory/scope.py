@@ -53,13 +53,13 @@ class Filters:
         return bool(self.as_query())
 
 
-def _start_of(year: int) -> datetime.datetime:
+def start_of(year: int) -> datetime.datetime:
     """1 January of the year, 00:00 in the site's time zone (Europe/Paris)."""
     return timezone.make_aware(datetime.datetime(year, 1, 1))
 
 
-def _end_of(year: int) -> datetime.datetime:
-    return _start_of(year + 1)
+def end_of(year: int) -> datetime.datetime:
+    return start_of(year + 1)
 
 
 class Scope:
@@ -74,7 +74,7 @@ class Scope:
         qs = Organisation.objects.published()
         f = self.filters
         if f.year:
-            qs = qs.filter(created_at__lt=_end_of(f.year))
+            qs = qs.filter(created_at__lt=end_of(f.year))
         if f.department:
             qs = qs.filter(department_id=f.department)
         if f.country:
@@ -96,7 +96,7 @@ class Scope:
             # Started by the end of the year (created by then when no start date is known),
             # and not ended before the year began.
             started = Q(start_date__lte=end) | Q(
-                start_date__isnull=True, created_at__lt=_end_of(f.year)
+                start_date__isnull=True, created_at__lt=end_of(f.year)
             )
             qs = qs.filter(started).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
         if f.department:
@@ -148,7 +148,7 @@ class Scope:
         qs = Event.objects.published()
         f = self.filters
         if f.year:
-            qs = qs.filter(starts_at__gte=_start_of(f.year), starts_at__lt=_end_of(f.year))
+            qs = qs.filter(starts_at__gte=start_of(f.year), starts_at__lt=end_of(f.year))
         if f.department:
             qs = qs.filter(commune__department_id=f.department)
         return qs

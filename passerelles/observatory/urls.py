@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from passerelles.observatory import views
+from passerelles.observatory import views, views_years
 
 app_name = "observatory"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
         views.rollup_download,
         name="rollup",
     ),
+    path("annees/", views_years.years, name="years"),
+    path("annees/figer/", views_years.freeze, name="freeze"),
 ]

@@ -9,8 +9,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from passerelles.observatory import charts, exports, maps, rollup
+from passerelles.observatory import charts, exports, maps, rollup, yearly
 from passerelles.observatory.forms import FIRST_YEAR, LAST_YEAR, FilterForm
+from passerelles.observatory.models import Snapshot
 from passerelles.observatory.perms import can_view_observatory, sees_staff_indicators
 from passerelles.observatory.registry import (
     BAR,
@@ -20,9 +21,7 @@ from passerelles.observatory.registry import (
     LINE,
     REGISTRY,
     SECTIONS,
-    visible,
 )
-from passerelles.observatory.scope import Scope
 
 DRAW = {
     BAR: charts.bar_chart,
@@ -47,12 +46,25 @@ def filter_parts(form) -> list[str]:
     return parts
 
 
+def _snapshot(filters):
+    """The snapshot of the year asked when the year is the only filter (a snapshot holds the
+    unfiltered year only), and that year is frozen."""
+    if not filters.year or set(filters.as_query()) != {"year"}:
+        return None
+    return Snapshot.objects.filter(year=filters.year).select_related("frozen_by").first()
+
+
 def _results(request, form, only: str = ""):
-    """(indicator, table) for what the person may see, narrowed to `only` when given."""
-    scope = Scope(form.filters())
+    """(indicator, table) for what the person may see, narrowed to `only` when given, and the
+    snapshot they come from (None when computed live)."""
+    filters = form.filters()
     staff = sees_staff_indicators(request.user)
-    shown = [ind for ind in visible(staff=staff) if not only or ind.key == only]
-    return [(ind, ind.compute(scope)) for ind in shown]
+    snapshot = _snapshot(filters)
+    if snapshot is not None:
+        results = yearly.frozen_results(snapshot, staff=staff)
+    else:
+        results = yearly.live_results(filters, staff=staff)
+    return [(ind, table) for ind, table in results if not only or ind.key == only], snapshot
 
 
 @require_GET
@@ -64,7 +76,8 @@ def index(request):
     if form.is_bound and not form.is_valid():
         return render(request, "observatory/index.html", context, status=400)
     sections: dict[str, list] = {}
-    for indicator, table in _results(request, form):
+    results, snapshot = _results(request, form)
+    for indicator, table in results:
         draw = DRAW.get(indicator.chart)
         chart = draw(f"chart-{indicator.key}", str(indicator.name), table) if draw else None
         rows = [(row, row.cells(table.columns)) for row in table.rows]
@@ -78,6 +91,11 @@ def index(request):
         query_string=urlencode(form.filters().as_query()),
         filter_parts=filter_parts(form),
         rollup_year=rollup_year(form),
+        snapshot=snapshot,
+        # The year is frozen, but other filters ask for figures a snapshot does not hold.
+        live_despite_snapshot=snapshot is None
+        and form.filters().year
+        and Snapshot.objects.filter(year=form.filters().year).exists(),
     )
     return render(request, "observatory/index.html", context)
 
@@ -94,7 +112,7 @@ def download(request, fmt: str):
         return _bad_request(
             _("« %(key)s » n'est pas un indicateur de l'observatoire.") % {"key": only[:60]}
         )
-    results = _results(request, form, only)
+    results, _snapshot_used = _results(request, form, only)
     name = f"observatoire-{only or 'indicateurs'}"
     if fmt == "csv":
         body = exports.csv_bytes(results)
