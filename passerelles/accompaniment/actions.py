@@ -66,8 +66,10 @@ def open_case(
     subject: str = "",
     next_step: str = "",
     next_step_due: datetime.date | None = None,
+    opened_on: datetime.date | None = None,
 ) -> Case:
-    """A new case for `organisation`; the project, when given, must be one of its own."""
+    """A new case for `organisation`; the project, when given, must be one of its own.
+    `opened_on` lets staff record a case begun before it was entered (a spreadsheet's)."""
     if (
         project is not None
         and not project.participations.filter(organisation=organisation).exists()
@@ -87,6 +89,7 @@ def open_case(
             next_step_due=next_step_due,
             next_step_set_by=by if next_step else None,
             opened_by=by,
+            opened_on=opened_on or timezone.localdate(),
         )
 
 
