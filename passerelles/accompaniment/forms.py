@@ -83,6 +83,8 @@ class CaseForm(forms.Form):
 
 
 class EntryForm(forms.Form):
+    # The case page holds several forms: prefixes keep their fields' ids apart.
+    prefix = "entry"
     kind = forms.ChoiceField(
         label=_("Type"), choices=EntryKind.choices, initial=EntryKind.APPOINTMENT
     )
@@ -98,6 +100,7 @@ class EntryForm(forms.Form):
 
 
 class NextStepForm(forms.Form):
+    prefix = "step"
     next_step = PlainTextField(label=_("Prochaine étape"), max_length=500, required=False)
     due = forms.DateField(
         label=_("Échéance"), required=False, widget=DATE, error_messages=DATE_ERROR
@@ -123,12 +126,14 @@ class NextStepForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    prefix = "close"
     outcome = PlainTextField(
         label=_("Bilan de l'accompagnement"), max_length=1000, required=False, multiline=True
     )
 
 
 class DocumentForm(forms.Form):
+    prefix = "doc"
     file = forms.FileField(
         label=_("Document"),
         help_text=_("PDF, ODT, DOCX, ODS, XLSX, PNG ou JPEG."),
@@ -142,6 +147,7 @@ class DocumentForm(forms.Form):
 
 
 class LinkForm(forms.Form):
+    prefix = "link"
     kind = forms.ChoiceField(label=_("Ce qui est proposé"), choices=LinkKind.choices)
     partner = OrganisationChoice(
         label=_("Partenaire"),
@@ -177,6 +183,7 @@ class LinkForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    prefix = "message"
     text = RichTextField(label=_("Votre message"), max_length=5000)
 
 

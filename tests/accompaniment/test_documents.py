@@ -65,7 +65,7 @@ def test_size_limit(settings, client):
     client.force_login(case.in_charge)
     response = client.post(
         reverse("accompaniment:add_document", args=[case.pk]),
-        {"file": factories.pdf(size=2000), "shared": "on"},
+        {"doc-file": factories.pdf(size=2000), "doc-shared": "on"},
     )
     assert response.status_code == 400
     assert "la limite est de 1000" in response.content.decode()
@@ -77,7 +77,7 @@ def test_a_refused_type_through_the_page(client):
     client.force_login(case.in_charge)
     response = client.post(
         reverse("accompaniment:add_document", args=[case.pk]),
-        {"file": SimpleUploadedFile("virus.exe", b"MZ\x90\x00" + b"0" * 50)},
+        {"doc-file": SimpleUploadedFile("virus.exe", b"MZ\x90\x00" + b"0" * 50)},
     )
     assert response.status_code == 400
     assert "Formats possibles : PDF" in response.content.decode()
@@ -88,7 +88,7 @@ def test_uploaded_through_the_page_and_downloaded(client):
     client.force_login(case.in_charge)
     response = client.post(
         reverse("accompaniment:add_document", args=[case.pk]),
-        {"file": factories.pdf("Budget 2026.pdf")},
+        {"doc-file": factories.pdf("Budget 2026.pdf")},
         follow=True,
     )
     assert "Le document est joint au dossier." in response.content.decode()

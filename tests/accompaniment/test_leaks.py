@@ -111,7 +111,7 @@ def test_staff_forms_are_refused_to_others(client, world, role):
     for name in POSTS:
         response = client.post(
             reverse(f"accompaniment:{name}", args=[case.pk]),
-            {"text": "x", "kind": "note", "happened_on": "2026-01-01", "shared": "on"},
+            {"entry-text": "x", "entry-kind": "note", "entry-happened_on": "2026-01-01"},
         )
         assert response.status_code == (403 if role == "member" else 404), (role, name)
     case.refresh_from_db()
@@ -122,7 +122,7 @@ def test_staff_forms_are_refused_to_others(client, world, role):
 def test_only_the_organisations_members_write_messages(client, world, role):
     client.force_login(world[role])
     response = client.post(
-        reverse("accompaniment:message", args=[world["case"].pk]), {"text": "Bonjour"}
+        reverse("accompaniment:message", args=[world["case"].pk]), {"message-text": "Bonjour"}
     )
     assert response.status_code == (403 if role == "staff" else 404)
     assert world["case"].entries.count() == 2
@@ -135,7 +135,7 @@ def test_member_writes_a_message_staff_is_told(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("accompaniment:message", args=[world["case"].pk]),
-            {"text": "Voici **notre** budget"},
+            {"message-text": "Voici **notre** budget"},
             follow=True,
         )
     body = html.unescape(response.content.decode())

@@ -84,13 +84,23 @@ def test_staff_log_next_step_link_and_close(client):
     client.force_login(staff)
     url = reverse("accompaniment:entry", args=[case.pk])
     response = client.post(
-        url, {"kind": "appointment", "happened_on": "2026-03-02", "text": "RDV **utile**"}
+        url,
+        {
+            "entry-kind": "appointment",
+            "entry-happened_on": "2026-03-02",
+            "entry-text": "RDV **utile**",
+        },
     )
     assert response.status_code == 302
     # htmx: the log comes back with the entry and the confirmation.
     response = client.post(
         url,
-        {"kind": "note", "happened_on": "2026-03-03", "text": "Deuxième", "shared": "on"},
+        {
+            "entry-kind": "note",
+            "entry-happened_on": "2026-03-03",
+            "entry-text": "Deuxième",
+            "entry-shared": "on",
+        },
         headers={"HX-Request": "true"},
     )
     assert 'id="case-log"' in _text(response) and "Deuxième" in _text(response)
@@ -100,7 +110,12 @@ def test_staff_log_next_step_link_and_close(client):
     due = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
     client.post(
         reverse("accompaniment:next_step", args=[case.pk]),
-        {"next_step": "Relire le budget", "due": due, "status": "waiting", "in_charge": staff.pk},
+        {
+            "step-next_step": "Relire le budget",
+            "step-due": due,
+            "step-status": "waiting",
+            "step-in_charge": staff.pk,
+        },
     )
     case.refresh_from_db()
     assert case.next_step == "Relire le budget" and case.status == CaseStatus.WAITING
@@ -108,13 +123,18 @@ def test_staff_log_next_step_link_and_close(client):
     partner = AbroadOrganisationFactory(name="Coopérative de Kaya")
     client.post(
         reverse("accompaniment:link", args=[case.pk]),
-        {"kind": "partner", "partner": partner.slug, "note": "Même région", "shared": "on"},
+        {
+            "link-kind": "partner",
+            "link-partner": partner.slug,
+            "link-note": "Même région",
+            "link-shared": "on",
+        },
     )
     assert CaseLink.objects.get().organisation == partner
-    response = client.post(reverse("accompaniment:link", args=[case.pk]), {"kind": "call"})
+    response = client.post(reverse("accompaniment:link", args=[case.pk]), {"link-kind": "call"})
     assert response.status_code == 400 and "Choisissez ce que vous proposez." in _text(response)
 
-    client.post(reverse("accompaniment:close", args=[case.pk]), {"outcome": "Dossier déposé"})
+    client.post(reverse("accompaniment:close", args=[case.pk]), {"close-outcome": "Dossier déposé"})
     case.refresh_from_db()
     assert case.is_closed
     body = _text(client.get(case.get_absolute_url()))
