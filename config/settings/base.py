@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "passerelles.events",
     "passerelles.observatory",
     "passerelles.surveys",
+    "passerelles.accompaniment",
     "passerelles.api",
     "passerelles.site",
     "axes",
@@ -229,11 +230,23 @@ EXPORTS_STORAGE = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(VAR_DIR / "exports"), "base_url": None},
 }
+# Accompaniment case documents (docs/decisions.md §36): outside MEDIA_ROOT and the static
+# files, with no URL, so neither the proxy nor WhiteNoise can serve them; the only way out is
+# the permission-checked download view.
+PRIVATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "exports": EXPORTS_STORAGE,
+    "private": PRIVATE_STORAGE,
 }
+# Case documents: anything larger is refused with a clear message.
+PASSERELLES_MAX_CASE_DOCUMENT_BYTES = env.int(
+    "PASSERELLES_MAX_CASE_DOCUMENT_BYTES", default=10 * 1024 * 1024
+)
 
 # A write to an organisation or a project outside its actions module (docs/decisions.md,
 # "One door") raises in development and tests; production logs it with its stack instead.

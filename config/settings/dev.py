@@ -5,7 +5,7 @@ import secrets
 import tempfile
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import EXPORTS_STORAGE, VAR_DIR, env
+from config.settings.base import EXPORTS_STORAGE, PRIVATE_STORAGE, VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -40,4 +40,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "exports": EXPORTS_STORAGE,
+    "private": PRIVATE_STORAGE,
 }

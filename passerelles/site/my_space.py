@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from passerelles.accompaniment import perms as case_perms
+from passerelles.accompaniment import queries as case_queries
+from passerelles.accompaniment.models import Case
 from passerelles.actors.duplicates import likely_pairs
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation, Proposal, ProposalKind, ProposalStatus
@@ -122,6 +125,15 @@ def staff_work(user, now) -> StaffWork:
     )
 
 
+def cases(user) -> dict | None:
+    """Accompaniment: for staff, their active cases and the overdue next steps; for members,
+    their organisations' cases (the link says where to read what the network shared)."""
+    if case_perms.can_work_on_cases(user):
+        return {"staff": True, **case_queries.staff_summary(user)}
+    mine = list(Case.objects.for_member(user).select_related("organisation").distinct()[:ROWS])
+    return {"staff": False, "cases": mine} if mine else None
+
+
 def context(user) -> dict:
     now = timezone.now()
     memberships = organisations(user)
@@ -140,4 +152,5 @@ def context(user) -> dict:
         "unread": Notification.objects.filter(user=user).unread().count(),
         "suggestion_organisations": published[:SUGGESTION_ORGANISATIONS],
         "staff": staff_work(user, now) if perms.sees_staff_work(user) else None,
+        "cases": cases(user),
     }

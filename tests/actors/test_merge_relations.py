@@ -6,6 +6,7 @@ later makes this test fail until the set-up below gives it a row and an app move
 import pytest
 from django.apps import apps
 
+from passerelles.accompaniment import actions as case_actions
 from passerelles.actors import moderation
 from passerelles.actors.enums import Status
 from passerelles.actors.models import FreshnessCheck, NotDuplicate, Organisation, Proposal
@@ -16,6 +17,7 @@ from passerelles.core.history import Origin
 from passerelles.events.models import MeetingRequest
 from passerelles.users.models import MembershipRequest
 from passerelles.vocab.models import Theme
+from tests.accompaniment import factories as case_factories
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 from tests.bridges.factories import FundingCallFactory
 from tests.cooperation.factories import CollegeFactory, MemberFactory, SpaceFactory
@@ -74,6 +76,9 @@ def give_everything_to(org, other, *, space, event, issue, campaign=None):
     Proposal.objects.create(kind="update", organisation=org, payload={"phone": "1"})
     JoinRequest.objects.create(space=SpaceFactory(), organisation=org)
     FreshnessCheck.objects.create(organisation=org)
+    # An accompaniment case of the organisation, and another's case proposing it as partner.
+    case_factories.case(org)
+    case_actions.propose_link(case_factories.case(other), target=org, by=StaffFactory())
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():
