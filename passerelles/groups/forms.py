@@ -90,7 +90,9 @@ class MeetingForm(forms.Form):
     place = PlainTextField(
         label=_("Lieu"), max_length=200, required=False, help_text=_("Vide : en ligne.")
     )
-    online_url = forms.URLField(label=_("Lien de visioconférence"), required=False)
+    online_url = forms.URLField(
+        label=_("Lien de visioconférence"), required=False, assume_scheme="https"
+    )
 
     def clean(self):
         data = super().clean()

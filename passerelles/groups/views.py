@@ -56,7 +56,6 @@ def group_list(request):
         "country": country,
         "theme": theme,
         "can_create": perms.can_create_group(request.user),
-        "section": "groups",
     }
     return render(request, "groups/list.html", context)
 
@@ -76,7 +75,6 @@ def detail(request, slug):
         "can_join": perms.can_join(user, group),
         "can_post": perms.can_post(user, group),
         "pending": (user.is_authenticated and group.requests.pending().filter(user=user).exists()),
-        "section": "groups",
     }
     if content:
         context["members"] = group.memberships.select_related("user", "organisation").order_by(
@@ -211,7 +209,6 @@ def meeting(request, slug, pk):
         "meeting": item,
         "event": item.event,
         "form": form if can_edit else None,
-        "section": "groups",
     }
     return render(request, "groups/meeting.html", context)
 

@@ -34,7 +34,7 @@ def create(request):
         )
         messages.success(request, _("Le groupe est créé ; vous en êtes coordinateur·rice."))
         return redirect(group)
-    return render(request, "groups/edit.html", {"form": form, "section": "groups"})
+    return render(request, "groups/edit.html", {"form": form})
 
 
 def edit(request, slug):
@@ -45,7 +45,7 @@ def edit(request, slug):
         actions.update_group(group, form.cleaned_data)
         messages.success(request, _("Le groupe est enregistré."))
         return redirect(group)
-    return render(request, "groups/edit.html", {"form": form, "group": group, "section": "groups"})
+    return render(request, "groups/edit.html", {"form": form, "group": group})
 
 
 def manage(request, slug):
@@ -56,7 +56,6 @@ def manage(request, slug):
         "members": group.memberships.select_related("user", "organisation").order_by(
             "-role", "user__full_name", "user__email"
         ),
-        "section": "groups",
     }
     return render(request, "groups/manage.html", context)
 
@@ -109,6 +108,4 @@ def plan_meeting(request, slug):
         meeting = actions.plan_meeting(group, form.cleaned_data)
         messages.success(request, _("La réunion est programmée."))
         return redirect(meeting)
-    return render(
-        request, "groups/meeting_form.html", {"form": form, "group": group, "section": "groups"}
-    )
+    return render(request, "groups/meeting_form.html", {"form": form, "group": group})
