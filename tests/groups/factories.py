@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from passerelles.core import door
+from passerelles.geo.models import Country
 from passerelles.groups import actions
 from passerelles.groups.enums import DigestFrequency, GroupKind, GroupRole, Visibility
 from passerelles.groups.models import Post
@@ -13,7 +14,9 @@ from tests.users.factories import UserFactory
 
 def group(name="Groupe Mali", *, visibility=Visibility.PUBLIC, coordinator=None, **fields):
     data = {"name": name, "kind": GroupKind.FREE, "visibility": visibility, **fields}
-    if "country" in fields:
+    if "country_id" in fields:
+        data["country"] = Country.objects.get(pk=data.pop("country_id"))
+    if "country" in data:
         data["kind"] = GroupKind.COUNTRY
     if "theme" in fields:
         data["kind"] = GroupKind.THEME
@@ -24,7 +27,9 @@ def closed_group(name="Écoles", **fields):
     return group(name, visibility=Visibility.MEMBERS_ONLY, **fields)
 
 
-def member(group, user=None, *, digest=DigestFrequency.IMMEDIATE, role=GroupRole.MEMBER, days_ago=10):
+def member(
+    group, user=None, *, digest=DigestFrequency.IMMEDIATE, role=GroupRole.MEMBER, days_ago=10
+):
     """A member who joined `days_ago` (so the posts of the test are after it)."""
     user = user or UserFactory()
     membership = actions.add_member(group, user, role=role)

@@ -77,7 +77,7 @@ def test_meetings_are_unpublished_events_with_notes():
     meeting = factories.meeting(group)
     assert not meeting.event.is_published  # not in the public agenda
     author = UserFactory(full_name="Issa Diallo")
-    actions.save_notes(meeting, '<p>Ordre du jour</p><script>alert(1)</script>', by=author)
+    actions.save_notes(meeting, "<p>Ordre du jour</p><script>alert(1)</script>", by=author)
     meeting.refresh_from_db()
     assert meeting.notes == "<p>Ordre du jour</p>"
     assert meeting.notes_updated_by == author

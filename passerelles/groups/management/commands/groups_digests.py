@@ -18,8 +18,8 @@ class Command(BaseCommand):
         result = actions.send_digests()
         self.stdout.write(
             ngettext(
-                "%(count)s e-mail de nouvelles envoyé (%(posts)s messages).",
-                "%(count)s e-mails de nouvelles envoyés (%(posts)s messages).",
+                "%(count)s e-mail de nouvelles envoyé (messages : %(posts)s).",
+                "%(count)s e-mails de nouvelles envoyés (messages : %(posts)s).",
                 result["mails"],
             )
             % {"count": result["mails"], "posts": result["posts"]}
