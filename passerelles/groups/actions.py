@@ -277,6 +277,16 @@ def remove_post(post: Post, *, by) -> Post:
     return post
 
 
+# -- merges ----------------------------------------------------------------------------------
+
+
+def move_organisation(duplicate, target) -> None:
+    """A merged duplicate's group members and join requests come for the kept record."""
+    with _action():
+        Membership.objects.filter(organisation=duplicate).update(organisation=target)
+        JoinRequest.objects.filter(organisation=duplicate).update(organisation=target)
+
+
 # -- digests -----------------------------------------------------------------------------------
 
 

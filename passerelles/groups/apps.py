@@ -8,6 +8,7 @@ class GroupsConfig(AppConfig):
 
     def ready(self):
         from passerelles.core import door
+        from passerelles.groups import merging
         from passerelles.groups.models import (
             Delivery,
             GroupMeeting,
@@ -19,3 +20,5 @@ class GroupsConfig(AppConfig):
 
         # A group's rows are written by groups/actions.py only (decisions §15, §37).
         door.guard(WorkingGroup, rows=(Membership, JoinRequest, GroupMeeting, Post, Delivery))
+        # A merged duplicate's group members and requests name the kept organisation.
+        merging.connect()

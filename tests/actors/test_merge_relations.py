@@ -14,12 +14,14 @@ from passerelles.bridges.models.issues import CommonIssue
 from passerelles.cooperation.models import JoinRequest
 from passerelles.core.history import Origin
 from passerelles.events.models import MeetingRequest
+from passerelles.groups import actions as group_actions
 from passerelles.users.models import MembershipRequest
 from passerelles.vocab.models import Theme
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 from tests.bridges.factories import FundingCallFactory
 from tests.cooperation.factories import CollegeFactory, MemberFactory, SpaceFactory
 from tests.events.factories import MeetingEventFactory, ParticipantFactory
+from tests.groups import factories as group_factories
 from tests.projects.factories import FundingLineFactory, linked_project
 from tests.surveys import factories as survey_factories
 from tests.users.factories import MembershipFactory, StaffFactory, UserFactory
@@ -74,6 +76,11 @@ def give_everything_to(org, other, *, space, event, issue, campaign=None):
     Proposal.objects.create(kind="update", organisation=org, payload={"phone": "1"})
     JoinRequest.objects.create(space=SpaceFactory(), organisation=org)
     FreshnessCheck.objects.create(organisation=org)
+    group = group_factories.group(f"Groupe {org.pk}")
+    group_actions.add_member(group, UserFactory(), organisation=org)
+    group_actions.join(
+        group_factories.closed_group(f"Écoles {org.pk}"), UserFactory(), organisation=org
+    )
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():
