@@ -224,3 +224,12 @@ def test_lists_stay_within_a_query_bound(client, world, django_assert_max_num_qu
         client.get("/groupes/")
     with django_assert_max_num_queries(8):
         client.get("/api/v1/groups")
+
+
+def test_the_group_page_in_english(client, world):
+    client.force_login(UserFactory(preferred_language="en"))
+    page = client.get(
+        f"/groupes/{world['public'].slug}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Join the group" in page
+    assert "Group news" in page
