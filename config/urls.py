@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("passerelles.bridges.urls")),
     path("espaces/", include("passerelles.cooperation.urls")),
     path("evenements/", include("passerelles.events.urls")),
+    path("groupes/", include("passerelles.groups.urls")),
     path("observatoire/", include("passerelles.observatory.urls")),
     # enquetes/ (staff) and enquete/<token>/ (the personal link)
     path("", include("passerelles.surveys.urls")),

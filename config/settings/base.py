@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "passerelles.observatory",
     "passerelles.surveys",
     "passerelles.accompaniment",
+    "passerelles.groups",
     "passerelles.api",
     "passerelles.site",
     "axes",

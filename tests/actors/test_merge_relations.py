@@ -15,6 +15,7 @@ from passerelles.bridges.models.issues import CommonIssue
 from passerelles.cooperation.models import JoinRequest
 from passerelles.core.history import Origin
 from passerelles.events.models import MeetingRequest
+from passerelles.groups import actions as group_actions
 from passerelles.users.models import MembershipRequest
 from passerelles.vocab.models import Theme
 from tests.accompaniment import factories as case_factories
@@ -22,6 +23,7 @@ from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactor
 from tests.bridges.factories import FundingCallFactory
 from tests.cooperation.factories import CollegeFactory, MemberFactory, SpaceFactory
 from tests.events.factories import MeetingEventFactory, ParticipantFactory
+from tests.groups import factories as group_factories
 from tests.projects.factories import FundingLineFactory, linked_project
 from tests.surveys import factories as survey_factories
 from tests.users.factories import MembershipFactory, StaffFactory, UserFactory
@@ -79,6 +81,11 @@ def give_everything_to(org, other, *, space, event, issue, campaign=None):
     # An accompaniment case of the organisation, and another's case proposing it as partner.
     case_factories.case(org)
     case_actions.propose_link(case_factories.case(other), target=org, by=StaffFactory())
+    group = group_factories.group(f"Groupe {org.pk}")
+    group_actions.add_member(group, UserFactory(), organisation=org)
+    group_actions.join(
+        group_factories.closed_group(f"Écoles {org.pk}"), UserFactory(), organisation=org
+    )
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():
