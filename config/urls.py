@@ -19,6 +19,7 @@ urlpatterns = [
     path("observatoire/", include("passerelles.observatory.urls")),
     # enquetes/ (staff) and enquete/<token>/ (the personal link)
     path("", include("passerelles.surveys.urls")),
+    path("appels-a-projets/", include("passerelles.grants.urls")),
     path("compte/rattachement/", include("passerelles.actors.urls_membership")),
     path("compte/", include("passerelles.users.urls")),
     path("api/v1/", api.urls),

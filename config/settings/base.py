@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "passerelles.events",
     "passerelles.observatory",
     "passerelles.surveys",
+    "passerelles.grants",
     "passerelles.api",
     "passerelles.site",
     "axes",
