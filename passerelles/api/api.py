@@ -16,6 +16,7 @@ from passerelles.api.cooperation import router as cooperation_router
 from passerelles.api.docs import docs
 from passerelles.api.errors import shown
 from passerelles.api.events import router as events_router
+from passerelles.api.grants import router as grants_router
 from passerelles.api.opendata import router as opendata_router
 from passerelles.api.organisations import router as organisations_router
 from passerelles.api.projects import router as projects_router
@@ -34,6 +35,7 @@ api.add_router("/", opendata_router)
 api.add_router("/", bridges_router)
 api.add_router("/", cooperation_router)
 api.add_router("/", events_router)
+api.add_router("/", grants_router)
 
 
 def _describe(error: dict) -> str:

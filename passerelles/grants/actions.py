@@ -144,9 +144,11 @@ def save_draft(
     with _action():
         for name in APPLICATION_FIELDS:
             if name in data:
-                setattr(application, name, data[name] if data[name] is not None else "")
-        if application.partner_id is None:
-            application.partner_role = application.partner_role or ""
+                value = data[name]
+                # Links (project, partner) may be empty; texts are never NULL.
+                if value is None and name not in ("project", "partner"):
+                    value = ""
+                setattr(application, name, value)
         application.save()
         if lines is not None:
             application.lines.all().delete()
