@@ -5,6 +5,7 @@ from passerelles.observatory.indicators import (  # noqa: F401
     bridges,
     events,
     funding,
+    grants,
     links,
     projects,
     staff,
