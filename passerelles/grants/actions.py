@@ -84,6 +84,7 @@ def create_round(
     criteria: Iterable[tuple[str, int]] = (),
     jurors: Iterable = (),
     report_months: int = 12,
+    source: str = "grants",
 ) -> Round:
     """A round and its funding call (the network is the funder), open from today."""
     if timezone.is_naive(deadline):
@@ -98,7 +99,7 @@ def create_round(
             closes_on=timezone.localdate(deadline),
             eligible_families=list(eligible_families),
             amount_max=amount_max,
-            source="grants",
+            source=source,
         )
         grant_round = Round.objects.create(
             call=call,
