@@ -38,6 +38,9 @@ class ApplicationForm(forms.Form):
             orgs = [application.organisation_id]
         else:
             self.fields["organisation"].queryset = organisations
+            if len(organisations) == 1:
+                # One organisation: nothing to choose, but still shown (and changeable).
+                self.fields["organisation"].initial = organisations[0].pk
             orgs = organisations.values("pk")
         self.fields["project"].queryset = Project.objects.filter(
             participations__organisation__in=orgs
