@@ -21,6 +21,7 @@ urlpatterns = [
     # enquetes/ (staff) and enquete/<token>/ (the personal link)
     path("", include("passerelles.surveys.urls")),
     path("accompagnement/", include("passerelles.accompaniment.urls")),
+    path("appels-a-projets/", include("passerelles.grants.urls")),
     path("compte/rattachement/", include("passerelles.actors.urls_membership")),
     path("compte/", include("passerelles.users.urls")),
     path("api/v1/", api.urls),

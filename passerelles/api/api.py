@@ -19,6 +19,7 @@ from passerelles.api.events import router as events_router
 from passerelles.api.observatory import router as observatory_router
 from passerelles.api.observatory_snapshots import router as observatory_snapshots_router
 from passerelles.api.groups import router as groups_router
+from passerelles.api.grants import router as grants_router
 from passerelles.api.opendata import router as opendata_router
 from passerelles.api.organisations import router as organisations_router
 from passerelles.api.projects import router as projects_router
@@ -40,6 +41,7 @@ api.add_router("/", events_router)
 api.add_router("/", observatory_router)
 api.add_router("/", observatory_snapshots_router)
 api.add_router("/", groups_router)
+api.add_router("/", grants_router)
 
 
 def _describe(error: dict) -> str:

@@ -75,7 +75,9 @@ def _item(request: HttpRequest, group: WorkingGroup) -> dict:
 
 
 @router.get(
-    "/groups", response={200: list[WorkingGroupOut], **errors()}, summary="Lister les groupes de travail"
+    "/groups",
+    response={200: list[WorkingGroupOut], **errors()},
+    summary="Lister les groupes de travail",
 )
 def list_groups(request: HttpRequest):
     """Les groupes que vous pouvez voir : publics, et réservés aux membres une fois connecté."""

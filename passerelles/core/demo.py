@@ -11,6 +11,7 @@ DEMO_MODULES = (
     "passerelles.bridges.demo",
     "passerelles.cooperation.demo",
     "passerelles.events.demo",
+    "passerelles.grants.demo",
     "passerelles.groups.demo",
     "passerelles.accompaniment.demo",
     # Last: it freezes past years from everything above.

@@ -6,6 +6,7 @@ from passerelles.observatory.indicators import (  # noqa: F401
     bridges,
     events,
     funding,
+    grants,
     links,
     projects,
     staff,
