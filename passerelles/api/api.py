@@ -16,10 +16,10 @@ from passerelles.api.cooperation import router as cooperation_router
 from passerelles.api.docs import docs
 from passerelles.api.errors import shown
 from passerelles.api.events import router as events_router
+from passerelles.api.grants import router as grants_router
+from passerelles.api.groups import router as groups_router
 from passerelles.api.observatory import router as observatory_router
 from passerelles.api.observatory_snapshots import router as observatory_snapshots_router
-from passerelles.api.groups import router as groups_router
-from passerelles.api.grants import router as grants_router
 from passerelles.api.opendata import router as opendata_router
 from passerelles.api.organisations import router as organisations_router
 from passerelles.api.projects import router as projects_router
