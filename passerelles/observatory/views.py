@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from passerelles.observatory import charts, exports, maps
+from passerelles.observatory import charts, exports, maps, report
 from passerelles.observatory.forms import FilterForm
 from passerelles.observatory.perms import can_view_observatory, sees_staff_indicators
 from passerelles.observatory.registry import (
@@ -59,7 +59,12 @@ def index(request):
     if not can_view_observatory(request.user):  # pragma: no cover - everyone may
         return HttpResponse(status=403)
     form = FilterForm(request.GET or None)
-    context = {"form": form, "section": "observatory", "staff": sees_staff_indicators(request.user)}
+    context = {
+        "form": form,
+        "section": "observatory",
+        "staff": sees_staff_indicators(request.user),
+        "report_year": report.report_year(),
+    }
     if form.is_bound and not form.is_valid():
         return render(request, "observatory/index.html", context, status=400)
     sections: dict[str, list] = {}
