@@ -170,23 +170,30 @@ def html(data: dict) -> str:
     return render_to_string("observatory/report.html", data, request=_request())
 
 
-def url_fetcher(url: str, *args, **kwargs):
-    """Static files from the disk, inline data as WeasyPrint reads it, nothing from the
-    network."""
-    module = weasyprint()
-    if url.startswith("data:"):
-        return module.default_url_fetcher(url, *args, **kwargs)
+def fetch_static(url: str):
+    """(bytes, MIME type) of a static file the page links to (its stylesheets), read from the
+    disk; ValueError for anything else: nothing is fetched from the network."""
     path = urlsplit(url).path
     if path.startswith(settings.STATIC_URL):
-        name = path[len(settings.STATIC_URL) :]
-        found = _static_path(name)
+        found = _static_path(path[len(settings.STATIC_URL) :])
         if found:
             with open(found, "rb") as handle:
-                return {
-                    "string": handle.read(),
-                    "mime_type": mimetypes.guess_type(found)[0] or "text/css",
-                }
+                return handle.read(), mimetypes.guess_type(found)[0] or "text/css"
     raise ValueError(f"not fetched (no network in the PDF): {url}")
+
+
+def url_fetcher():
+    """WeasyPrint's fetcher narrowed to inline data and our static files."""
+    module = weasyprint()
+
+    class StaticOnly(module.urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            body, mime_type = fetch_static(url)
+            return module.urls.URLFetcherResponse(url, body, {"Content-Type": mime_type})
+
+    return StaticOnly()
 
 
 def _static_path(name: str) -> str | None:
@@ -208,7 +215,7 @@ def _static_path(name: str) -> str | None:
 def render_pdf(data: dict) -> bytes:
     module = weasyprint()
     base = (settings.PASSERELLES_SITE_URL or "http://localhost") + "/"
-    document = module.HTML(string=html(data), base_url=base, url_fetcher=url_fetcher)
+    document = module.HTML(string=html(data), base_url=base, url_fetcher=url_fetcher())
     return document.write_pdf(stylesheets=[module.CSS(string=PDF_CSS)])
 
 
