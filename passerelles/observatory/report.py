@@ -198,6 +198,21 @@ def _inline_countries(svg: str) -> str:
     return re.sub(pattern, path, svg)
 
 
+def _printable(svg: str) -> str:
+    """A chart as WeasyPrint draws it right: it knows neither `vector-effect` (a hairline
+    border in map units would swallow the map) nor `paint-order` (a text's white halo would
+    cover its letters), so borders get a width in the drawing's own units, about one point
+    once printed, and labels lose their halo (the map's table holds every value anyway)."""
+    box = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) [\d.]+"', svg)
+    unit = float(box.group(1)) / 360 if box else 1.0
+    svg = re.sub(
+        r'stroke-width="([\d.]+)" vector-effect="non-scaling-stroke"',
+        lambda m: f'stroke-width="{float(m.group(1)) * unit:.3f}"',
+        svg,
+    )
+    return re.sub(r' stroke="#ffffff" stroke-width="[\d.]+" paint-order="stroke"', "", svg)
+
+
 def build(year: int, *, staff: bool, for_pdf: bool = False) -> dict:
     """The report's template context for `year`; `staff` adds the staff-only indicators."""
     # Imported here: views imports this module for its links.
@@ -212,8 +227,8 @@ def build(year: int, *, staff: bool, for_pdf: bool = False) -> dict:
     for indicator, table in current.results:
         draw = DRAW.get(indicator.chart)
         chart = draw(f"chart-{indicator.key}", str(indicator.name), table) if draw else None
-        if chart and for_pdf and indicator.chart == COUNTRIES_MAP:
-            chart = mark_safe(_inline_countries(str(chart)))
+        if chart and for_pdf:
+            chart = mark_safe(_printable(_inline_countries(str(chart))))
         rows = [(row, row.cells(table.columns)) for row in table.rows]
         sections.setdefault(indicator.section, []).append(
             {"indicator": indicator, "table": table, "rows": rows, "chart": chart}
