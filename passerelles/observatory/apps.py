@@ -8,4 +8,12 @@ class ObservatoryConfig(AppConfig):
 
     def ready(self):
         # Registers every indicator (each module adds its own to the registry).
-        from passerelles.observatory import indicators  # noqa: F401
+        # The PDF task must be known to the worker before any job; the live years' PDFs are
+        # swept once a day old by the worker's housekeeping (report_pdf).
+        from passerelles.core import jobs
+        from passerelles.observatory import (
+            indicators,  # noqa: F401
+            report_pdf,
+        )
+
+        jobs.housekeeping("observatory.sweep_report_pdfs", report_pdf.sweep_live_files)

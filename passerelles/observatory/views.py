@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from passerelles.observatory import charts, exports, maps, rollup, yearly
+from passerelles.observatory import charts, exports, maps, report, rollup, yearly
 from passerelles.observatory.forms import FIRST_YEAR, LAST_YEAR, FilterForm
 from passerelles.observatory.models import Snapshot
 from passerelles.observatory.perms import can_view_observatory, sees_staff_indicators
@@ -72,7 +72,12 @@ def index(request):
     if not can_view_observatory(request.user):  # pragma: no cover - everyone may
         return HttpResponse(status=403)
     form = FilterForm(request.GET or None)
-    context = {"form": form, "section": "observatory", "staff": sees_staff_indicators(request.user)}
+    context = {
+        "form": form,
+        "section": "observatory",
+        "staff": sees_staff_indicators(request.user),
+        "report_year": report.report_year(),
+    }
     if form.is_bound and not form.is_valid():
         return render(request, "observatory/index.html", context, status=400)
     sections: dict[str, list] = {}
