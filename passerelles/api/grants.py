@@ -27,7 +27,7 @@ class WinnerOut(Schema):
     amount_granted: Decimal
 
 
-class RoundOut(Schema):
+class GrantRoundOut(Schema):
     id: int
     title: str
     deadline: datetime
@@ -40,7 +40,7 @@ class RoundOut(Schema):
     url: str
 
 
-class RoundDetail(RoundOut):
+class GrantRoundDetail(GrantRoundOut):
     description: str
     criteria: list[CriterionOut]
     winners: list[WinnerOut]
@@ -64,7 +64,7 @@ def _item(request, grant_round: Round) -> dict:
 
 @router.get(
     "/grants/rounds",
-    response={200: list[RoundOut], **errors()},
+    response={200: list[GrantRoundOut], **errors()},
     summary="Lister les appels à petites subventions du réseau",
 )
 def list_rounds(request: HttpRequest):
@@ -74,7 +74,7 @@ def list_rounds(request: HttpRequest):
 
 @router.get(
     "/grants/rounds/{int:round_id}",
-    response={200: RoundDetail, **errors(404)},
+    response={200: GrantRoundDetail, **errors(404)},
     summary="Un appel, sa grille et ses lauréats (après publication des résultats)",
 )
 def round_detail(request: HttpRequest, round_id: int):

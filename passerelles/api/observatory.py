@@ -43,25 +43,25 @@ class IndicatorQuery(Schema):
     )
 
 
-class ColumnOut(Schema):
+class ObservatoryColumnOut(Schema):
     key: str
     label: str
     unit: str = Field(description="count (nombre) ou eur (euros).")
 
 
-class RowOut(Schema):
+class ObservatoryRowOut(Schema):
     code: str = Field(description="Code stable de la catégorie (département, pays, slug…).")
     label: str
     values: dict[str, float | int] = Field(description="Valeur par clé de colonne.")
 
 
-class TableOut(Schema):
+class ObservatoryTableOut(Schema):
     category: str
-    columns: list[ColumnOut]
-    rows: list[RowOut]
+    columns: list[ObservatoryColumnOut]
+    rows: list[ObservatoryRowOut]
 
 
-class IndicatorOut(Schema):
+class ObservatoryIndicatorOut(Schema):
     key: str
     section: str
     name: str
@@ -71,13 +71,13 @@ class IndicatorOut(Schema):
     unit: str
     filters: list[str] = Field(description="Les filtres qui s'appliquent à cet indicateur.")
     staff_only: bool
-    table: TableOut
+    table: ObservatoryTableOut
 
 
-class IndicatorsOut(Schema):
+class ObservatoryIndicatorsOut(Schema):
     filters: dict[str, str | int] = Field(description="Les filtres appliqués.")
     frozen: bool = Field(description="Vrai quand les chiffres viennent d'une année figée.")
-    items: list[IndicatorOut]
+    items: list[ObservatoryIndicatorOut]
 
 
 def _number(value):
@@ -117,7 +117,7 @@ def _item(indicator, table) -> dict:
 
 @router.get(
     "/observatory/indicators",
-    response={200: IndicatorsOut, **errors(422)},
+    response={200: ObservatoryIndicatorsOut, **errors(422)},
     summary="Les indicateurs de l'observatoire",
 )
 def list_indicators(request: HttpRequest, query: Query[IndicatorQuery]):

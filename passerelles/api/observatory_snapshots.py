@@ -35,13 +35,13 @@ class SnapshotList(Schema):
     items: list[SnapshotOut]
 
 
-class ColumnOut(Schema):
+class SnapshotColumnOut(Schema):
     key: str
     label: str
     unit: str = Field(description="count (nombre) ou eur (euros).")
 
 
-class RowOut(Schema):
+class SnapshotRowOut(Schema):
     code: str
     label: str
     values: dict[str, int | Decimal] = Field(
@@ -49,7 +49,7 @@ class RowOut(Schema):
     )
 
 
-class IndicatorOut(Schema):
+class SnapshotIndicatorOut(Schema):
     key: str
     section: str
     name: str
@@ -60,14 +60,14 @@ class IndicatorOut(Schema):
     chart: str
     staff_only: bool
     category: str
-    columns: list[ColumnOut]
-    rows: list[RowOut]
+    columns: list[SnapshotColumnOut]
+    rows: list[SnapshotRowOut]
     chart_columns: list[str]
 
 
 class SnapshotDetail(SnapshotOut):
     frozen_by: str = Field(description="Le nom de la personne qui a figé l'année, s'il est connu.")
-    indicators: list[IndicatorOut]
+    indicators: list[SnapshotIndicatorOut]
 
 
 def _item(request: HttpRequest, snapshot: Snapshot) -> dict:
