@@ -9,8 +9,12 @@ answer them) and a published organisation outside it (to invite)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from passerelles.cooperation import services
 from passerelles.events.models import Meeting
+from passerelles.observatory import snapshots
+from passerelles.observatory.models import Snapshot
 from passerelles.users.models import ApiToken
 from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactory
 from tests.cooperation.factories import OBJECTIVES, adopted, world
@@ -43,6 +47,7 @@ class Seeded:
     amendment_ids: tuple[int, int]
     invitation_ids: tuple[int, int]
     outside_organisation_id: int
+    snapshot_year: int = 0
 
     def headers(self, user) -> dict:
         return {"Authorization": f"Bearer {self.keys[user.pk]}"}
@@ -66,6 +71,8 @@ class Seeded:
             return {"organisation_id": self.organisation.pk}
         if "{project_id}" in path:
             return {"project_id": self.project.pk}
+        if "/observatory/snapshots/{year}" in path:
+            return {"year": self.snapshot_year}
         if "/exports/{kind}/{fmt}" in path:
             return {"kind": "organisations", "fmt": "csv"}
         return {}
@@ -134,4 +141,13 @@ def seed() -> Seeded:
         amendment_ids=amendments,
         invitation_ids=tuple(invitations),
         outside_organisation_id=outside.pk,
+        snapshot_year=_frozen_year(),
     )
+
+
+def _frozen_year() -> int:
+    """A frozen year of the observatory, with today's tables (its rows are what matters to the
+    answer's schema): written straight, since the action only freezes a year with records."""
+    year = timezone.localdate().year - 1
+    Snapshot.objects.create(year=year, frozen_at=timezone.now(), tables=snapshots.compute(year))
+    return year

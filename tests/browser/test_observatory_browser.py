@@ -37,6 +37,8 @@ def test_a_visitor_reads_the_figures_and_filters_them(any_page):
     page.locator("form.observatory-filters button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"department=37"))
     expect(page.locator("#actors_by_side tbody tr").first.locator("td")).to_have_text("1")
+    # The filtered charts and maps are checked too (a map with one department lit…).
+    assert violations(page) == []
 
     # A bad year in the address: a message, no figures, no violation.
     page.goto(f"{page.base_url}/observatoire/?year=abc")
@@ -44,10 +46,20 @@ def test_a_visitor_reads_the_figures_and_filters_them(any_page):
     assert violations(page) == []
 
 
-def test_staff_see_their_indicators(page):
-    build_network()
+def test_staff_see_their_indicators(any_page):
+    page = any_page
+    network = build_network()
     sign_in(page, StaffFactory())
     page.goto(f"{page.base_url}/observatoire/")
     expect(page.locator("#section-staff")).to_be_visible()
     expect(page.locator("#records_by_status table")).to_be_visible()
+    assert violations(page) == []
+    # Every filter at once: charts with few bars, maps with one country, empty tables.
+    theme = network.themes[0].slug
+    page.goto(f"{page.base_url}/observatoire/?year=2025&country=ML&theme={theme}")
+    expect(page.locator("#projects_by_country svg[role=img]")).to_be_visible()
+    expect(page.locator("#records_by_status table")).to_be_visible()
+    assert violations(page) == []
+    page.goto(f"{page.base_url}/observatoire/?year=2024&department=41")
+    expect(page.locator("#actors_by_department svg[role=img]")).to_be_visible()
     assert violations(page) == []
