@@ -415,3 +415,14 @@ def funder_lines(rows: Iterable[Mapping]) -> list[dict]:
         for r in rows
         if r and r.get("label") and r.get("amount") is not None
     ]
+
+
+# -- merges -----------------------------------------------------------------------------------
+
+
+def move_organisation(duplicate, target) -> None:
+    """A merged duplicate's applications, as applicant or as partner abroad, pass to the kept
+    record: the application, its scores and its decision stay as they were."""
+    with _action():
+        Application.objects.filter(organisation=duplicate).update(organisation=target)
+        Application.objects.filter(partner=duplicate).update(partner=target)

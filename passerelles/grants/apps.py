@@ -8,7 +8,7 @@ class GrantsConfig(AppConfig):
 
     def ready(self):
         from passerelles.core import door
-        from passerelles.grants import models
+        from passerelles.grants import merging, models
 
         # Rounds and applications are written by grants/actions.py only (decisions §38).
         door.guard(
@@ -23,3 +23,4 @@ class GrantsConfig(AppConfig):
                 models.Score,
             ),
         )
+        merging.connect()

@@ -91,7 +91,7 @@ class MeetingForm(forms.Form):
         label=_("Lieu"), max_length=200, required=False, help_text=_("Vide : en ligne.")
     )
     online_url = forms.URLField(
-        label=_("Lien de visioconférence"), required=False, assume_scheme="https"
+        label=_("Lien de visioconférence"), required=False, max_length=200, assume_scheme="https"
     )
 
     def clean(self):

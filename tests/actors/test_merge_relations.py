@@ -23,6 +23,7 @@ from tests.actors.factories import AbroadOrganisationFactory, OrganisationFactor
 from tests.bridges.factories import FundingCallFactory
 from tests.cooperation.factories import CollegeFactory, MemberFactory, SpaceFactory
 from tests.events.factories import MeetingEventFactory, ParticipantFactory
+from tests.grants import factories as grant_factories
 from tests.groups import factories as group_factories
 from tests.projects.factories import FundingLineFactory, linked_project
 from tests.surveys import factories as survey_factories
@@ -86,6 +87,10 @@ def give_everything_to(org, other, *, space, event, issue, campaign=None):
     group_actions.join(
         group_factories.closed_group(f"Écoles {org.pk}"), UserFactory(), organisation=org
     )
+    # A grant application of the organisation, and another's naming it as partner.
+    grant_round = grant_factories.round_(title=f"Appel {org.pk}")
+    grant_factories.application(grant_round, organisation=org, user=user, submit=False)
+    grant_factories.application(grant_round, partner=org, submit=False)
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():
