@@ -92,3 +92,8 @@ def scoring_refusal(user, application) -> str:
 def can_decide(user) -> bool:
     """Staff decide the amounts and publish the results."""
     return is_staff(user)
+
+
+def can_open_rounds(user) -> bool:
+    """Staff open the network's own rounds (budget, rules, grid, jury)."""
+    return is_staff(user)

@@ -19,6 +19,7 @@ from passerelles.grants.forms import (
     DecisionForm,
     ScoreForm,
 )
+from passerelles.grants.forms_round import RoundForm
 from passerelles.grants.models import Application, Round
 
 
@@ -30,8 +31,43 @@ def rounds(request):
     return render(
         request,
         "grants/rounds.html",
-        {"open": _rounds().open_now(), "decided": _rounds().decided()},
+        {
+            "open": _rounds().open_now(),
+            "decided": _rounds().decided(),
+            "can_open": perms.can_open_rounds(request.user),
+        },
     )
+
+
+def new_round(request):
+    """Staff open a round: its call appears in the funding calls, its page takes applications."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not perms.can_open_rounds(request.user):
+        raise PermissionDenied
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant_round = actions.create_round(
+                title=data["title"],
+                description=data["description"],
+                budget=data["budget"],
+                deadline=data["deadline"],
+                eligible_families=data["eligible_families"],
+                amount_max=data["amount_max"],
+                min_cofunding=data["min_cofunding"],
+                criteria=data["criteria"],
+                jurors=data["jurors"],
+                report_months=data["report_months"],
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("L'appel est ouvert aux candidatures."))
+            return redirect(grant_round)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "grants/new_round.html", {"form": form}, status=status)
 
 
 def round_detail(request, pk: int):
