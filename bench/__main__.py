@@ -22,7 +22,6 @@ MODULES = (
     "bench.iati",
     "bench.tables",
     "bench.bridges",
-    "bench.observatory",
     "bench.load",
 )
 

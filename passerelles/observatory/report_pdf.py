@@ -224,7 +224,7 @@ def sweep_live_files() -> int:
     folder = f"{FOLDER}/live"
     try:
         _dirs, files = storage().listdir(folder)
-    except (FileNotFoundError, OSError):
+    except OSError:  # no folder yet: nothing to sweep
         return 0
     removed = 0
     limit = timezone.now() - LIVE_KEEP
@@ -234,6 +234,7 @@ def sweep_live_files() -> int:
             if storage().get_modified_time(name) < limit:
                 storage().delete(name)
                 removed += 1
-        except (FileNotFoundError, OSError, NotImplementedError):
+        # A storage without modification times (NotImplementedError) keeps its files.
+        except (OSError, NotImplementedError):
             continue
     return removed
