@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -133,7 +132,7 @@ def download(request, fmt: str):
 def rollup_year(form) -> int:
     """The year the national roll-up link offers: the year chosen, else the last whole year
     (the one a federation gathers)."""
-    return form.filters().year or timezone.localdate().year - 1
+    return form.filters().year or report.report_year()
 
 
 @require_GET
