@@ -36,7 +36,8 @@ from passerelles.vocab.models import DacSector, SdgTarget, Theme
 SOURCE = "demo"
 DEMO_ORIGIN = Origin(None, ChangeSource.DEMO, "Démonstration")
 ORGS_PER_PROJECT = 4
-MAX_PROJECTS = 25_000
+# The benchmarks' national size: 100,000 organisations and 20,000 projects (issues 16 and 19).
+MAX_PROJECTS = 20_000
 BATCH = 2000
 # Families that lead projects, with weights (associations and local authorities first).
 LEAD_FAMILIES = {
