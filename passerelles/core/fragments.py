@@ -38,7 +38,17 @@ from passerelles.core import indexing
 
 ALIAS = "pages"
 # Every topic a fragment may depend on; bump_all() retires them all.
-TOPICS = ("organisation", "project", "participants", "suggestions", "calls", "referentials")
+# "activity": what the observatory counts beyond organisations and projects (events,
+# registrations, spaces' contributions, grant applications, case files, memberships).
+TOPICS = (
+    "organisation",
+    "project",
+    "participants",
+    "suggestions",
+    "calls",
+    "referentials",
+    "activity",
+)
 # The topics actions report through core.indexing: a change there retires the fragments too.
 INDEXING_TOPICS = ("organisation", "project", "participants")
 logger = logging.getLogger(__name__)

@@ -17,3 +17,28 @@ class ObservatoryConfig(AppConfig):
         )
 
         jobs.housekeeping("observatory.sweep_report_pdfs", report_pdf.sweep_live_files)
+        self._retire_kept_figures()
+
+    def _retire_kept_figures(self):
+        """The kept figures (computed.py) name the "activity" topic: every row the indicators
+        count beyond organisations and projects retires it when saved or deleted. Those apps'
+        actions do not report core.indexing topics, hence signals, as for calls and
+        referentials (organisations and projects are retired by their actions)."""
+        from passerelles.accompaniment.models import Case
+        from passerelles.cooperation.models import Contribution, CooperationSpace
+        from passerelles.core import fragments
+        from passerelles.events.models import Event, Registration
+        from passerelles.grants.models import Application, Round
+        from passerelles.users.models import Membership
+
+        fragments.bump_on_save(
+            Event,
+            Registration,
+            Contribution,
+            CooperationSpace,
+            Application,
+            Round,
+            Case,
+            Membership,
+            topic="activity",
+        )

@@ -57,7 +57,7 @@ def compute(year: int, on_indicator=None) -> dict:
         with translation.override(language):
             tables = {}
             for ind in indicators:
-                tables[ind.key] = _in_words(ind.compute(scope))
+                tables[ind.key] = in_words(ind.compute(scope))
                 done += 1
                 if on_indicator:
                     on_indicator(done, total, str(ind.name))
@@ -72,7 +72,7 @@ def compute(year: int, on_indicator=None) -> dict:
     }
 
 
-def _in_words(table: Table) -> Table:
+def in_words(table: Table) -> Table:
     """The table with its lazy texts turned into strings while the language is active."""
     return Table(
         category=str(table.category),

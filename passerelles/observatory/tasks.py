@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from passerelles.core import jobs, progress
-from passerelles.observatory import actions
+from passerelles.observatory import actions, computed
 
 FREEZE = "observatory.freeze"
 
@@ -61,4 +61,12 @@ def freeze(context, year: int, job_id: int) -> str:
         except actions.FreezeRefused as refused:
             progress.fail(job, " ".join(refused.messages))
             return "refused"
+    return "done"
+
+
+@task()
+def refresh_figures(query: dict, staff: bool, language: str) -> str:
+    """Compute the live figures of one page of the observatory after a change (computed.py):
+    the page shows the previous ones, dated, meanwhile. No progress to follow: nobody waits."""
+    computed.refresh(query, staff, language)
     return "done"

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from passerelles.observatory import charts, exports, maps, report, rollup, yearly
+from passerelles.observatory import charts, computed, exports, maps, report, rollup, yearly
 from passerelles.observatory.forms import FIRST_YEAR, LAST_YEAR, FilterForm
 from passerelles.observatory.models import Snapshot
 from passerelles.observatory.perms import can_view_observatory, sees_staff_indicators
@@ -54,16 +54,20 @@ def _snapshot(filters):
 
 
 def _results(request, form, only: str = ""):
-    """(indicator, table) for what the person may see, narrowed to `only` when given, and the
-    snapshot they come from (None when computed live)."""
+    """(indicator, table) for what the person may see, narrowed to `only` when given, the
+    snapshot they come from (None when live) and, when live, the kept figures' computed.Computed
+    (when they were computed, whether newer ones are being computed)."""
     filters = form.filters()
     staff = sees_staff_indicators(request.user)
     snapshot = _snapshot(filters)
+    kept = None
     if snapshot is not None:
         results = yearly.frozen_results(snapshot, staff=staff)
     else:
-        results = yearly.live_results(filters, staff=staff)
-    return [(ind, table) for ind, table in results if not only or ind.key == only], snapshot
+        kept = computed.live(filters, staff=staff)
+        results = kept.results
+    results = [(ind, table) for ind, table in results if not only or ind.key == only]
+    return results, snapshot, kept
 
 
 @require_GET
@@ -80,7 +84,7 @@ def index(request):
     if form.is_bound and not form.is_valid():
         return render(request, "observatory/index.html", context, status=400)
     sections: dict[str, list] = {}
-    results, snapshot = _results(request, form)
+    results, snapshot, kept = _results(request, form)
     for indicator, table in results:
         draw = DRAW.get(indicator.chart)
         chart = draw(f"chart-{indicator.key}", str(indicator.name), table) if draw else None
@@ -96,6 +100,7 @@ def index(request):
         filter_parts=filter_parts(form),
         rollup_year=rollup_year(form),
         snapshot=snapshot,
+        kept=kept,
         # The year is frozen, but other filters ask for figures a snapshot does not hold.
         live_despite_snapshot=snapshot is None
         and form.filters().year
@@ -116,7 +121,7 @@ def download(request, fmt: str):
         return _bad_request(
             _("« %(key)s » n'est pas un indicateur de l'observatoire.") % {"key": only[:60]}
         )
-    results, _snapshot_used = _results(request, form, only)
+    results, _snapshot_used, _kept = _results(request, form, only)
     name = f"observatoire-{only or 'indicateurs'}"
     if fmt == "csv":
         body = exports.csv_bytes(results)

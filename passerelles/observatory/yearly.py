@@ -5,10 +5,10 @@ rows."""
 
 from dataclasses import dataclass, field
 
-from passerelles.observatory import snapshots
+from passerelles.observatory import computed, snapshots
 from passerelles.observatory.models import Snapshot
-from passerelles.observatory.registry import Indicator, Table, visible
-from passerelles.observatory.scope import Filters, Scope
+from passerelles.observatory.registry import Indicator, Table
+from passerelles.observatory.scope import Filters
 
 
 @dataclass
@@ -25,8 +25,8 @@ class YearResults:
 
 
 def live_results(filters: Filters, *, staff: bool) -> list[tuple[Indicator, Table]]:
-    scope = Scope(filters)
-    return [(ind, ind.compute(scope)) for ind in visible(staff=staff)]
+    """The live figures as kept by computed.live (recomputed after a change by a job)."""
+    return computed.live(filters, staff=staff).results
 
 
 def frozen_results(snapshot: Snapshot, *, staff: bool) -> list[tuple[Indicator, Table]]:
