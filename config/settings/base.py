@@ -151,6 +151,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # expire after PASSERELLES_PAGE_CACHE_SECONDS, a bound on what a write made outside the actions
 # and signals (raw SQL) could leave stale. PASSERELLES_PAGE_CACHE=off computes every page.
 PASSERELLES_PAGE_CACHE = env.bool("PASSERELLES_PAGE_CACHE", default=True)
+# Up to this many organisations, the observatory computes a selection of filters it has never
+# shown inside the request (well under a second); beyond, a job does and the page waits for it
+# (observatory/computed.py, docs/decisions.md §43).
+PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS = env.int(
+    "PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS", default=5000
+)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {

@@ -15,8 +15,11 @@ so the tables are kept in the page cache (core/fragments.py) under two keys:
 - the **latest** key names only the filters, who asks and the language: the figures last
   computed, whatever has changed since. After a change, the page shows them at once, dated
   ("Chiffres calculés le … à …"), says an update is under way, and a job computes the new ones
-  (one job per key at a time). Only a combination of filters never computed before is computed
-  inside the request.
+  (one job per key at a time).
+
+A combination of filters never computed before is computed inside the request while the
+directory is small (PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS, well under a second); beyond,
+the page says the figures are being computed and asks again until the job has kept them.
 
 Downloads, the API, the yearly report and the national roll-up read the same kept figures, so a
 download is exactly what the page showed."""
@@ -24,10 +27,12 @@ download is exactly what the page showed."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django_tasks.backends.immediate import ImmediateBackend
 
+from passerelles.actors.models import Organisation
 from passerelles.core import fragments, jobs
 from passerelles.observatory.registry import REGISTRY, Indicator, Table, visible
 from passerelles.observatory.scope import Filters, Scope
@@ -42,9 +47,11 @@ REFRESH_GUARD_SECONDS = 300
 class Computed:
     # (indicator, table) in the registry's order.
     results: list[tuple[Indicator, Table]]
-    computed_at: datetime
+    computed_at: datetime | None
     # True: older figures, shown while a job computes the new ones.
     refreshing: bool = False
+    # True: no figures yet for these filters; a job is computing them.
+    pending: bool = False
 
 
 def _vary(filters: Filters, staff: bool) -> tuple:
@@ -81,26 +88,36 @@ def _store(filters: Filters, staff: bool) -> dict:
     return value
 
 
-def live(filters: Filters, *, staff: bool) -> Computed:
+def live(filters: Filters, *, staff: bool, wait: bool = True) -> Computed:
     """The figures for these filters: exact when kept since the last change, else the last ones
-    computed (marked `refreshing`, a job computing the new ones), else computed now."""
+    computed (marked `refreshing`, a job computing the new ones), else computed now; with
+    `wait=False` (the page) and a large directory, `pending` while a job computes them."""
     store = fragments.cache()
     current, latest = _keys(filters, staff)
     value = store.get(current)
     if value is not None:
         return _out(value)
     older = store.get(latest)
-    if older is None:
-        return _out(_store(filters, staff))
     from passerelles.observatory import tasks
 
     if isinstance(tasks.refresh_figures.get_backend(), ImmediateBackend):
         # No worker (tests, a site run without one): the job would run here anyway, once the
         # request's transaction commits, after the page was drawn with older figures.
         return _out(_store(filters, staff))
+    if older is None and (wait or _small_directory()):
+        return _out(_store(filters, staff))
     if store.add(f"{latest}:refreshing", True, timeout=REFRESH_GUARD_SECONDS):
         jobs.enqueue(tasks.refresh_figures, filters.as_query(), bool(staff), get_language() or "fr")
+    if older is None:
+        return Computed(results=[], computed_at=None, pending=True)
     return _out(older, refreshing=True)
+
+
+def _small_directory() -> bool:
+    """Few enough organisations for every indicator to be computed well within a request
+    (about 0.1 ms per organisation with its projects, bench/observatory.py)."""
+    limit = settings.PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS
+    return not Organisation.objects.all()[limit : limit + 1].exists()
 
 
 def refresh(query: dict, staff: bool, language: str) -> None:

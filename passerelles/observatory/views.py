@@ -53,7 +53,7 @@ def _snapshot(filters):
     return Snapshot.objects.filter(year=filters.year).select_related("frozen_by").first()
 
 
-def _results(request, form, only: str = ""):
+def _results(request, form, only: str = "", *, wait: bool = True):
     """(indicator, table) for what the person may see, narrowed to `only` when given, the
     snapshot they come from (None when live) and, when live, the kept figures' computed.Computed
     (when they were computed, whether newer ones are being computed)."""
@@ -64,7 +64,7 @@ def _results(request, form, only: str = ""):
     if snapshot is not None:
         results = yearly.frozen_results(snapshot, staff=staff)
     else:
-        kept = computed.live(filters, staff=staff)
+        kept = computed.live(filters, staff=staff, wait=wait)
         results = kept.results
     results = [(ind, table) for ind, table in results if not only or ind.key == only]
     return results, snapshot, kept
@@ -84,7 +84,7 @@ def index(request):
     if form.is_bound and not form.is_valid():
         return render(request, "observatory/index.html", context, status=400)
     sections: dict[str, list] = {}
-    results, snapshot, kept = _results(request, form)
+    results, snapshot, kept = _results(request, form, wait=False)
     for indicator, table in results:
         draw = DRAW.get(indicator.chart)
         chart = draw(f"chart-{indicator.key}", str(indicator.name), table) if draw else None

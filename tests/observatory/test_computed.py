@@ -125,3 +125,32 @@ def test_a_new_day_recomputes_the_staff_figures(
     with django_capture_on_commit_callbacks(execute=True):
         assert computed.live(Filters(), staff=True).refreshing
     assert len(refresh_jobs(dummy_tasks)) == 1
+
+
+def test_on_a_large_directory_a_new_selection_is_computed_by_a_job_while_the_page_waits(
+    client, network, dummy_tasks, settings, django_capture_on_commit_callbacks
+):
+    # "Large": more organisations than computed inside a request (the network has six).
+    settings.PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(URL, {"department": "41"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Les chiffres de cette sélection sont en cours de calcul" in html
+    # No figure yet, the page asks again by itself (htmx, or the refresh without JavaScript).
+    assert 'class="indicator"' not in html
+    assert 'hx-trigger="every 3s"' in html and 'http-equiv="refresh"' in html
+    # The downloads of a selection nobody has seen are computed for the person who asks.
+    csv = client.get("/observatoire/indicateurs.csv", {"department": "41"}).content
+    assert b"actors_by_side" in csv
+    (job,) = refresh_jobs(dummy_tasks)
+    tasks.refresh_figures.call(*job.args)
+    html = client.get(URL, {"department": "41"}).content.decode()
+    assert cell(html, "actors_by_side", "ici") == ["1"]
+    assert "en cours de calcul" not in html and "hx-trigger" not in html
+
+
+def test_on_a_small_directory_a_new_selection_is_computed_at_once(client, network, dummy_tasks):
+    html = client.get(URL, {"department": "41"}).content.decode()
+    assert cell(html, "actors_by_side", "ici") == ["1"]
+    assert refresh_jobs(dummy_tasks) == []
