@@ -154,3 +154,8 @@ def test_on_a_small_directory_a_new_selection_is_computed_at_once(client, networ
     html = client.get(URL, {"department": "41"}).content.decode()
     assert cell(html, "actors_by_side", "ici") == ["1"]
     assert refresh_jobs(dummy_tasks) == []
+
+
+def test_no_template_comment_is_shown(client, network):
+    html = client.get(URL).content.decode()
+    assert "{#" not in html and "#}" not in html
