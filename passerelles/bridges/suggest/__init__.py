@@ -83,7 +83,11 @@ def suggestions_for_project(project, filters: Filters | None = None, limit: int 
     return _materialise(index, query, rank(index, query, filters, _limit(limit)))
 
 
-def suggestions_for_need(need: str, filters: Filters | None = None, limit: int = 10):
+def suggestions_for_need(
+    need: str, filters: Filters | None = None, limit: int = 10, *, asker=None, exclude=()
+):
+    """`asker`: the organisation the member acts for, `exclude`: all the ones they act for —
+    a member is never suggested their own organisation."""
     index = get_index()
-    query = queries.need_query(index, need)
+    query = queries.need_query(index, need, asker=asker, exclude=exclude)
     return _materialise(index, query, rank(index, query, filters, _limit(limit)))

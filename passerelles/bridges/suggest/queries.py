@@ -50,21 +50,41 @@ BENEFICIARY = re.compile(
 )
 
 
-def need_query(index: SuggestionIndex, need: str) -> Query:
+def need_query(index: SuggestionIndex, need: str, *, asker=None, exclude=()) -> Query:
+    """A need typed in French, read by need.read_need: what is sought (its words, the
+    competences of the vocabulary, the families and countries asked for) apart from who asks
+    and from what is refused. `asker`: the organisation the member acts for — never suggested,
+    and where it is and which world it belongs to count as for its own suggestions; `exclude`:
+    other organisations never to suggest (the member's other ones)."""
+    from passerelles.bridges.suggest.need import read_need
+
     text = (need or "")[:MAX_NEED_CHARS]
+    read = read_need(text)
     # Country names and demonyms count once, as countries, not again as words.
     country_words = set(tokens(" ".join(country_forms())))
-    toks = [t for t in tokens(text) if t not in REQUEST_STEMS and t not in country_words]
+    toks = [t for t in tokens(read.sought) if t not in REQUEST_STEMS and t not in country_words]
     token_set = {t[:PREFIX] for t in toks}
-    return Query(
+    query = Query(
         needs=token_set,
         themes=_themes_in(token_set),
-        countries=countries_in(text),
-        localities=_localities_in(index, text),
-        families_wanted=families_wanted(tokens(BENEFICIARY.sub(" ", text))),
+        countries=read.countries,
+        localities=_localities_in(index, read.sought),
+        families_wanted=read.families_wanted,
         need_phrases=[text.strip()],
         is_free_text=True,
+        competences=read.competences,
+        families_refused=read.families_refused,
+        countries_required=read.countries_required,
+        countries_refused=read.countries_refused,
+        side_required=read.side_required,
+        exclude=set(exclude),
     )
+    if asker is not None:
+        query.exclude.add(asker.pk)
+        query.worlds = ({"ess"} if asker.is_ess else set()) | ({"si"} if asker.is_si else set())
+        query.side = asker.side
+        query.lat, query.lon = asker.lat, asker.lon
+    return query
 
 
 def organisation_query(index: SuggestionIndex, org) -> Query:
