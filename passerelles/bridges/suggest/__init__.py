@@ -49,7 +49,10 @@ def _materialise(index, query: Query, ranked) -> list[Suggestion]:
         for o in Organisation.objects.filter(pk__in=ids).select_related("commune", "country")
     }
     themes = {t.pk: t.name for t in Theme.objects.filter(pk__in=query.themes)}
-    countries = {c.code: c.name for c in Country.objects.filter(code__in=query.countries)}
+    countries = {
+        c.code: c.name
+        for c in Country.objects.filter(code__in=query.countries | query.countries_required)
+    }
     out = []
     for s in ranked:
         org = orgs.get(s.organisation_id)

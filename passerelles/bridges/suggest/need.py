@@ -134,9 +134,7 @@ def read_need(text: str) -> ReadNeed:
     read.families_refused = _families(refused) - read.families_wanted
     read.countries_refused = countries_in(refused)
     read.countries = countries_in(positive) - read.countries_refused
-    read.countries_required = (
-        required_countries(_PURPOSE.sub(" ", sought)) - read.countries_refused
-    )
+    read.countries_required = required_countries(_PURPOSE.sub(" ", sought)) - read.countries_refused
     if HERE_WORDS.search(sought) and not THERE_WORDS.search(sought):
         read.side_required = "here"
     elif THERE_WORDS.search(sought) and not HERE_WORDS.search(sought):

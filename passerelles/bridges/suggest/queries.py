@@ -6,7 +6,7 @@ from passerelles.actors.enums import Side, Status
 from passerelles.bridges.suggest.engine import Query
 from passerelles.bridges.suggest.hints import REQUEST_STEMS, families_wanted
 from passerelles.bridges.suggest.index import SuggestionIndex
-from passerelles.bridges.suggest.places import countries_in, country_forms
+from passerelles.bridges.suggest.places import country_forms
 from passerelles.bridges.suggest.text import PREFIX, term_set
 from passerelles.core.search.text import tokens
 from passerelles.core.text import fold

@@ -247,6 +247,7 @@ BY_KEY = {c.key: c for c in COMPETENCES}
 @lru_cache(maxsize=1)
 def compiled() -> dict:
     """key → (forms, kinds) as frozensets of terms; generic group → forms. Built once."""
+
     def sets(texts):
         return tuple(frozenset(term_set(t)) for t in texts if term_set(t))
 

@@ -18,6 +18,11 @@ RESULTS = 10
 def find_partners(request):
     form = PartnerSearchForm(request.GET or None)
     suggestions, source, searched = [], None, False
+    my_orgs = []
+    if request.user.is_authenticated:
+        my_orgs = list(
+            Organisation.objects.filter(memberships__user=request.user, status=Status.PUBLISHED)
+        )
     if form.is_valid():
         data = form.cleaned_data
         filters = Filters(
@@ -35,12 +40,15 @@ def find_partners(request):
             suggestions = suggestions_for_organisation(source, filters, RESULTS)
         elif data["need"].strip():
             searched = True
-            suggestions = suggestions_for_need(data["need"], filters, RESULTS)
-    my_orgs = []
-    if request.user.is_authenticated:
-        my_orgs = list(
-            Organisation.objects.filter(memberships__user=request.user, status=Status.PUBLISHED)
-        )
+            # Who asks: the member's organisation is never suggested to them (nor any other
+            # they act for), and where it is counts as for its own suggestions.
+            suggestions = suggestions_for_need(
+                data["need"],
+                filters,
+                RESULTS,
+                asker=my_orgs[0] if len(my_orgs) == 1 else None,
+                exclude={o.pk for o in my_orgs},
+            )
     context = {
         "form": form,
         "suggestions": suggestions,
