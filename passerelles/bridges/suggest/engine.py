@@ -76,7 +76,7 @@ class Query:
     offer_phrases: list = field(default_factory=list)
     is_free_text: bool = False
     # Read from a need (need.py); empty for an organisation or a project.
-    competences: set = field(default_factory=set)  # vocabulary keys sought
+    competences: dict = field(default_factory=dict)  # vocabulary key sought → group weight
     families_refused: set = field(default_factory=set)
     countries_required: set = field(default_factory=set)  # the partner must act there
     countries_refused: set = field(default_factory=set)  # no partner there
@@ -107,8 +107,17 @@ def _qweights(index: SuggestionIndex, tokens) -> dict:
     return {t: v / norm for t, v in idf.items()}
 
 
+# When a need was read into competences, its words count half: the competences already say
+# what it seeks, and the words' cosine would otherwise let a phrase sharing many words (the
+# farm in "stagiaires dans une exploitation maraîchère") outrank what is asked (internships).
+TEXT_WHEN_READ = 0.5
+
+
 def prepare(index: SuggestionIndex, query: Query) -> dict:
-    return {f: _qweights(index, getattr(query, f)) for f in TEXT_FIELDS}
+    qw = {f: _qweights(index, getattr(query, f)) for f in TEXT_FIELDS}
+    if query.competences:
+        qw["needs"] = {t: w * TEXT_WHEN_READ for t, w in qw["needs"].items()}
+    return qw
 
 
 def linear_scores(index: SuggestionIndex, query: Query, qw: dict):
@@ -145,11 +154,16 @@ def linear_scores(index: SuggestionIndex, query: Query, qw: dict):
     return acc, country_hit
 
 
-def _groups(keys) -> dict[str, list[str]]:
+def _groups(competences: dict) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """group → its competences sought, and group → weight (the weights sum to 1)."""
     groups: dict[str, list[str]] = {}
-    for key in sorted(keys):
-        groups.setdefault(vocabulary.BY_KEY[key].group, []).append(key)
-    return groups
+    weights: dict[str, float] = {}
+    for key in sorted(competences):
+        group = vocabulary.BY_KEY[key].group
+        groups.setdefault(group, []).append(key)
+        weights[group] = max(weights.get(group, 0.0), float(competences[key]))
+    total = sum(weights.values()) or 1.0
+    return groups, {g: w / total for g, w in weights.items()}
 
 
 def _positions(index: SuggestionIndex, field_name: str, forms) -> np.ndarray:
@@ -173,12 +187,12 @@ def _positions(index: SuggestionIndex, field_name: str, forms) -> np.ndarray:
 
 
 def competence_scores(index: SuggestionIndex, query: Query) -> np.ndarray:
-    """W_COMPETENCE × the mean, over the need's groups, of the best competence of the group
-    each organisation offers (1) or brings by what it is (KIND_SHARE)."""
+    """W_COMPETENCE × the weighted mean, over the need's groups, of the best competence of
+    the group each organisation offers (1) or brings by what it is (KIND_SHARE)."""
     table = vocabulary.compiled()["forms"]
-    groups = _groups(query.competences)
+    groups, weights = _groups(query.competences)
     total = np.zeros(len(index))
-    for keys in groups.values():
+    for group, keys in groups.items():
         best = np.zeros(len(index))
         for key in keys:
             forms, kinds = table[key]
@@ -188,8 +202,8 @@ def competence_scores(index: SuggestionIndex, query: Query) -> np.ndarray:
             )
             best[kind] = np.maximum(best[kind], KIND_SHARE)
             best[_positions(index, "offers", forms)] = 1.0
-        total += best
-    return W_COMPETENCE * total / len(groups)
+        total += weights[group] * best
+    return W_COMPETENCE * total
 
 
 def _in_countries(index: SuggestionIndex, codes) -> np.ndarray:
@@ -309,9 +323,9 @@ def exact_score(index: SuggestionIndex, query: Query, qw: dict, doc: Doc) -> Sco
     family = FAMILIES[index.family[pos]] if index.family[pos] >= 0 else ""
     matched: dict[str, str] = {}
     if query.competences:
-        groups = _groups(query.competences)
+        groups, weights = _groups(query.competences)
         total = 0.0
-        for keys in groups.values():
+        for group, keys in groups.items():
             best = 0.0
             for key in keys:
                 if vocabulary.offers(key, doc.offers):
@@ -320,9 +334,9 @@ def exact_score(index: SuggestionIndex, query: Query, qw: dict, doc: Doc) -> Sco
                 elif vocabulary.brings(key, doc.about, family):
                     best = max(best, KIND_SHARE)
                     matched.setdefault(key, "kind")
-            total += best
+            total += weights[group] * best
         if total:
-            parts["competence"] = W_COMPETENCE * total / len(groups)
+            parts["competence"] = W_COMPETENCE * total
     if query.countries_required and index.there[pos] and query.countries_required & doc.countries:
         parts["place_asked"] = W_PLACE_ASKED
     linear = sum(parts.values())

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 from passerelles.bridges.suggest.hints import HINTS
 from passerelles.bridges.suggest.places import countries_in
-from passerelles.bridges.suggest.text import term_set
-from passerelles.bridges.suggest.vocabulary import competences_in
+from passerelles.bridges.suggest.text import term_set, terms
+from passerelles.bridges.suggest.vocabulary import competences_in, weigh
 from passerelles.core.search.text import tokens
 from passerelles.core.text import fold
 
@@ -75,7 +75,7 @@ class ReadNeed:
     sought: str = ""
     refused: str = ""
     sought_terms: set = field(default_factory=set)
-    competences: set = field(default_factory=set)
+    competences: dict = field(default_factory=dict)  # key → weight of its group
     competences_refused: set = field(default_factory=set)
     families_wanted: set = field(default_factory=set)
     families_refused: set = field(default_factory=set)
@@ -128,8 +128,8 @@ def read_need(text: str) -> ReadNeed:
     family_part = HERE_WORDS.sub(" ", REQUEST_VERB.sub(" ", partner_part))
     read = ReadNeed(who=who.strip(), sought=sought.strip(), refused=refused.strip())
     read.sought_terms = term_set(sought)
-    read.competences = competences_in(read.sought_terms)
-    read.competences_refused = competences_in(term_set(refused)) - read.competences
+    read.competences = weigh(competences_in(read.sought_terms), terms(sought))
+    read.competences_refused = competences_in(term_set(refused)) - set(read.competences)
     read.families_wanted = _families(family_part)
     read.families_refused = _families(refused) - read.families_wanted
     read.countries_refused = countries_in(refused)

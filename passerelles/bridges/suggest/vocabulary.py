@@ -279,6 +279,29 @@ def competences_in(terms: set) -> set[str]:
     return found
 
 
+# The need's first-named group is what is sought; groups named after it usually describe it
+# ("des stagiaires … dans une exploitation maraîchère": internships, on a market-garden farm).
+LATER_GROUP_WEIGHT = 0.5
+
+
+def weigh(found: set[str], ordered_terms: list[str]) -> dict[str, float]:
+    """Each competence found → the weight of its group: 1 for the group named first in the
+    need, LATER_GROUP_WEIGHT for the others."""
+    table = compiled()
+    ordered = [TYPOS.get(t, t) for t in ordered_terms]
+    first_at = {}
+    for key in found:
+        forms = table["need_forms"][key] + table["generic"].get(BY_KEY[key].group, ())
+        positions = [i for i, t in enumerate(ordered) if any(t in form for form in forms)]
+        group = BY_KEY[key].group
+        if positions:
+            first_at[group] = min(first_at.get(group, len(ordered)), positions[0])
+    if not first_at:
+        return dict.fromkeys(found, 1.0)
+    head = min(first_at, key=lambda g: (first_at[g], g))
+    return {k: 1.0 if BY_KEY[k].group == head else LATER_GROUP_WEIGHT for k in found}
+
+
 def offers(key: str, offer_terms: set) -> bool:
     """The organisation says it offers this (its offers field)."""
     return _has(offer_terms, compiled()["forms"][key][0])
