@@ -135,7 +135,10 @@ def read_need(text: str) -> ReadNeed:
     read.countries_refused = countries_in(refused)
     read.countries = countries_in(positive) - read.countries_refused
     read.countries_required = required_countries(_PURPOSE.sub(" ", sought)) - read.countries_refused
-    if HERE_WORDS.search(sought) and not THERE_WORDS.search(sought):
+    if "diaspora" in read.families_wanted and not THERE_WORDS.search(sought):
+        # A diaspora organisation is here; the country named is where its members come from.
+        read.side_required = "here"
+    elif HERE_WORDS.search(sought) and not THERE_WORDS.search(sought):
         read.side_required = "here"
     elif THERE_WORDS.search(sought) and not HERE_WORDS.search(sought):
         read.side_required = "there"

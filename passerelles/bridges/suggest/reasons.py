@@ -153,10 +153,10 @@ def reasons_for(query: Query, scored: Scored, org, *, themes: dict, countries: d
             }
             out.append((parts["place_asked"], text))
     if "countries" in parts:
-        shared = sorted((query.countries & org._countries) - query.countries_required)
-        places = [in_country(c, countries.get(c, c)) for c in shared]
-        if places and "place_asked" in parts:
-            places = []  # already said where it is
+        shared = query.countries & org._countries
+        if "place_asked" in parts:
+            shared -= query.countries_required  # already said: it is there
+        places = [in_country(c, countries.get(c, c)) for c in sorted(shared)]
         if places:
             template = (
                 _("Agit %(places)s, comme votre demande")
