@@ -107,10 +107,22 @@ def test_free_text_never_suggests_the_members_own_organisation(demo, db):
         reverse("bridges:partners"), {"need": need}, HTTP_HX_REQUEST="true"
     ).content.decode()
     assert "Pourquoi cette suggestion" in html
-    assert own.name not in html
+    assert own.get_absolute_url() not in html
     response = client.post("/api/v1/suggestions", {"need": need}, content_type="application/json")
     assert response.status_code == 200
     assert own.pk not in [item["organisation"]["id"] for item in response.json()["items"]]
+
+
+@pytest.mark.parametrize("role", ["visitor", "member", "partner_abroad", "staff", "admin"])
+def test_each_role_finds_partners_and_only_the_member_loses_its_own(demo, db, role):
+    own = org("cooperative-dactivite-et-demploi-le-colibri")
+    client, _user = client_for(role, own)
+    response = client.get(reverse("bridges:partners"), {"need": own.offers}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pourquoi cette suggestion" in html
+    # Its page is linked from each suggestion (its name is HTML-escaped: an apostrophe).
+    assert (own.get_absolute_url() in html) == (role != "member")
 
 
 MACHINE_LIKE = re.compile(r"^(?:ODD communs|thèmes communs|propose|cherche|son activité)\s*:")
