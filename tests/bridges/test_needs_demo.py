@@ -177,3 +177,14 @@ def test_evaluation_set(demo, db):
         recalls[need["split"]].append(need_metrics(ranked, need["expected"])[0])
     for split, values in recalls.items():
         assert sum(values) / len(values) >= 0.85, split
+
+
+def test_the_page_says_how_the_need_was_read(demo, db, client):
+    html = client.get(
+        reverse("bridges:partners"),
+        {"need": "Partenaire au Niger, pas au Mali, pour des formations en maraîchage bio"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "Votre demande, telle que nous l'avons lue :" in html
+    assert "vous cherchez des formations en maraîchage biologique" in html
+    assert "un partenaire au Niger" in html and "pas de partenaire au Mali" in html

@@ -143,3 +143,49 @@ def read_need(text: str) -> ReadNeed:
     elif THERE_WORDS.search(sought) and not HERE_WORDS.search(sought):
         read.side_required = "there"
     return read
+
+
+def understood(read: ReadNeed) -> list[str]:
+    """How the need was read, in French sentences shown above the results, so that a member
+    can see what was taken for what is sought and reword it."""
+    from django.utils.translation import gettext as _
+
+    from passerelles.actors.enums import Family
+    from passerelles.bridges.suggest.places import in_country
+    from passerelles.bridges.suggest.vocabulary import BY_KEY
+    from passerelles.geo.models import Country
+
+    def join(items: list[str]) -> str:
+        items = [str(i) for i in items]
+        if len(items) < 2:
+            return "".join(items)
+        return _("%(first)s et %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+
+    codes = read.countries_required | read.countries_refused
+    names = dict(Country.objects.filter(code__in=codes).values_list("code", "name_fr"))
+
+    def places(codes) -> str:
+        return join([in_country(c, names.get(c, c)) for c in sorted(codes)])
+
+    labels = dict(Family.choices)
+    out = []
+    if read.competences:
+        ordered = sorted(read.competences, key=lambda k: (-read.competences[k], k))
+        out.append(
+            _("vous cherchez %(what)s") % {"what": join([BY_KEY[k].phrase for k in ordered])}
+        )
+    if read.countries_required:
+        out.append(_("un partenaire %(places)s") % {"places": places(read.countries_required)})
+    if read.side_required == "here":
+        out.append(_("un partenaire ici"))
+    elif read.side_required == "there":
+        out.append(_("un partenaire là-bas"))
+    refused = [str(labels[f]).lower() for f in sorted(read.families_refused) if f in labels]
+    if refused:
+        out.append(_("sauf : %(families)s") % {"families": join(refused)})
+    if read.countries_refused:
+        out.append(_("pas de partenaire %(places)s") % {"places": places(read.countries_refused)})
+    if read.competences_refused:
+        what = join([BY_KEY[k].phrase for k in sorted(read.competences_refused)])
+        out.append(_("sans chercher %(what)s") % {"what": what})
+    return out

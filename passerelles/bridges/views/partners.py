@@ -10,6 +10,8 @@ from passerelles.bridges.suggest import (
     suggestions_for_need,
     suggestions_for_organisation,
 )
+from passerelles.bridges.suggest.need import read_need
+from passerelles.bridges.suggest.need import understood as describe_need
 from passerelles.projects.models import Project
 
 RESULTS = 10
@@ -17,7 +19,7 @@ RESULTS = 10
 
 def find_partners(request):
     form = PartnerSearchForm(request.GET or None)
-    suggestions, source, searched = [], None, False
+    suggestions, source, searched, understood = [], None, False, []
     my_orgs = []
     if request.user.is_authenticated:
         my_orgs = list(
@@ -49,12 +51,14 @@ def find_partners(request):
                 asker=my_orgs[0] if len(my_orgs) == 1 else None,
                 exclude={o.pk for o in my_orgs},
             )
+            understood = describe_need(read_need(data["need"]))
     context = {
         "form": form,
         "suggestions": suggestions,
         "source": source,
         "searched": searched,
         "my_orgs": my_orgs,
+        "understood": understood,
     }
     template = "bridges/_suggestions.html" if request.htmx else "bridges/partners.html"
     return render(request, template, context)
