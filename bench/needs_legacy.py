@@ -7,9 +7,9 @@ signal among others, and nothing excludes the member's own organisation. The sco
 (`engine.rank`) is unchanged for such a query: the signals added in §39 are all empty."""
 
 from passerelles.bridges.suggest.engine import Query
-from passerelles.bridges.suggest.hints import REQUEST_STEMS, families_wanted
+from passerelles.bridges.suggest.hints import BENEFICIARY, REQUEST_STEMS, families_wanted
 from passerelles.bridges.suggest.places import countries_in, country_forms
-from passerelles.bridges.suggest.queries import BENEFICIARY, MAX_NEED_CHARS, _localities_in
+from passerelles.bridges.suggest.queries import MAX_NEED_CHARS, _localities_in
 from passerelles.bridges.suggest.queries import _themes_in as themes_in
 from passerelles.bridges.suggest.text import PREFIX
 from passerelles.core.search.text import tokens

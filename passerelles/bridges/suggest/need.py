@@ -25,7 +25,7 @@ French data and rules, not interface strings."""
 import re
 from dataclasses import dataclass, field
 
-from passerelles.bridges.suggest.hints import HINTS
+from passerelles.bridges.suggest.hints import BENEFICIARY, HINTS
 from passerelles.bridges.suggest.places import countries_in
 from passerelles.bridges.suggest.text import term_set, terms
 from passerelles.bridges.suggest.vocabulary import competences_in, weigh
@@ -120,8 +120,6 @@ def read_need(text: str) -> ReadNeed:
     positive = NEGATION.sub(" ", folded)
     who, sought = split_who(positive)
     # "… pour nos groupements de femmes", "pour une école": who benefits, not the partner.
-    from passerelles.bridges.suggest.queries import BENEFICIARY
-
     partner_part = _OWN.sub(" ", BENEFICIARY.sub(" ", sought))
     # The words that phrase the request or say "here" name no family ("recherche" is not a
     # laboratory, "de la région" not a regional council).

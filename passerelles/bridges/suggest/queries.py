@@ -43,13 +43,6 @@ def _localities_in(index: SuggestionIndex, text: str) -> set[str]:
     }
 
 
-# "… pour une école": the school benefits, it is not the partner asked for. Since partners
-# abroad have real families, a school there would otherwise outrank the one who can help.
-BENEFICIARY = re.compile(
-    r"\bpour\s+(?:une?|des|les?|la|l['’]|nos|notre|leurs?|ses|son|sa)\s*\w+", re.IGNORECASE
-)
-
-
 def need_query(index: SuggestionIndex, need: str, *, asker=None, exclude=()) -> Query:
     """A need typed in French, read by need.read_need: what is sought (its words, the
     competences of the vocabulary, the families and countries asked for) apart from who asks
