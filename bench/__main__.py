@@ -23,6 +23,7 @@ MODULES = (
     "bench.tables",
     "bench.bridges",
     "bench.observatory",
+    "bench.needs",
     "bench.load",
 )
 

@@ -235,8 +235,27 @@ def latency():
     }
 
 
-def demo_quality():
+def ensure_demo() -> float:
+    """Migrate the demo database and fill it once (actors demo, then every app's demo, seed
+    42); the seconds spent building it (0 when it was there). Also used by bench/needs.py."""
     from django.core.management import call_command
+
+    from passerelles.actors.models import Organisation
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if Organisation.objects.exists():
+        return 0.0
+    started = time.perf_counter()
+    print("building the demo…", file=sys.stderr, flush=True)
+    from passerelles.actors.demo import build_demo
+    from passerelles.core.demo import build_extensions
+
+    build_demo(seed=SEED)
+    build_extensions(seed=SEED, size=None, progress=None)
+    return time.perf_counter() - started
+
+
+def demo_quality():
     from django.test import Client
 
     from passerelles.actors.models import Organisation
@@ -245,17 +264,7 @@ def demo_quality():
     from passerelles.bridges.suggest.index import get_index, reset_index
     from passerelles.projects.models import Participation
 
-    call_command("migrate", verbosity=0, interactive=False)
-    built = 0.0
-    if not Organisation.objects.exists():
-        started = time.perf_counter()
-        print("building the demo…", file=sys.stderr, flush=True)
-        from passerelles.actors.demo import build_demo
-        from passerelles.core.demo import build_extensions
-
-        build_demo(seed=SEED)
-        build_extensions(seed=SEED, size=None, progress=None)
-        built = time.perf_counter() - started
+    built = ensure_demo()
     index = get_index()
     members = {}
     for project_id, org_id in Participation.objects.values_list("project_id", "organisation_id"):
@@ -315,18 +324,23 @@ def worker(kind: str):
 # --- parent --------------------------------------------------------------------------------
 
 
+def demo_database_url(fresh: bool) -> str:
+    """The demo's SQLite file in var/, removed first when `fresh`."""
+    VAR.mkdir(exist_ok=True)
+    db = VAR / "bench-bridges-demo.sqlite3"
+    if fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{db}"
+
+
 def _run(kind: str, fresh: bool) -> dict:
     import os
     import subprocess
 
-    VAR.mkdir(exist_ok=True)
-    db = VAR / "bench-bridges-demo.sqlite3"
-    if fresh and kind == "demo":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
     env = dict(
         os.environ,
-        DATABASE_URL=f"sqlite:///{db}" if kind == "demo" else "sqlite:///:memory:",
+        DATABASE_URL=demo_database_url(fresh) if kind == "demo" else "sqlite:///:memory:",
         DJANGO_SETTINGS_MODULE="config.settings.test",
     )
     out = subprocess.run(

@@ -114,4 +114,16 @@ def need_suggestions(request: HttpRequest, payload: NeedIn):
     """Organisations qui répondent à un besoin décrit en français, avec leurs raisons."""
     if not payload.need.strip():
         raise HttpError(422, _("Décrivez votre besoin en quelques mots."))
-    return _items(request, suggestions_for_need(payload.need, payload.filters(), payload.limit))
+    # A member is never suggested the organisations they act for.
+    user = getattr(request, "user", None)
+    mine = []
+    if user is not None and user.is_authenticated:
+        mine = list(Organisation.objects.filter(memberships__user=user, status=Status.PUBLISHED))
+    suggestions = suggestions_for_need(
+        payload.need,
+        payload.filters(),
+        payload.limit,
+        asker=mine[0] if len(mine) == 1 else None,
+        exclude={o.pk for o in mine},
+    )
+    return _items(request, suggestions)

@@ -67,12 +67,15 @@ def test_reasons_quote_offer_and_need_and_countries(directory):
     suggestions = {s.organisation.name: s for s in suggestions_for_organisation(burkina)}
     cocagne = suggestions[directory["cocagne"].name]
     assert any(
-        r.startswith("propose : Formation à la production de légumes")
-        or r.startswith("propose : Accueil de stagiaires en maraîchage")
+        r.startswith("Propose « Formation à la production de légumes")
+        or r.startswith("Propose « Accueil de stagiaires en maraîchage")
         for r in cocagne.reasons
     )
-    assert "tous deux actifs au Burkina Faso" in cocagne.reasons
-    assert any(r.startswith("thèmes communs : ") and "Agriculture" in r for r in cocagne.reasons)
+    assert "Vous agissez tous deux au Burkina Faso" in cocagne.reasons
+    assert any(
+        r.startswith("Travaille, comme vous, sur le") and "Agriculture" in r
+        for r in cocagne.reasons
+    )
 
 
 def test_reasons_only_for_signals_used():
@@ -98,10 +101,10 @@ def test_reasons_only_for_signals_used():
     )
     [s] = suggestions_for_organisation(a)
     assert s.organisation == b
-    assert s.reasons[0] == "tous deux actifs au Mali"
-    assert not any(r.startswith(("propose", "cherche", "thèmes")) for r in s.reasons)
+    assert s.reasons[0] == "Vous agissez tous deux au Mali"
+    assert not any(r.startswith(("Propose", "Cherche", "Travaille")) for r in s.reasons)
     # The distance is a bonus, said in km (Blois–Bourges is about 100 km).
-    assert any(r.startswith("à ") and r.endswith(" km") for r in s.reasons)
+    assert any(r.startswith("Se trouve à ") and r.endswith(" km de chez vous") for r in s.reasons)
 
 
 def test_nothing_in_common_is_never_suggested():
@@ -161,7 +164,7 @@ def test_demonyms_and_localities_in_a_need(directory):
     assert query.localities == {"bobo-dioulasso"}
     s = suggestions_for_need("des volontaires à Bobo-Dioulasso", limit=1)[0]
     assert s.organisation == directory["mangues"]
-    assert "présente à Bobo-Dioulasso" in s.reasons
+    assert "Est présente à Bobo-Dioulasso" in s.reasons
 
 
 def test_abroad_partner_for_an_organisation_here():
@@ -177,7 +180,7 @@ def test_abroad_partner_for_an_organisation_here():
     )
     [s] = suggestions_for_organisation(here)
     assert s.organisation == there
-    assert "partenaire là-bas, dans un pays où vous agissez" in s.reasons
+    assert "Est un partenaire là-bas, dans un pays où vous agissez" in s.reasons
 
 
 def test_who_a_need_is_for_is_not_the_family_it_asks_for():

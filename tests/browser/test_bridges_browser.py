@@ -48,6 +48,6 @@ def test_open_a_suggestion_and_see_its_reasons(page, referentials):
     suggestion.locator("summary").click()
     assert reasons.is_visible()
     text = reasons.inner_text()
-    assert "Propose : Formation de maraîchers en agriculture biologique" in text
-    assert "Tous deux actifs au Burkina Faso" in text
+    assert "Propose « Formation de maraîchers en agriculture biologique »" in text
+    assert "Vous agissez tous deux au Burkina Faso" in text
     assert page.locator("details.suggestion", has_text="Sans rapport").count() == 0

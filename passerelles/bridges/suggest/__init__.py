@@ -49,7 +49,10 @@ def _materialise(index, query: Query, ranked) -> list[Suggestion]:
         for o in Organisation.objects.filter(pk__in=ids).select_related("commune", "country")
     }
     themes = {t.pk: t.name for t in Theme.objects.filter(pk__in=query.themes)}
-    countries = {c.code: c.name for c in Country.objects.filter(code__in=query.countries)}
+    countries = {
+        c.code: c.name
+        for c in Country.objects.filter(code__in=query.countries | query.countries_required)
+    }
     out = []
     for s in ranked:
         org = orgs.get(s.organisation_id)
@@ -83,7 +86,11 @@ def suggestions_for_project(project, filters: Filters | None = None, limit: int 
     return _materialise(index, query, rank(index, query, filters, _limit(limit)))
 
 
-def suggestions_for_need(need: str, filters: Filters | None = None, limit: int = 10):
+def suggestions_for_need(
+    need: str, filters: Filters | None = None, limit: int = 10, *, asker=None, exclude=()
+):
+    """`asker`: the organisation the member acts for, `exclude`: all the ones they act for —
+    a member is never suggested their own organisation."""
     index = get_index()
-    query = queries.need_query(index, need)
+    query = queries.need_query(index, need, asker=asker, exclude=exclude)
     return _materialise(index, query, rank(index, query, filters, _limit(limit)))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from passerelles.bridges.suggest import vocabulary
 from passerelles.bridges.suggest.hints import family_matches
 from passerelles.bridges.suggest.index import FAMILIES, TEXT_FIELDS, Doc, SuggestionIndex
 
@@ -34,6 +35,14 @@ W_THEMES = 1.5
 W_SDGS = 0.4
 W_COUNTRIES = 1.2
 W_LOCALITY = 0.8
+# What a need seeks (vocabulary.py): the share of the need's groups of competences the
+# candidate offers, 1 per group when its offers say so, KIND_SHARE when only what it is
+# (name, presentation, family) says so. Heavier than the text cosines: a competence named
+# in other words is still the thing asked for (docs/decisions.md §39).
+W_COMPETENCE = 4.0
+KIND_SHARE = 0.4
+# An organisation there, in the country the need asks the partner to be in.
+W_PLACE_ASKED = 2.5
 # Bonuses
 W_NEAR = 0.6
 NEAR_KM = 40.0
@@ -66,6 +75,12 @@ class Query:
     need_phrases: list = field(default_factory=list)
     offer_phrases: list = field(default_factory=list)
     is_free_text: bool = False
+    # Read from a need (need.py); empty for an organisation or a project.
+    competences: dict = field(default_factory=dict)  # vocabulary key sought → group weight
+    families_refused: set = field(default_factory=set)
+    countries_required: set = field(default_factory=set)  # the partner must act there
+    countries_refused: set = field(default_factory=set)  # no partner there
+    side_required: str | None = None
 
 
 @dataclass
@@ -82,6 +97,8 @@ class Scored:
     score: float
     parts: dict  # signal name → contribution (what the reasons are built from)
     distance_km: float | None = None
+    # Competences sought that the candidate offers ("offers") or brings by what it is ("kind").
+    matched: dict = field(default_factory=dict)
 
 
 def _qweights(index: SuggestionIndex, tokens) -> dict:
@@ -90,8 +107,17 @@ def _qweights(index: SuggestionIndex, tokens) -> dict:
     return {t: v / norm for t, v in idf.items()}
 
 
+# When a need was read into competences, its words count half: the competences already say
+# what it seeks, and the words' cosine would otherwise let a phrase sharing many words (the
+# farm in "stagiaires dans une exploitation maraîchère") outrank what is asked (internships).
+TEXT_WHEN_READ = 0.5
+
+
 def prepare(index: SuggestionIndex, query: Query) -> dict:
-    return {f: _qweights(index, getattr(query, f)) for f in TEXT_FIELDS}
+    qw = {f: _qweights(index, getattr(query, f)) for f in TEXT_FIELDS}
+    if query.competences:
+        qw["needs"] = {t: w * TEXT_WHEN_READ for t, w in qw["needs"].items()}
+    return qw
 
 
 def linear_scores(index: SuggestionIndex, query: Query, qw: dict):
@@ -121,7 +147,72 @@ def linear_scores(index: SuggestionIndex, query: Query, qw: dict):
         docs = index.localities.get(loc)
         if docs is not None:
             acc[docs] += W_LOCALITY
+    if query.competences:
+        acc += competence_scores(index, query)
+    if query.countries_required:
+        acc[_in_countries(index, query.countries_required) & index.there] += W_PLACE_ASKED
     return acc, country_hit
+
+
+def _groups(competences: dict) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """group → its competences sought, and group → weight (the weights sum to 1)."""
+    groups: dict[str, list[str]] = {}
+    weights: dict[str, float] = {}
+    for key in sorted(competences):
+        group = vocabulary.BY_KEY[key].group
+        groups.setdefault(group, []).append(key)
+        weights[group] = max(weights.get(group, 0.0), float(competences[key]))
+    total = sum(weights.values()) or 1.0
+    return groups, {g: w / total for g, w in weights.items()}
+
+
+def _positions(index: SuggestionIndex, field_name: str, forms) -> np.ndarray:
+    """Organisations whose field holds every term of at least one form (postings intersected)."""
+    postings = index.text[field_name]
+    found = []
+    for form in forms:
+        docs = None
+        for term in form:
+            key = index.vocab.get(term)
+            if key is None:
+                docs = None
+                break
+            these = postings.get(key)[0]
+            docs = these if docs is None else np.intersect1d(docs, these, assume_unique=True)
+            if not len(docs):
+                break
+        if docs is not None and len(docs):
+            found.append(docs)
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int32)
+
+
+def competence_scores(index: SuggestionIndex, query: Query) -> np.ndarray:
+    """W_COMPETENCE × the weighted mean, over the need's groups, of the best competence of
+    the group each organisation offers (1) or brings by what it is (KIND_SHARE)."""
+    table = vocabulary.compiled()["forms"]
+    groups, weights = _groups(query.competences)
+    total = np.zeros(len(index))
+    for group, keys in groups.items():
+        best = np.zeros(len(index))
+        for key in keys:
+            forms, kinds = table[key]
+            families = [FAMILIES.index(f) for f in vocabulary.BY_KEY[key].families]
+            kind = np.union1d(
+                _positions(index, "about", kinds), np.flatnonzero(np.isin(index.family, families))
+            )
+            best[kind] = np.maximum(best[kind], KIND_SHARE)
+            best[_positions(index, "offers", forms)] = 1.0
+        total += weights[group] * best
+    return W_COMPETENCE * total
+
+
+def _in_countries(index: SuggestionIndex, codes) -> np.ndarray:
+    hit = np.zeros(len(index), dtype=bool)
+    for code in codes:
+        docs = index.countries.get(code)
+        if docs is not None:
+            hit[docs] = True
+    return hit
 
 
 def _set_cosine(acc, inverted, sizes, values, weight) -> np.ndarray:
@@ -179,6 +270,17 @@ def allowed_mask(index: SuggestionIndex, query: Query, filters: Filters) -> np.n
     if filters.family:
         code = FAMILIES.index(filters.family) if filters.family in FAMILIES else -2
         mask &= index.family == code
+    if query.side_required in ("here", "there"):
+        mask &= index.there == (query.side_required == "there")
+    if query.families_refused:
+        codes = [i for i, f in enumerate(FAMILIES) if f in query.families_refused]
+        mask &= ~np.isin(index.family, codes)
+    if query.countries_required:
+        # A hard preference: the partner acts in (or is seated in) a country asked for.
+        mask &= _in_countries(index, query.countries_required)
+    if query.countries_refused:
+        # "pas au Mali": no organisation there, in that country.
+        mask &= ~(_in_countries(index, query.countries_refused) & index.there)
     if filters.other_world and query.worlds:
         # "The other world": the candidate belongs to a world (ESS, international solidarity)
         # the query does not.
@@ -218,6 +320,25 @@ def exact_score(index: SuggestionIndex, query: Query, qw: dict, doc: Doc) -> Sco
             parts[name] = weight * len(shared) / math.sqrt(len(mine) * len(values))
     if doc.locality and doc.locality in query.localities:
         parts["locality"] = W_LOCALITY
+    family = FAMILIES[index.family[pos]] if index.family[pos] >= 0 else ""
+    matched: dict[str, str] = {}
+    if query.competences:
+        groups, weights = _groups(query.competences)
+        total = 0.0
+        for group, keys in groups.items():
+            best = 0.0
+            for key in keys:
+                if vocabulary.offers(key, doc.offers):
+                    best = 1.0
+                    matched[key] = "offers"
+                elif vocabulary.brings(key, doc.about, family):
+                    best = max(best, KIND_SHARE)
+                    matched.setdefault(key, "kind")
+            total += weights[group] * best
+        if total:
+            parts["competence"] = W_COMPETENCE * total
+    if query.countries_required and index.there[pos] and query.countries_required & doc.countries:
+        parts["place_asked"] = W_PLACE_ASKED
     linear = sum(parts.values())
     distance = None
     there = bool(index.there[pos])
@@ -232,7 +353,6 @@ def exact_score(index: SuggestionIndex, query: Query, qw: dict, doc: Doc) -> Sco
         parts["worlds"] = W_WORLDS
     if query.side and "countries" in parts and there != (query.side == "there"):
         parts["here_there"] = W_HERE_THERE
-    family = FAMILIES[index.family[pos]] if index.family[pos] >= 0 else ""
     if query.families_wanted and family_matches(
         query.families_wanted, family, bool(index.is_ess[pos])
     ):
@@ -240,7 +360,9 @@ def exact_score(index: SuggestionIndex, query: Query, qw: dict, doc: Doc) -> Sco
     if index.projects[pos]:
         parts["track"] = min(TRACK_CAP, W_TRACK * math.log1p(index.projects[pos]))
     score = linear + sum(v for k, v in parts.items() if k in BONUSES)
-    return Scored(int(index.ids[pos]), score if linear > MIN_LINEAR else 0.0, parts, distance)
+    return Scored(
+        int(index.ids[pos]), score if linear > MIN_LINEAR else 0.0, parts, distance, matched
+    )
 
 
 BONUSES = ("near", "worlds", "here_there", "family", "track")

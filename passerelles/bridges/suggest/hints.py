@@ -2,6 +2,8 @@
 enterprise, "un laboratoire" → research), and words that only phrase the request ("nous
 cherchons"), which must not weigh as content. Stems are folded lemmas (core.text.stem)."""
 
+import re
+
 from passerelles.actors.enums import Family
 from passerelles.core.text import stem
 
@@ -60,6 +62,12 @@ _HINTS = {
     "municipalite": ("local_authority",),
 }
 HINTS = {stem(word): families for word, families in _HINTS.items()}
+
+# "… pour une école": the school benefits, it is not the partner asked for. Since partners
+# abroad have real families, a school there would otherwise outrank the one who can help.
+BENEFICIARY = re.compile(
+    r"\bpour\s+(?:une?|des|les?|la|l['’]|nos|notre|leurs?|ses|son|sa)\s*\w+", re.IGNORECASE
+)
 
 # Words that phrase a request rather than say what it is about.
 _REQUEST_WORDS = """chercher cherchons recherchons souhaiter souhaitons voudrions vouloir

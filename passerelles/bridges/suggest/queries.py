@@ -6,7 +6,7 @@ from passerelles.actors.enums import Side, Status
 from passerelles.bridges.suggest.engine import Query
 from passerelles.bridges.suggest.hints import REQUEST_STEMS, families_wanted
 from passerelles.bridges.suggest.index import SuggestionIndex
-from passerelles.bridges.suggest.places import countries_in, country_forms
+from passerelles.bridges.suggest.places import country_forms
 from passerelles.bridges.suggest.text import PREFIX, term_set
 from passerelles.core.search.text import tokens
 from passerelles.core.text import fold
@@ -43,28 +43,41 @@ def _localities_in(index: SuggestionIndex, text: str) -> set[str]:
     }
 
 
-# "… pour une école": the school benefits, it is not the partner asked for. Since partners
-# abroad have real families, a school there would otherwise outrank the one who can help.
-BENEFICIARY = re.compile(
-    r"\bpour\s+(?:une?|des|les?|la|l['’]|nos|notre|leurs?|ses|son|sa)\s*\w+", re.IGNORECASE
-)
+def need_query(index: SuggestionIndex, need: str, *, asker=None, exclude=()) -> Query:
+    """A need typed in French, read by need.read_need: what is sought (its words, the
+    competences of the vocabulary, the families and countries asked for) apart from who asks
+    and from what is refused. `asker`: the organisation the member acts for — never suggested,
+    and where it is and which world it belongs to count as for its own suggestions; `exclude`:
+    other organisations never to suggest (the member's other ones)."""
+    from passerelles.bridges.suggest.need import read_need
 
-
-def need_query(index: SuggestionIndex, need: str) -> Query:
     text = (need or "")[:MAX_NEED_CHARS]
+    read = read_need(text)
     # Country names and demonyms count once, as countries, not again as words.
     country_words = set(tokens(" ".join(country_forms())))
-    toks = [t for t in tokens(text) if t not in REQUEST_STEMS and t not in country_words]
+    toks = [t for t in tokens(read.sought) if t not in REQUEST_STEMS and t not in country_words]
     token_set = {t[:PREFIX] for t in toks}
-    return Query(
+    query = Query(
         needs=token_set,
         themes=_themes_in(token_set),
-        countries=countries_in(text),
-        localities=_localities_in(index, text),
-        families_wanted=families_wanted(tokens(BENEFICIARY.sub(" ", text))),
+        countries=read.countries,
+        localities=_localities_in(index, read.sought),
+        families_wanted=read.families_wanted,
         need_phrases=[text.strip()],
         is_free_text=True,
+        competences=read.competences,
+        families_refused=read.families_refused,
+        countries_required=read.countries_required,
+        countries_refused=read.countries_refused,
+        side_required=read.side_required,
+        exclude=set(exclude),
     )
+    if asker is not None:
+        query.exclude.add(asker.pk)
+        query.worlds = ({"ess"} if asker.is_ess else set()) | ({"si"} if asker.is_si else set())
+        query.side = asker.side
+        query.lat, query.lon = asker.lat, asker.lon
+    return query
 
 
 def organisation_query(index: SuggestionIndex, org) -> Query:

@@ -10,6 +10,8 @@ from passerelles.bridges.suggest import (
     suggestions_for_need,
     suggestions_for_organisation,
 )
+from passerelles.bridges.suggest.need import read_need
+from passerelles.bridges.suggest.need import understood as describe_need
 from passerelles.projects.models import Project
 
 RESULTS = 10
@@ -17,7 +19,12 @@ RESULTS = 10
 
 def find_partners(request):
     form = PartnerSearchForm(request.GET or None)
-    suggestions, source, searched = [], None, False
+    suggestions, source, searched, understood = [], None, False, []
+    my_orgs = []
+    if request.user.is_authenticated:
+        my_orgs = list(
+            Organisation.objects.filter(memberships__user=request.user, status=Status.PUBLISHED)
+        )
     if form.is_valid():
         data = form.cleaned_data
         filters = Filters(
@@ -35,18 +42,23 @@ def find_partners(request):
             suggestions = suggestions_for_organisation(source, filters, RESULTS)
         elif data["need"].strip():
             searched = True
-            suggestions = suggestions_for_need(data["need"], filters, RESULTS)
-    my_orgs = []
-    if request.user.is_authenticated:
-        my_orgs = list(
-            Organisation.objects.filter(memberships__user=request.user, status=Status.PUBLISHED)
-        )
+            # Who asks: the member's organisation is never suggested to them (nor any other
+            # they act for), and where it is counts as for its own suggestions.
+            suggestions = suggestions_for_need(
+                data["need"],
+                filters,
+                RESULTS,
+                asker=my_orgs[0] if len(my_orgs) == 1 else None,
+                exclude={o.pk for o in my_orgs},
+            )
+            understood = describe_need(read_need(data["need"]))
     context = {
         "form": form,
         "suggestions": suggestions,
         "source": source,
         "searched": searched,
         "my_orgs": my_orgs,
+        "understood": understood,
     }
     template = "bridges/_suggestions.html" if request.htmx else "bridges/partners.html"
     return render(request, template, context)
