@@ -63,3 +63,14 @@ def database_tasks(settings, monkeypatch):
     # The worker drops connections it finds in a transaction (a long-lived process must); the
     # test's own transaction is one, so the check is skipped here and only here.
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+@pytest.fixture
+def dummy_tasks(settings):
+    """Jobs are recorded and never run: what a person sees before the worker gets to them.
+    Returns the backend; its `results` are the jobs queued (in this thread)."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    return default_task_backend

@@ -18,15 +18,6 @@ pytestmark = pytest.mark.django_db
 URL = "/observatoire/"
 
 
-@pytest.fixture
-def dummy_tasks(settings):
-    """Jobs are recorded and never run: what a visitor sees before the worker gets to them."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    backend = tasks.refresh_figures.get_backend()
-    backend.clear()
-    return backend
-
-
 def refresh_jobs(backend) -> list:
     return [r for r in backend.results if r.task.module_path == tasks.refresh_figures.module_path]
 

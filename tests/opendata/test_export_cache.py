@@ -14,7 +14,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from passerelles.core import door
@@ -67,21 +66,6 @@ def made(monkeypatch):
 
     monkeypatch.setattr(export_cache, "_make", counting)
     return counts
-
-
-@pytest.fixture
-def dummy_tasks(settings):
-    """Jobs are recorded and never run: what a visitor sees before the worker gets to them."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    backend = export_cache.regenerate.get_backend()
-    backend.clear()
-    return backend
-
-
-@pytest.fixture
-def database_tasks(settings, monkeypatch):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 def queued_jobs(key: str) -> int:
