@@ -4,12 +4,14 @@ from django.shortcuts import get_object_or_404, render
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
+from passerelles.bridges import perms
 from passerelles.bridges.forms import PartnerSearchForm
 from passerelles.bridges.suggest import (
     Filters,
     suggestions_for_need,
     suggestions_for_organisation,
 )
+from passerelles.bridges.views.feedback import annotate
 from passerelles.projects.models import Project
 
 RESULTS = 10
@@ -17,7 +19,7 @@ RESULTS = 10
 
 def find_partners(request):
     form = PartnerSearchForm(request.GET or None)
-    suggestions, source, searched = [], None, False
+    suggestions, source, searched, feedback_source = [], None, False, None
     if form.is_valid():
         data = form.cleaned_data
         filters = Filters(
@@ -32,7 +34,14 @@ def find_partners(request):
             ).first()
         if source is not None:
             searched = True
-            suggestions = suggestions_for_organisation(source, filters, RESULTS)
+            # A member of the organisation sees its own marks at work and can mark more.
+            if perms.can_give_feedback(request.user, source):
+                feedback_source = source
+            suggestions = suggestions_for_organisation(
+                source, filters, RESULTS, own_marks=feedback_source is not None
+            )
+            if feedback_source:
+                annotate(suggestions, feedback_source)
         elif data["need"].strip():
             searched = True
             suggestions = suggestions_for_need(data["need"], filters, RESULTS)
@@ -47,6 +56,7 @@ def find_partners(request):
         "source": source,
         "searched": searched,
         "my_orgs": my_orgs,
+        "feedback_source": feedback_source,
     }
     template = "bridges/_suggestions.html" if request.htmx else "bridges/partners.html"
     return render(request, template, context)
