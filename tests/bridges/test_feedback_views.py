@@ -37,11 +37,7 @@ def test_who_may_mark_a_suggestion(role, directory):
         {"candidate": candidate.pk, "verdict": "useful"},
     )
     if role == "visitor":
-        assert (
-            response.status_code == 302
-            and "/connexion" in response["Location"]
-            or (response.status_code == 302 and "login" in response["Location"])
-        )
+        assert response.status_code == 302 and "?next=" in response["Location"]
     elif role in ("member", "partner_abroad_member"):
         assert response.status_code == 302 and response["Location"] == _partners_url(source)
     else:  # another organisation's member, a partner abroad acting for another, staff, admin
@@ -185,7 +181,7 @@ def test_who_sees_the_staff_counts(role, directory):
     client, _user = client_for(role, source)
     response = client.get(reverse("bridges:feedback_stats"))
     if role == "visitor":
-        assert response.status_code == 302
+        assert response.status_code == 302 and "?next=" in response["Location"]
     elif role in STAFF_ROLES:
         html = response.content.decode()
         assert response.status_code == 200
