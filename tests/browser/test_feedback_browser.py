@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from passerelles.bridges.suggest import suggestions_for_organisation
 from passerelles.vocab.models import Theme
 from tests.actors.factories import OrganisationFactory
+from tests.browser.axe import violations
 from tests.browser.session import sign_in
 from tests.users.factories import MembershipFactory
 
@@ -42,12 +43,14 @@ def test_mark_a_suggestion_not_relevant_and_see_it_leave(page, referentials):
     page.goto(page.base_url + reverse("bridges:partners") + f"?organisation={org.slug}")
     item = page.locator(f"#suggestion-{org.pk}-{first.pk}")
     assert item.locator("details.suggestion").count() == 1
+    assert violations(page) == []
     item.get_by_role("button", name=f"Pas pertinente : {first.name}").click()
     # The card gives way to a line that says so in words, with the buttons to undo.
     state = page.locator(f"#feedback-{org.pk}-{first.pk} .feedback-state")
     expect(state).to_contain_text("Votre avis : pas pertinente.")
     expect(item.locator("details.suggestion")).to_have_count(0)
     assert page.get_by_role("button", name=f"Retirer mon avis : {first.name}").is_visible()
+    assert violations(page) == []
     page.reload()
     assert page.locator("details.suggestion").count() == 10
     assert page.locator(f"#suggestion-{org.pk}-{first.pk}").count() == 0
