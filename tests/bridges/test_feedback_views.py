@@ -191,3 +191,14 @@ def test_who_sees_the_staff_counts(role, directory):
         assert source.name not in html and directory["cocagne"].name not in html
     else:
         assert response.status_code == 403
+
+
+def test_the_personal_space_follows_the_organisation_marks(directory):
+    source = directory["koudougou"]
+    client, _user = client_for("member", source)
+    first = suggestions_for_organisation(source, limit=3)[0].organisation
+    html = client.get(reverse("site:my_space")).content.decode()
+    assert f'href="{first.get_absolute_url()}"' in html
+    actions.mark_suggestion(source, first, Verdict.NOT_RELEVANT)
+    html = client.get(reverse("site:my_space")).content.decode()
+    assert f'href="{first.get_absolute_url()}"' not in html
