@@ -4,7 +4,7 @@ partners suggested to their organisation, and the weights learnt from them.
 Funding calls and common issues are written by staff pages and the admin (see apps.py); the
 suggestion profiles are derived tables kept by suggest/profiles.py."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,12 @@ from passerelles.core import door, fragments
 
 class ActionError(Exception):
     """A feedback that cannot be recorded as asked; its message is for the person, in French."""
+
+
+def _change(mark, verdict, features, user, now) -> SuggestionMark:
+    mark.verdict, mark.features, mark.user, mark.marked_at = verdict, features, user, now
+    mark.save(update_fields=["verdict", "features", "user", "marked_at"])
+    return mark
 
 
 def mark_suggestion(organisation, candidate, verdict: str, *, by=None) -> SuggestionMark | None:
@@ -51,25 +57,27 @@ def mark_suggestion(organisation, candidate, verdict: str, *, by=None) -> Sugges
             current.delete()
             mark = None
         elif current is None:
-            mark = SuggestionMark.objects.create(
-                organisation=organisation,
-                candidate=candidate,
-                verdict=verdict,
-                features=features,
-                user=user,
-                marked_at=now,
-            )
+            try:
+                with transaction.atomic():  # a savepoint: another member may be first
+                    mark = SuggestionMark.objects.create(
+                        organisation=organisation,
+                        candidate=candidate,
+                        verdict=verdict,
+                        features=features,
+                        user=user,
+                        marked_at=now,
+                    )
+            except IntegrityError:
+                # Two members of the organisation marked the same suggestion at once: the
+                # last one wins, as if it had come a moment later.
+                mark = SuggestionMark.objects.select_for_update().get(
+                    organisation=organisation, candidate=candidate
+                )
+                _change(mark, verdict, features, user, now)
         elif current.verdict == verdict:
             return current
         else:
-            current.verdict, current.features, current.user, current.marked_at = (
-                verdict,
-                features,
-                user,
-                now,
-            )
-            current.save(update_fields=["verdict", "features", "user", "marked_at"])
-            mark = current
+            mark = _change(current, verdict, features, user, now)
         SuggestionMarkLog.objects.create(
             organisation=organisation, candidate=candidate, verdict=verdict, user=user, at=now
         )

@@ -255,3 +255,32 @@ def test_marks_move_to_the_kept_organisation_on_merge(directory):
         (kept.pk, directory["cocagne"].pk, "useful"),
         (directory["lycee"].pk, kept.pk, "not_relevant"),
     }
+
+
+def test_two_members_marking_at_once_the_last_one_wins(directory, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    source, candidate = directory["koudougou"], directory["cocagne"]
+    first, second = _member(source), _member(source)
+    actions.mark_suggestion(source, candidate, Verdict.USEFUL, by=first)
+    # The second member's action did not see the first one's row (both read before either
+    # wrote): its insert breaks the unique rule and turns into a change.
+    original = QuerySet.first
+    calls = []
+
+    def first_misses(qs):
+        calls.append(1)
+        return None if len(calls) == 1 else original(qs)
+
+    monkeypatch.setattr(QuerySet, "first", first_misses)
+    creates = []
+    original_create = QuerySet.create
+    monkeypatch.setattr(
+        QuerySet, "create", lambda qs, **kw: creates.append(qs.model) or original_create(qs, **kw)
+    )
+    mark = actions.mark_suggestion(source, candidate, Verdict.NOT_RELEVANT, by=second)
+    monkeypatch.undo()
+    assert creates[0] is SuggestionMark  # the insert was tried, and refused by the database
+    assert mark.verdict == Verdict.NOT_RELEVANT and mark.user == second
+    assert SuggestionMark.objects.get().verdict == Verdict.NOT_RELEVANT
+    assert SuggestionMarkLog.objects.count() == 2
