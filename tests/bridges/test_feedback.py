@@ -284,3 +284,19 @@ def test_two_members_marking_at_once_the_last_one_wins(directory, monkeypatch):
     assert mark.verdict == Verdict.NOT_RELEVANT and mark.user == second
     assert SuggestionMark.objects.get().verdict == Verdict.NOT_RELEVANT
     assert SuggestionMarkLog.objects.count() == 2
+
+
+def test_the_command_and_the_daily_chore_refit_the_weights(directory, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _mark_ess_not_relevant(directory, MARKERS)
+    out = StringIO()
+    call_command("refit_suggestion_feedback", stdout=out)
+    count = FeedbackWeight.objects.count()
+    assert count > 0 and out.getvalue().strip() == f"{count} poids appris des avis."
+    # The worker's chore: once, then not again within the day.
+    monkeypatch.setattr(actions, "_last_refit", [])
+    assert actions.refit_if_due() == count
+    assert actions.refit_if_due() is None

@@ -202,3 +202,10 @@ def test_the_personal_space_follows_the_organisation_marks(directory):
     actions.mark_suggestion(source, first, Verdict.NOT_RELEVANT)
     html = client.get(reverse("site:my_space")).content.decode()
     assert f'href="{first.get_absolute_url()}"' not in html
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_find_the_counts_from_the_partners_page(role, directory):
+    client, _user = client_for(role, directory["koudougou"])
+    html = client.get(reverse("bridges:partners")).content.decode()
+    assert (reverse("bridges:feedback_stats") in html) is (role in STAFF_ROLES)

@@ -57,6 +57,7 @@ def find_partners(request):
         "searched": searched,
         "my_orgs": my_orgs,
         "feedback_source": feedback_source,
+        "can_see_feedback_stats": perms.can_see_feedback_stats(request.user),
     }
     template = "bridges/_suggestions.html" if request.htmx else "bridges/partners.html"
     return render(request, template, context)
