@@ -209,3 +209,17 @@ def test_staff_find_the_counts_from_the_partners_page(role, directory):
     client, _user = client_for(role, directory["koudougou"])
     html = client.get(reverse("bridges:partners")).content.decode()
     assert (reverse("bridges:feedback_stats") in html) is (role in STAFF_ROLES)
+
+
+def test_with_htmx_a_vanished_organisation_gets_a_message_in_place(directory):
+    source = directory["koudougou"]
+    client, _user = client_for("member", source)
+    response = client.post(
+        reverse("bridges:feedback_mark", args=[source.slug]),
+        {"candidate": "99999999", "verdict": "useful"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response.content.decode() == (
+        '<p role="alert" class="error">Cette organisation n&#x27;existe pas ou plus.</p>'
+    )

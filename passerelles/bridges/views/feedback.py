@@ -5,9 +5,11 @@ import datetime
 
 from django.contrib import messages
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,6 +83,9 @@ def mark(request, slug):
                 "error": message,
             }
             return render(request, "bridges/feedback/_buttons.html", context)
+        if request.htmx:
+            # The organisation is gone: its buttons give way to the message.
+            return HttpResponse(format_html('<p role="alert" class="error">{}</p>', message))
         messages.error(request, message)
         return redirect(_back(request, organisation))
     state = current.verdict if current else ""
