@@ -300,3 +300,9 @@ def test_the_command_and_the_daily_chore_refit_the_weights(directory, monkeypatc
     monkeypatch.setattr(actions, "_last_refit", [])
     assert actions.refit_if_due() == count
     assert actions.refit_if_due() is None
+
+
+def test_room_for_demoted_candidates_is_bounded():
+    assert feedback.margin({1: Verdict.NOT_RELEVANT, 2: Verdict.USEFUL}) == feedback.MARGIN + 1
+    many = {i: Verdict.NOT_RELEVANT for i in range(500)}
+    assert feedback.margin(many) == feedback.MARGIN + feedback.MAX_DEMOTED_ROOM

@@ -77,7 +77,7 @@ def _ranked(index, query: Query, filters, limit: int, marks_of=None):
     a member of it is looking."""
     limit = _limit(limit)
     marks = feedback.marks_of(marks_of)
-    ranked = rank(index, query, filters, limit + feedback.MARGIN + len(marks))
+    ranked = rank(index, query, filters, limit + feedback.margin(marks))
     return feedback.rerank(index, query, ranked, marks)[:limit]
 
 

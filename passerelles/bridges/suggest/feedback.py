@@ -37,6 +37,9 @@ from passerelles.bridges.suggest.index import FAMILIES, SuggestionIndex
 # How many more candidates than shown the engine returns for re-ranking: a demoted one leaves
 # room, and the model re-orders within them (it never lifts a candidate from further down).
 MARGIN = 10
+# Room for the candidates an organisation marked not relevant, so they leave the list rather
+# than shorten it; bounded, so an organisation that marked hundreds costs no more than this.
+MAX_DEMOTED_ROOM = 100
 PERSONAL = {Verdict.USEFUL: 1.5, Verdict.PARTNERSHIP: 2.0}
 # The model's thresholds and bounds.
 MIN_MARKS = 30
@@ -77,6 +80,12 @@ def marks_of(organisation) -> dict[int, str]:
     return dict(
         SuggestionMark.objects.of(organisation).values_list("candidate_id", "verdict").order_by()
     )
+
+
+def margin(marks: dict) -> int:
+    """How many more candidates than shown to ask the engine for."""
+    demoted = sum(1 for v in marks.values() if v == Verdict.NOT_RELEVANT)
+    return MARGIN + min(demoted, MAX_DEMOTED_ROOM)
 
 
 def load_weights() -> dict[str, float]:
