@@ -24,6 +24,7 @@ MODULES = (
     "bench.bridges",
     "bench.observatory",
     "bench.needs",
+    "bench.feedback",
     "bench.load",
 )
 

@@ -18,3 +18,11 @@ class BridgesConfig(AppConfig):
         fragments.bump_on_save(FundingCall, Zone, topic="calls")
         # Rows pointing at a merged duplicate move to the kept organisation.
         merging.connect()
+        from passerelles.bridges import actions
+        from passerelles.bridges.models import FeedbackWeight, SuggestionMark, SuggestionMarkLog
+        from passerelles.core import door, jobs
+
+        # Members' marks and the learnt weights are written by bridges/actions.py only.
+        door.guard(SuggestionMark, rows=(SuggestionMarkLog, FeedbackWeight))
+        # The weights are learnt again once a day by the worker, never in a request.
+        jobs.housekeeping("bridges.refit_feedback", actions.refit_if_due)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passerelles.bridges.views import calls, issues, partners
+from passerelles.bridges.views import calls, feedback, issues, partners
 
 app_name = "bridges"
 
@@ -12,6 +12,8 @@ urlpatterns = [
         name="organisation_panel",
     ),
     path("partenaires/projet/<slug:slug>/", partners.project_panel, name="project_panel"),
+    path("partenaires/avis/", feedback.stats, name="feedback_stats"),
+    path("partenaires/avis/<slug:slug>/", feedback.mark, name="feedback_mark"),
     path("enjeux/", issues.issue_list, name="issues"),
     path("enjeux/nouveau/", issues.issue_create, name="issue_create"),
     path("enjeux/theme/<slug:slug>/", issues.theme_issue, name="theme_issue"),

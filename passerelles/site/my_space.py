@@ -6,7 +6,7 @@ in a fixed number of queries whatever the size of the network."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from passerelles.accompaniment import perms as case_perms
@@ -15,7 +15,7 @@ from passerelles.accompaniment.models import Case
 from passerelles.actors.duplicates import likely_pairs
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation, Proposal, ProposalKind, ProposalStatus
-from passerelles.bridges.models import FundingCall
+from passerelles.bridges.models import FundingCall, SuggestionMarkLog
 from passerelles.cooperation import pending
 from passerelles.cooperation.models import Notification
 from passerelles.core import fragments
@@ -33,7 +33,19 @@ DUPLICATES_SECONDS = 15 * 60
 
 
 def organisations(user) -> list:
-    return list(user.memberships.select_related("organisation").order_by("organisation__name"))
+    # The last of each organisation's marks on its suggestions (bridges): the cached panel of
+    # suggestions, which applies them, is keyed by it. In the same query.
+    last_mark = SuggestionMarkLog.objects.filter(organisation=OuterRef("organisation")).order_by(
+        "-pk"
+    )
+    memberships = list(
+        user.memberships.select_related("organisation")
+        .annotate(last_mark=Subquery(last_mark.values("pk")[:1]))
+        .order_by("organisation__name")
+    )
+    for membership in memberships:
+        membership.organisation.marks_version = membership.last_mark or 0
+    return memberships
 
 
 def membership_requests(user) -> list:

@@ -9,7 +9,7 @@ See engine.py for the score, index.py for the in-process index and docs/bridges.
 from dataclasses import dataclass
 
 from passerelles.actors.models import Organisation
-from passerelles.bridges.suggest import queries
+from passerelles.bridges.suggest import feedback, queries
 from passerelles.bridges.suggest.engine import Filters, Query, rank
 from passerelles.bridges.suggest.index import get_index
 from passerelles.bridges.suggest.reasons import reasons_for
@@ -74,16 +74,31 @@ def _limit(limit: int) -> int:
     return max(1, min(int(limit), MAX_LIMIT))
 
 
-def suggestions_for_organisation(org, filters: Filters | None = None, limit: int = 10):
+def _ranked(index, query: Query, filters, limit: int, marks_of=None):
+    """The engine's ranking re-ranked by feedback (suggest/feedback.py): the learnt weights for
+    everyone, and the marks of `marks_of` (the organisation whose suggestions these are) when
+    a member of it is looking."""
+    limit = _limit(limit)
+    marks = feedback.marks_of(marks_of)
+    ranked = rank(index, query, filters, limit + feedback.margin(marks))
+    return feedback.rerank(index, query, ranked, marks)[:limit]
+
+
+def suggestions_for_organisation(
+    org, filters: Filters | None = None, limit: int = 10, own_marks: bool = False
+):
+    """`own_marks`: a member of `org` is looking, so its own marks re-rank the list too
+    (never for anyone else: perms.can_give_feedback)."""
     index = get_index()
     query = queries.organisation_query(index, org)
-    return _materialise(index, query, rank(index, query, filters, _limit(limit)))
+    ranked = _ranked(index, query, filters, limit, org if own_marks else None)
+    return _materialise(index, query, ranked)
 
 
 def suggestions_for_project(project, filters: Filters | None = None, limit: int = 10):
     index = get_index()
     query = queries.project_query(index, project)
-    return _materialise(index, query, rank(index, query, filters, _limit(limit)))
+    return _materialise(index, query, _ranked(index, query, filters, limit))
 
 
 def suggestions_for_need(
@@ -93,4 +108,4 @@ def suggestions_for_need(
     a member is never suggested their own organisation."""
     index = get_index()
     query = queries.need_query(index, need, asker=asker, exclude=exclude)
-    return _materialise(index, query, rank(index, query, filters, _limit(limit)))
+    return _materialise(index, query, _ranked(index, query, filters, limit))

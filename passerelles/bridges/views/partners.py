@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
+from passerelles.bridges import perms
 from passerelles.bridges.forms import PartnerSearchForm
 from passerelles.bridges.suggest import (
     Filters,
@@ -12,6 +13,7 @@ from passerelles.bridges.suggest import (
 )
 from passerelles.bridges.suggest.need import read_need
 from passerelles.bridges.suggest.need import understood as describe_need
+from passerelles.bridges.views.feedback import annotate
 from passerelles.projects.models import Project
 
 RESULTS = 10
@@ -19,7 +21,7 @@ RESULTS = 10
 
 def find_partners(request):
     form = PartnerSearchForm(request.GET or None)
-    suggestions, source, searched, understood = [], None, False, []
+    suggestions, source, searched, understood, feedback_source = [], None, False, [], None
     my_orgs = []
     if request.user.is_authenticated:
         my_orgs = list(
@@ -39,7 +41,14 @@ def find_partners(request):
             ).first()
         if source is not None:
             searched = True
-            suggestions = suggestions_for_organisation(source, filters, RESULTS)
+            # A member of the organisation sees its own marks at work and can mark more.
+            if perms.can_give_feedback(request.user, source):
+                feedback_source = source
+            suggestions = suggestions_for_organisation(
+                source, filters, RESULTS, own_marks=feedback_source is not None
+            )
+            if feedback_source:
+                annotate(suggestions, feedback_source)
         elif data["need"].strip():
             searched = True
             # Who asks: the member's organisation is never suggested to them (nor any other
@@ -59,6 +68,8 @@ def find_partners(request):
         "searched": searched,
         "my_orgs": my_orgs,
         "understood": understood,
+        "feedback_source": feedback_source,
+        "can_see_feedback_stats": perms.can_see_feedback_stats(request.user),
     }
     template = "bridges/_suggestions.html" if request.htmx else "bridges/partners.html"
     return render(request, template, context)
