@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from passerelles.actors.models import FreshnessCheck
 from passerelles.core.models import Job, JobStatus, OutgoingMail
@@ -123,7 +124,10 @@ def test_the_email_is_plain_text_with_three_links(settings, django_capture_on_co
     for part in (message.subject, message.body):
         assert not ENTITY.search(part), part
     assert "« Ville d'Orléans & Cie » — Blois (41)" in message.body
-    assert f"Informations confirmées le {org.last_verified_at:%-d}" in message.body
+    # The day as the e-mail writes it: in the site's time zone (after 22:00 UTC in summer, the
+    # next day in Paris).
+    confirmed = timezone.localtime(org.last_verified_at)
+    assert f"Informations confirmées le {confirmed:%-d}" in message.body
     assert f"https://passerelles.example.org/annuaire/{org.slug}/" in message.body
     assert set(links(message)) == {"current", "change", "inactive"}
     assert "https://passerelles.example.org/annuaire/fraicheur/reponse/" in message.body
