@@ -38,9 +38,17 @@ from passerelles.core import indexing
 
 ALIAS = "pages"
 # Every topic a fragment may depend on; bump_all() retires them all.
-TOPICS = ("organisation", "project", "participants", "suggestions", "calls", "referentials")
+TOPICS = (
+    "organisation",
+    "project",
+    "participants",
+    "suggestions",
+    "calls",
+    "referentials",
+    "practice",
+)
 # The topics actions report through core.indexing: a change there retires the fragments too.
-INDEXING_TOPICS = ("organisation", "project", "participants")
+INDEXING_TOPICS = ("organisation", "project", "participants", "practice")
 logger = logging.getLogger(__name__)
 
 
