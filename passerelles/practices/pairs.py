@@ -218,6 +218,10 @@ def _direction(problems, solutions, idf, hidden, taken) -> list[Pair]:
         for solution in solutions:
             if (problem.key, solution.key) in hidden:
                 continue
+            if problem.kind == "practice" and solution.kind == "project":
+                # A sheet tells an experience: beside a project, it is the solution (the
+                # pair comes in the other direction).
+                continue
             pair = _match(problem, solution, idf)
             if pair is not None:
                 mine.append(pair)

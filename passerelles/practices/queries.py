@@ -1,5 +1,7 @@
 """The sheets' filters, shared by the list page, the exports and the API."""
 
+from django.db.models import Q
+
 from passerelles.practices.models import Practice
 
 
@@ -12,13 +14,10 @@ def filtered(qs, *, q: str = "", theme: str = "", country: str = "", side: str =
         qs = qs.filter(themes__slug=theme)
     if country:
         code = country.upper()[:2]
-        # Where it happened, or a country where it could serve: one subquery keeps the
-        # queryset a plain filter (paginated, counted, exported alike).
-        qs = qs.filter(
-            pk__in=Practice.objects.filter(country_id=code)
-            .values("pk")
-            .union(Practice.countries.through.objects.filter(country_id=code).values("practice_id"))
-        )
+        # Where it happened, or a country where it could serve (a subquery on the link
+        # table: no join that would repeat a sheet).
+        linked = Practice.countries.through.objects.filter(country_id=code)
+        qs = qs.filter(Q(country_id=code) | Q(pk__in=linked.values("practice_id")))
     if side in ("here", "there"):
         qs = qs.filter(side=side)
     return qs.distinct() if theme else qs
