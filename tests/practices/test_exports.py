@@ -19,7 +19,9 @@ def sheets():
     published = make_sheet(
         title="Pompe & forage « solaire »",
         problem="L'eau manquait <b>souvent</b> : 3 < 5.",
-        what_was_done="<p>Une <strong>pompe</strong> &amp; un château d'eau.</p><ul><li>un</li></ul>",
+        what_was_done=(
+            "<p>Une <strong>pompe</strong> &amp; un château d'eau.</p><ul><li>un</li></ul>"
+        ),
         cost_amount=18000,
         cost_currency="EUR",
         cost_text="=SOMME(A1)",
