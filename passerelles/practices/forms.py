@@ -17,7 +17,7 @@ class PracticeForm(forms.ModelForm):
     own (and those the sheet already names): a whole directory does not fit a form."""
 
     commune_text = forms.CharField(
-        label=_("commune (ici)"),
+        label=_("Commune (ici)"),
         max_length=120,
         required=False,
         help_text=_("Nom ou code INSEE, si cela s'est passé ici."),
@@ -51,7 +51,7 @@ class PracticeForm(forms.ModelForm):
             "projects": forms.CheckboxSelectMultiple,
             "countries": forms.SelectMultiple(attrs={"size": 6}),
         }
-        labels = {"country": _("pays (là-bas)"), "locality": _("localité (là-bas)")}
+        labels = {"country": _("Pays (là-bas)"), "locality": _("Localité (là-bas)")}
         formfield_callback = Practice.text_fields.formfield
 
     field_order = ["title", "problem", "side", "commune_text", "country", "locality"]
