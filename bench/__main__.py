@@ -22,6 +22,7 @@ MODULES = (
     "bench.iati",
     "bench.tables",
     "bench.bridges",
+    "bench.practices",
     "bench.load",
 )
 

@@ -64,6 +64,22 @@ class Initiative:
         return self.obj.get_absolute_url()
 
 
+@dataclass(frozen=True)
+class Item:
+    """What a page shows of an initiative (what the page cache keeps: no model instance)."""
+
+    key: str
+    kind: str
+    title: str
+    url: str
+    side: str
+
+    @classmethod
+    def of(cls, initiative: Initiative) -> "Item":
+        i = initiative
+        return cls(i.key, i.kind, i.title, i.url, i.side)
+
+
 @dataclass
 class Pair:
     problem: Initiative
@@ -73,6 +89,18 @@ class Pair:
     pinned: bool = False
     note: str = ""
     words: list = field(default_factory=list)
+
+    def shown(self) -> "Pair":
+        """The pair as the page cache keeps it (items instead of initiatives)."""
+        return Pair(
+            Item.of(self.problem),
+            Item.of(self.solution),
+            self.reason,
+            self.score,
+            self.pinned,
+            self.note,
+            self.words,
+        )
 
 
 def _roots(*texts: str) -> dict:
@@ -263,17 +291,19 @@ def _compute(theme_ids) -> dict:
     sheets_there = [i for i in there if i.kind == "practice"]
     to_there = _direction(here, sheets_there, idf, hidden, taken)
     return {
-        "pinned": pinned,
-        "there_to_here": to_here,
-        "here_to_there": to_there,
-        "here": [i for i in here],
-        "there": [i for i in there],
+        "pinned": [p.shown() for p in pinned],
+        "there_to_here": [p.shown() for p in to_here],
+        "here_to_there": [p.shown() for p in to_there],
+        "here": [Item.of(i) for i in here[:SHOWN]],
+        "here_total": len(here),
+        "there_total": len(there),
     }
 
 
 def for_themes(theme_ids) -> dict:
-    """{"pinned", "there_to_here", "here_to_there", "here", "there"} for the page of these
-    themes; cached until a sheet, a project or a vocabulary changes."""
+    """{"pinned", "there_to_here", "here_to_there" (Pairs of Items), "here" (the first Items
+    here), "here_total", "there_total"} for the page of these themes; cached until a sheet, a
+    project, a curated pair or a vocabulary changes."""
     ids = sorted({int(t) for t in theme_ids})
     return fragments.get_or_build(
         "practices:pairs",

@@ -64,8 +64,8 @@ def test_a_problem_there_meets_a_solution_here_with_its_reason(client, initiativ
     assert "Un problème là-bas, des solutions d'ici" in html
     found = pairs.for_themes([Theme.objects.get(slug="eau-assainissement").pk])
     [pair] = found["there_to_here"]
-    assert pair.problem.obj == initiatives["water_there"]
-    assert pair.solution.obj == initiatives["water_here"]
+    assert pair.problem.key == f"project:{initiatives['water_there'].pk}"
+    assert pair.solution.key == f"practice:{initiatives['water_here'].pk}"
     assert pair.reason == (
         "Même préoccupation (« Eau et assainissement ») : le problème parle de forage, panne "
         "et pompe, dont « Un comité d'usagers pour entretenir les pompes » a l'expérience."
@@ -137,5 +137,6 @@ def test_the_reverse_direction_offers_sheets_from_there(client):
     PlaceHereFactory(project=here)
     found = pairs.for_themes([Theme.objects.get(slug="agriculture").pk])
     [pair] = found["here_to_there"]
-    assert pair.problem.obj == here and pair.solution.obj.title.startswith("Des jardins")
+    assert pair.problem.key == f"project:{here.pk}"
+    assert pair.solution.title.startswith("Des jardins")
     assert "maraîchage" in pair.reason or "maraîchers" in pair.reason

@@ -50,3 +50,14 @@ def test_list_filters(client, sheets):
     html = client.get(url, {"q": "forage", "theme": "nimporte"}).content.decode()
     assert "Aucune fiche ne correspond." in html
     assert client.get(url, {"page": "x"}).status_code == 200
+
+
+def test_list_and_sheet_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    for n in range(6):
+        make_sheet(title=f"Fiche {n}", themes=("eau-assainissement", "sante"))
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("practices:list")).content.decode()
+    assert "6 fiches" in html
+    sheet = Practice.objects.first()
+    with django_assert_max_num_queries(14):
+        assert client.get(sheet.get_absolute_url()).status_code == 200
