@@ -125,3 +125,12 @@ def test_staff_see_the_history_of_a_sheet(setup):
     member_page = setup["clients"]["member"][0].get(published.get_absolute_url())
     assert "Historique" in staff_page.content.decode()
     assert "Historique" not in member_page.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_exports_hold_published_sheets_only_whoever_asks(role, setup):
+    client, _user = setup["clients"][role]
+    csv_text = client.get(reverse("practices:export_csv")).content.decode("utf-8-sig")
+    jsonld = client.get(reverse("practices:export_jsonld")).json()
+    assert "Pompe solaire publiée" in csv_text and "Proposition en attente" not in csv_text
+    assert [item["name"] for item in jsonld["@graph"]] == ["Pompe solaire publiée"]
