@@ -89,6 +89,7 @@ class Pair:
     pinned: bool = False
     note: str = ""
     words: list = field(default_factory=list)
+    themes: list = field(default_factory=list)  # shared theme ids
 
     def shown(self) -> "Pair":
         """The pair as the page cache keeps it (items instead of initiatives)."""
@@ -100,6 +101,7 @@ class Pair:
             self.pinned,
             self.note,
             self.words,
+            self.themes,
         )
 
 
@@ -213,20 +215,25 @@ def reason(problem: Initiative, solution: Initiative, shared_themes, shared_word
 
 
 def _match(problem, solution, idf) -> Pair | None:
-    shared_themes = sorted(set(problem.themes) & set(solution.themes))
+    """The pair and its score, or None; its reason is written later, for the pairs shown
+    only (a page compares thousands of candidates)."""
+    shared_themes = sorted(problem.themes.keys() & solution.themes.keys())
     if not shared_themes:
         return None
-    shared = [r for r in problem.problem if r in solution.solution and r in idf]
+    shared = [r for r in problem.problem.keys() & solution.solution if r in idf]
     if not shared and len(shared_themes) < 2:
         return None
-    shared.sort(key=lambda r: -idf[r])
-    shown = [problem.problem[r] for r in shared[:3]]
+    shared.sort(key=lambda r: (-idf[r], r))
     score = 2.0 * len(shared_themes) + sum(idf[r] for r in shared)
     if problem.countries & solution.countries:
         score += 1.0
-    return Pair(
-        problem, solution, reason(problem, solution, shared_themes, shown), score, words=shown
-    )
+    words = [problem.problem[r] for r in shared[:3]]
+    return Pair(problem, solution, "", score, words=words, themes=shared_themes)
+
+
+def _explained(pair: Pair) -> Pair:
+    pair.reason = reason(pair.problem, pair.solution, pair.themes, pair.words)
+    return pair
 
 
 def _idf(items: list[Initiative]) -> dict:
@@ -262,7 +269,7 @@ def _direction(problems, solutions, idf, hidden, taken) -> list[Pair]:
         if unordered in taken:
             continue
         taken.add(unordered)
-        out.append(pair)
+        out.append(_explained(pair))
         if len(out) == SHOWN:
             break
     return out
@@ -279,7 +286,8 @@ def _compute(theme_ids) -> dict:
     for (p, s), c in curated.items():
         if c.decision == Curation.PINNED and p in by_key and s in by_key:
             problem, solution = by_key[p], by_key[s]
-            pair = _match(problem, solution, idf) or Pair(problem, solution, "")
+            pair = _match(problem, solution, idf)
+            pair = _explained(pair) if pair is not None else Pair(problem, solution, "")
             pair.pinned, pair.note = True, c.note
             pinned.append(pair)
             taken.add(frozenset((p, s)))
