@@ -19,7 +19,8 @@ from passerelles.geo.models import Country
 from passerelles.practices import actions, exports, perms, queries
 from passerelles.practices.enums import Curation, SheetStatus
 from passerelles.practices.forms import PracticeForm, RefusalForm
-from passerelles.practices.models import Practice
+from passerelles.practices.models import CuratedPair, Practice
+from passerelles.projects.models import Project
 from passerelles.vocab.models import Theme
 
 PAGE_SIZE = 20
@@ -168,7 +169,29 @@ def moderation(request):
     if not perms.can_moderate(request.user):
         return _refuse(request)
     pending = Practice.objects.pending().select_related("author").prefetch_related("themes")
-    return render(request, "practices/moderation.html", {"pending": pending})
+    return render(
+        request,
+        "practices/moderation.html",
+        {"pending": pending, "curated": _curated(), "back": request.get_full_path()},
+    )
+
+
+def _curated() -> list[dict]:
+    """Staff's pinned and hidden pairs with their initiatives' titles, so a hidden pair can be
+    brought back ("practice:12" → the sheet's title; a deleted row shows its key)."""
+    pairs = list(CuratedPair.objects.select_related("decided_by"))
+    ids = {"practice": set(), "project": set()}
+    for pair in pairs:
+        for key in (pair.problem, pair.solution):
+            kind, _sep, pk = key.partition(":")
+            if kind in ids and pk.isdigit():
+                ids[kind].add(int(pk))
+    titles = {f"practice:{p.pk}": p for p in Practice.objects.filter(pk__in=ids["practice"])}
+    titles.update({f"project:{p.pk}": p for p in Project.objects.filter(pk__in=ids["project"])})
+    return [
+        {"pair": pair, "problem": titles.get(pair.problem), "solution": titles.get(pair.solution)}
+        for pair in pairs
+    ]
 
 
 @require_POST

@@ -11,7 +11,7 @@ from passerelles.practices import pairs
 from passerelles.vocab.models import Theme
 from tests.actors.contribution_helpers import client_for
 from tests.practices.factories import make_sheet
-from tests.practices.helpers import page
+from tests.practices.helpers import page, words_of
 from tests.projects.factories import PlaceThereFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,11 @@ def test_staff_hide_and_pin_pairs(initiatives):
     )
     assert response.status_code == 302 and response.url == url
     assert "Pourquoi" not in page(client.get(url))
+    # The moderation page lists it, and brings it back.
+    queue = words_of(client.get(reverse("practices:moderation")))
+    assert "masquée : Accès à l'eau potable à Koudougou → Un comité d'usagers" in queue
+    client.post(curate, {"problem": problem, "solution": solution, "decision": "forget"})
+    assert "Pourquoi" in page(client.get(url))
     client.post(curate, {"problem": problem, "solution": solution, "decision": "pinned"})
     html = page(client.get(url))
     assert "Choisie par le réseau" in html and "Pourquoi" in html
