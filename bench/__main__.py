@@ -25,6 +25,7 @@ MODULES = (
     "bench.observatory",
     "bench.needs",
     "bench.feedback",
+    "bench.practices",
     "bench.load",
 )
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("passerelles.surveys.urls")),
     path("accompagnement/", include("passerelles.accompaniment.urls")),
     path("appels-a-projets/", include("passerelles.grants.urls")),
+    path("pratiques/", include("passerelles.practices.urls")),
     path("compte/rattachement/", include("passerelles.actors.urls_membership")),
     path("compte/", include("passerelles.users.urls")),
     path("api/v1/", api.urls),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "passerelles.surveys",
     "passerelles.accompaniment",
     "passerelles.groups",
+    "passerelles.practices",
     "passerelles.grants",
     "passerelles.api",
     "passerelles.site",

@@ -22,6 +22,7 @@ from passerelles.api.observatory import router as observatory_router
 from passerelles.api.observatory_snapshots import router as observatory_snapshots_router
 from passerelles.api.opendata import router as opendata_router
 from passerelles.api.organisations import router as organisations_router
+from passerelles.api.practices import router as practices_router
 from passerelles.api.projects import router as projects_router
 
 api = NinjaAPI(
@@ -42,6 +43,7 @@ api.add_router("/", observatory_router)
 api.add_router("/", observatory_snapshots_router)
 api.add_router("/", groups_router)
 api.add_router("/", grants_router)
+api.add_router("/", practices_router)
 
 
 def _describe(error: dict) -> str:

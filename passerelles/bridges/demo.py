@@ -2,7 +2,6 @@
 today, a few curated common issues; then the suggestion profiles are rebuilt (the
 organisations demo writes in bulk, without signals). French data, not interface strings."""
 
-import random
 from datetime import timedelta
 
 from django.db import transaction
@@ -10,9 +9,8 @@ from django.utils import timezone
 
 from passerelles.actors.enums import Family, Status
 from passerelles.actors.models import Organisation
-from passerelles.bridges.issues import group
-from passerelles.bridges.models import CommonIssue, FundingCall, PinnedPair, Zone
-from passerelles.bridges.suggest.index import get_index, reset_index
+from passerelles.bridges.models import CommonIssue, FundingCall, Zone
+from passerelles.bridges.suggest.index import reset_index
 from passerelles.bridges.suggest.profiles import rebuild_profiles
 from passerelles.vocab.models import Theme
 
@@ -246,7 +244,6 @@ ISSUES = (
 
 def build_demo(*, seed: int, size: int | None, progress) -> dict:
     report = progress or (lambda step, done, total: None)
-    rng = random.Random(seed)
     today = timezone.localdate()
     themes = {t.slug: t for t in Theme.objects.all()}
     with transaction.atomic():
@@ -299,9 +296,7 @@ def build_demo(*, seed: int, size: int | None, progress) -> dict:
             calls += 1
         report("bridges-calls", calls, calls)
     profiles = rebuild_profiles(report)
-    reset_index()
-    index = get_index()
-    issues = pinned = 0
+    issues = 0
     with transaction.atomic():
         for position, (title, theme_slugs, keywords, description) in enumerate(ISSUES):
             issue = CommonIssue.objects.create(
@@ -313,28 +308,16 @@ def build_demo(*, seed: int, size: int | None, progress) -> dict:
             )
             chosen = [themes[s] for s in theme_slugs if s in themes]
             issue.themes.set(chosen)
-            g = group(index, [t.pk for t in chosen], keywords, pairs=2)
-            for here, there, _w in g.pairs[:1]:
-                PinnedPair.objects.create(
-                    issue=issue,
-                    here_id=here,
-                    there_id=there,
-                    note=rng.choice(
-                        (
-                            "Mêmes questions de gestion collective : un échange de pratiques à "
-                            "organiser.",
-                            "Une visite croisée serait utile aux deux équipes.",
-                        )
-                    ),
-                )
-                pinned += 1
+            # No organisation pair is pinned any more: they were chosen by shared words only
+            # and could be off-topic; the issue pages pair practice sheets and projects, with
+            # their reason (practices.pairs, docs/decisions.md §41).
             issues += 1
     reset_index()
     return {
         "calls": calls,
         "zones": len(zones),
         "issues": issues,
-        "pinned_pairs": pinned,
+        "pinned_pairs": 0,
         "profiles": profiles,
         "summary": f"{calls} appels à projets, {issues} enjeux communs, {profiles} profils de "
         "suggestion",

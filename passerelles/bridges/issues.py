@@ -20,6 +20,8 @@ class IssueGroup:
 
 
 def _pairs(index: SuggestionIndex, here: list[int], there: list[int], limit: int):
+    if limit <= 0:
+        return []
     here_sets = [(p, set(index.raw["about"][p].split())) for p in here[:MAX_PER_SIDE]]
     scored = []
     for q in there[:MAX_PER_SIDE]:

@@ -14,6 +14,7 @@ DEMO_MODULES = (
     "passerelles.grants.demo",
     "passerelles.groups.demo",
     "passerelles.accompaniment.demo",
+    "passerelles.practices.demo",
     # Last: it freezes past years from everything above.
     "passerelles.observatory.demo",
 )

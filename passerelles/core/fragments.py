@@ -48,9 +48,10 @@ TOPICS = (
     "calls",
     "referentials",
     "activity",
+    "practice",
 )
 # The topics actions report through core.indexing: a change there retires the fragments too.
-INDEXING_TOPICS = ("organisation", "project", "participants")
+INDEXING_TOPICS = ("organisation", "project", "participants", "practice")
 logger = logging.getLogger(__name__)
 
 

@@ -13,8 +13,9 @@ The state lives in a context variable: each thread (web request, test thread) ha
 Actions say what changed with `changed(topic, ids)`; the apps that keep a derived table
 subscribe to a topic with `listen(topic, kind, handler)` when they start. So a lower app (the
 organisations' actions) asks a higher one (the partner suggestions) to re-index without
-importing it. Topics in use: "organisation" (a row or its links changed), "project", and
-"participants" (organisations whose project participations changed).
+importing it. Topics in use: "organisation" (a row or its links changed), "project",
+"participants" (organisations whose project participations changed) and "practice" (practice
+sheets and the curated pairs of the common-issue pages).
 """
 
 from collections.abc import Callable, Iterable

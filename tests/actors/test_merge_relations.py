@@ -25,6 +25,7 @@ from tests.cooperation.factories import CollegeFactory, MemberFactory, SpaceFact
 from tests.events.factories import MeetingEventFactory, ParticipantFactory
 from tests.grants import factories as grant_factories
 from tests.groups import factories as group_factories
+from tests.practices.factories import make_sheet
 from tests.projects.factories import FundingLineFactory, linked_project
 from tests.surveys import factories as survey_factories
 from tests.users.factories import MembershipFactory, StaffFactory, UserFactory
@@ -91,6 +92,8 @@ def give_everything_to(org, other, *, space, event, issue, campaign=None):
     grant_round = grant_factories.round_(title=f"Appel {org.pk}")
     grant_factories.application(grant_round, organisation=org, user=user, submit=False)
     grant_factories.application(grant_round, partner=org, submit=False)
+    # A practice sheet naming the organisation.
+    make_sheet(organisations=[org])
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():

@@ -50,9 +50,9 @@ def test_organisation_panel_shows_suggestions_and_calls(client, directory):
 def test_issue_pages(client, directory, django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         html = client.get(reverse("bridges:issues")).content.decode()
-    assert "Agriculture" in html and "ici :" in html and "là-bas :" in html
+    assert "Agriculture" in html and "organisations ici" in html and "là-bas" in html
     html = client.get(reverse("bridges:theme_issue", args=["agriculture"])).content.decode()
-    assert "Qui pourrait apprendre de qui" in html
+    assert "Un problème là-bas, des solutions d" in html
     assert directory["mangues"].name in html
 
 

@@ -40,6 +40,7 @@ MACHINE_WRITTEN = {
     "bridges.OrganisationProfile.about": "lemmas derived from the organisation's texts",
     "actors.SearchEntry.fts": "the full-text search document, derived",
     "projects.ProjectSearchEntry.fts": "the full-text search document, derived",
+    "practices.Practice.search_text": "a sheet's search words, derived by its actions",
 }
 # Other people's apps: their columns are theirs (task results, sign-in attempts, sessions,
 # the admin's log).

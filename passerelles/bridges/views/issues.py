@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,15 +15,13 @@ from passerelles.bridges.models import CommonIssue, PinnedPair
 from passerelles.bridges.perms import can_curate_issues
 from passerelles.bridges.suggest.index import get_index
 from passerelles.bridges.views.access import allowed_or_refuse, requires
+from passerelles.practices import pairs
+from passerelles.practices import perms as practice_perms
+from passerelles.practices.models import Practice
 from passerelles.projects.models import Project
 from passerelles.vocab.models import Theme
 
 SHOWN = 8
-
-
-def _orgs(ids):
-    by_id = Organisation.objects.select_related("commune", "country").in_bulk(ids)
-    return by_id
 
 
 def _projects_there(theme_ids):
@@ -43,24 +43,24 @@ def issue_list(request):
         .annotate(n=Count("pk", distinct=True))
         .values_list("themes", "n")
     )
-    pair_ids = {i for g in groups.values() for p in g.pairs[:1] for i in p[:2]}
-    orgs = _orgs(pair_ids)
+    sheets = dict(
+        Practice.objects.published()
+        .values("themes")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("themes", "n")
+    )
     rows = []
     for theme in themes:
         g = groups.get(theme.pk)
         if g is None or not (g.here and (g.there or counts.get(theme.pk))):
             continue
-        example = None
-        if g.pairs:
-            here, there, _w = g.pairs[0]
-            example = (orgs.get(here), orgs.get(there))
         rows.append(
             {
                 "theme": theme,
                 "here": len(g.here),
                 "there": len(g.there),
                 "projects": counts.get(theme.pk, 0),
-                "example": example,
+                "sheets": sheets.get(theme.pk, 0),
             }
         )
     curated = CommonIssue.objects.filter(is_published=True).prefetch_related("themes")
@@ -71,19 +71,20 @@ def issue_list(request):
     )
 
 
-def _detail(request, *, title, description, theme_ids, keywords="", issue=None):
+def _detail(request, *, title, description, theme_ids, keywords="", issue=None, theme=None):
     index = get_index()
-    g = issues.group(index, theme_ids, keywords, pairs=6)
+    # Organisations are listed per side, never paired: pairs join initiatives (practice
+    # sheets and projects) that share a theme and a need, with their reason (practices.pairs).
+    g = issues.group(index, theme_ids, keywords, pairs=0)
     pinned = list(issue.pinned_pairs.select_related("here", "there")) if issue else []
-    ids = set(g.here[:SHOWN]) | set(g.there[:SHOWN]) | {i for p in g.pairs for i in p[:2]}
+    found = pairs.for_themes(theme_ids)
+    ids = set(g.there[:SHOWN])
     orgs = Organisation.objects.select_related("commune", "country").in_bulk(ids)
-    pinned_keys = {(p.here_id, p.there_id) for p in pinned}
-    pairs = [
-        {"here": orgs[h], "there": orgs[t], "pinned": (h, t) in pinned_keys}
-        for h, t, _w in g.pairs
-        if h in orgs and t in orgs
-    ]
     projects = list(_projects_there(theme_ids)[:SHOWN]) if theme_ids else []
+    propose = reverse("practices:create")
+    first_theme = theme or Theme.objects.filter(pk__in=theme_ids).first()
+    if first_theme is not None:
+        propose += "?" + urlencode({"theme": first_theme.slug})
     return render(
         request,
         "bridges/issues/detail.html",
@@ -91,21 +92,27 @@ def _detail(request, *, title, description, theme_ids, keywords="", issue=None):
             "title": title,
             "description": description,
             "issue": issue,
-            "here": [orgs[i] for i in g.here[:SHOWN] if i in orgs],
-            "here_total": len(g.here),
+            "here": found["here"],
+            "here_total": found["here_total"],
+            "here_orgs_total": len(g.here),
             "there": [orgs[i] for i in g.there[:SHOWN] if i in orgs],
             "there_total": len(g.there),
             "projects": projects,
-            "pairs": pairs,
+            "pinned_pairs": found["pinned"],
+            "there_to_here": found["there_to_here"],
+            "here_to_there": found["here_to_there"],
             "pinned": pinned,
             "can_curate": can_curate_issues(request.user),
+            "can_curate_pairs": practice_perms.can_curate_pairs(request.user),
+            "can_propose": practice_perms.can_propose(request.user),
+            "propose_url": propose,
         },
     )
 
 
 def theme_issue(request, slug):
     theme = get_object_or_404(Theme.objects.active(), slug=slug)
-    return _detail(request, title=theme.name, description="", theme_ids=[theme.pk])
+    return _detail(request, title=theme.name, description="", theme_ids=[theme.pk], theme=theme)
 
 
 def issue_detail(request, slug):
