@@ -10,7 +10,9 @@ from passerelles.accompaniment import actions as case_actions
 from passerelles.actors import moderation
 from passerelles.actors.enums import Status
 from passerelles.actors.models import FreshnessCheck, NotDuplicate, Organisation, Proposal
+from passerelles.bridges import actions as bridge_actions
 from passerelles.bridges.models import PinnedPair
+from passerelles.bridges.models.feedback import Verdict
 from passerelles.bridges.models.issues import CommonIssue
 from passerelles.cooperation.models import JoinRequest
 from passerelles.core.history import Origin
@@ -94,6 +96,9 @@ def give_everything_to(org, other, *, space, event, issue, campaign=None):
     grant_factories.application(grant_round, partner=org, submit=False)
     # A practice sheet naming the organisation.
     make_sheet(organisations=[org])
+    # Its marks on suggestions, and another organisation's mark on it (with their logs).
+    bridge_actions.mark_suggestion(org, OrganisationFactory(), Verdict.USEFUL, by=user)
+    bridge_actions.mark_suggestion(OrganisationFactory(), org, Verdict.NOT_RELEVANT)
 
 
 def test_merging_moves_every_relation_to_the_kept_organisation():
