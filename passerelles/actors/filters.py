@@ -11,18 +11,23 @@ Multi-valued filters on many-to-many relations (themes, SDGs, countries of actio
 as `pk IN (subquery)` rather than joins: no row multiplication, no DISTINCT, and the grouped
 counts stay exact."""
 
+from collections.abc import Sequence
+from functools import cached_property
+
 from django import forms
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from passerelles.actors import snapshot
 from passerelles.actors.enums import Family, Side
 from passerelles.actors.models import Organisation
-from passerelles.actors.search import forgiving_search, search
+from passerelles.actors.search import INDEX, forgiving_search, search
 from passerelles.core import fragments
 from passerelles.core.collation import sort_key
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
+from passerelles.core.search import raw_matches
 from passerelles.geo.models import Country, Department
 from passerelles.vocab.models import SdgGoal, Theme, goal_title
 
@@ -155,7 +160,14 @@ def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
 class DirectoryFilter:
     """A validated set of filters over the published organisations."""
 
-    def __init__(self, data, base: QuerySet | None = None, *, forgive: bool = False):
+    def __init__(
+        self,
+        data,
+        base: QuerySet | None = None,
+        *,
+        forgive: bool = False,
+        fast: bool | None = None,
+    ):
         # A plain dict (the API): one value per key, as a query string would give.
         data = query_data(data)
         # Always bound, even when empty: an empty query string is a valid "no filter".
@@ -165,6 +177,7 @@ class DirectoryFilter:
         # page shows what was wrong, rather than an empty list.
         self.data = {k: v for k, v in self.form.cleaned_data.items() if v not in ("", [], None)}
         self.query = self.data.get("q", "").strip()
+        over_all = base is None
         base = Organisation.objects.published() if base is None else base
         # Search once: search() may ask the index whether all words match; facet querysets
         # reuse the matched set instead of searching again.
@@ -186,6 +199,49 @@ class DirectoryFilter:
         else:
             self.matched = search(base, self.query) if self.query else base
         self._shared = None
+        # Over all the published organisations (not a narrower `base`), counts and the page
+        # come from the columns in memory (actors.snapshot, §42); `fast=False` keeps the SQL
+        # path, which the comparison test and the benchmark's baseline use.
+        self.fast = over_all if fast is None else (fast and over_all)
+        self._masks: dict = {}
+        self._raw = None
+
+    # --- the path in memory (§42) -------------------------------------------------------------
+
+    @cached_property
+    def snapshot(self):
+        return snapshot.current(self.matched.db)
+
+    @cached_property
+    def raw(self):
+        """The index's answer for the query the results are for (None: no search)."""
+        if not self.searched:
+            return None
+        return raw_matches(INDEX, self.searched, using=self.matched.db)
+
+    def _mask(self, skip: str | None = None):
+        if skip not in self._masks:
+            mask = self.snapshot.mask(self.data, skip)
+            if self.raw is not None:
+                mask &= self.snapshot.matched_mask(self.raw)
+            self._masks[skip] = mask
+        return self._masks[skip]
+
+    def count(self) -> int:
+        """How many organisations the filters and the search give."""
+        if self.fast:
+            return int(self._mask().sum())
+        return self.results().order_by().count()
+
+    def rows(self, prepare=None):
+        """The results as a sequence a Paginator can slice: the ordered ids in memory and the
+        shown organisations read by id (fast path), or the results queryset. `prepare` adds
+        select_related / prefetch_related to the queryset the rows are read from."""
+        prepare = prepare or (lambda qs: qs)
+        if not self.fast:
+            return prepare(self.results())
+        ids = self.snapshot.ordered(self._mask(), self.raw)
+        return OrderedRows(ids, prepare(Organisation.objects.using(self.matched.db).published()))
 
     @property
     def errors(self) -> list[str]:
@@ -213,6 +269,8 @@ class DirectoryFilter:
     }
 
     def _grouped(self, name: str, column: str) -> dict:
+        if self.fast:
+            return self.snapshot.grouped(column, self._mask(name))
         if name not in self.data:
             # Without its own filter active, a facet counts over the results themselves: all
             # such facets share one query grouped by every column (a few hundred rows),
@@ -244,6 +302,8 @@ class DirectoryFilter:
 
     def _country_counts(self) -> dict:
         """Organisations acting in each country: seated there, or declaring it, counted once."""
+        if self.fast:
+            return self.snapshot.country_counts(self._mask("country"))
         qs = self._without("country")
         ids = qs.values("pk")
         seated = dict(
@@ -321,7 +381,10 @@ class DirectoryFilter:
         ]
         facets.append(Facet("theme", _("Thème"), "checkbox", options))
 
-        counts = self._linked("sdg", SdgLink, "sdggoal_id")
+        if self.fast:
+            counts = self.snapshot.sdgs.counts(self._mask("sdg"))
+        else:
+            counts = self._linked("sdg", SdgLink, "sdggoal_id")
         options = [
             FacetOption(
                 str(code),
@@ -336,6 +399,8 @@ class DirectoryFilter:
         return facets
 
     def _linked_by_slug(self) -> dict:
+        if self.fast:
+            return self.snapshot.themes.counts(self._mask("theme"))
         ids = self._without("theme").values("pk")
         rows = (
             ThemeLink.objects.filter(organisation_id__in=ids)
@@ -367,3 +432,26 @@ class DirectoryFilter:
             else:
                 qd[name] = str(value)
         return qd.urlencode()
+
+
+class OrderedRows(Sequence):
+    """Ids in their list order, and the rows of a slice read by id from `queryset` in that
+    order: what a Paginator needs, with one query for the page shown. An id no longer in
+    `queryset` (unpublished since the columns were read) is left out of its page."""
+
+    def __init__(self, ids, queryset: QuerySet):
+        self.ids = ids
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = [int(i) for i in self.ids[index]]
+        found = self.queryset.in_bulk(ids)
+        return [found[i] for i in ids if i in found]

@@ -78,6 +78,14 @@ def _write(topics) -> None:
 def bump(*topics: str, using: str = "default") -> None:
     """These topics changed: retire every fragment that shows them, now and at commit."""
     _write(topics)
+    # The database's tokens too, for what processes hold in memory (the directory's columns):
+    # in the writing transaction, so they commit with the data. Imported here: this module is
+    # imported before the models are ready.
+    from passerelles.core import changes
+
+    tracked = [t for t in topics if t in changes.TRACKED]
+    if tracked:
+        changes.touch(*tracked, using=using)
     connection = transaction.get_connection(using)
     if not connection.in_atomic_block:
         return
