@@ -151,6 +151,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # expire after PASSERELLES_PAGE_CACHE_SECONDS, a bound on what a write made outside the actions
 # and signals (raw SQL) could leave stale. PASSERELLES_PAGE_CACHE=off computes every page.
 PASSERELLES_PAGE_CACHE = env.bool("PASSERELLES_PAGE_CACHE", default=True)
+# The directory's filter columns in memory, per process (actors.snapshot, docs/decisions.md
+# §42): counts, facets, the page's order and the map without scanning the tables. Off: the SQL
+# path (the benchmark's baseline; a way back if a deployment cannot spare ~10 MB per worker).
+PASSERELLES_DIRECTORY_COLUMNS = env.bool("PASSERELLES_DIRECTORY_COLUMNS", default=True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {

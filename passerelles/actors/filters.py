@@ -11,7 +11,6 @@ Multi-valued filters on many-to-many relations (themes, SDGs, countries of actio
 as `pk IN (subquery)` rather than joins: no row multiplication, no DISTINCT, and the grouped
 counts stay exact."""
 
-from collections.abc import Sequence
 from functools import cached_property
 
 from django import forms
@@ -26,6 +25,7 @@ from passerelles.actors.models import Organisation
 from passerelles.actors.search import INDEX, forgiving_search, search
 from passerelles.core import fragments
 from passerelles.core.collation import sort_key
+from passerelles.core.columns import OrderedRows
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
 from passerelles.core.search import raw_matches
 from passerelles.geo.models import Country, Department
@@ -202,7 +202,9 @@ class DirectoryFilter:
         # Over all the published organisations (not a narrower `base`), counts and the page
         # come from the columns in memory (actors.snapshot, §42); `fast=False` keeps the SQL
         # path, which the comparison test and the benchmark's baseline use.
-        self.fast = over_all if fast is None else (fast and over_all)
+        if fast is None:
+            fast = settings.PASSERELLES_DIRECTORY_COLUMNS
+        self.fast = fast and over_all
         self._masks: dict = {}
         self._raw = None
 
@@ -432,26 +434,3 @@ class DirectoryFilter:
             else:
                 qd[name] = str(value)
         return qd.urlencode()
-
-
-class OrderedRows(Sequence):
-    """Ids in their list order, and the rows of a slice read by id from `queryset` in that
-    order: what a Paginator needs, with one query for the page shown. An id no longer in
-    `queryset` (unpublished since the columns were read) is left out of its page."""
-
-    def __init__(self, ids, queryset: QuerySet):
-        self.ids = ids
-        self.queryset = queryset
-
-    def count(self) -> int:
-        return len(self.ids)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            return self[index : index + 1][0]
-        ids = [int(i) for i in self.ids[index]]
-        found = self.queryset.in_bulk(ids)
-        return [found[i] for i in ids if i in found]

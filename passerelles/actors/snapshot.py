@@ -16,15 +16,11 @@ organisations, read in a few queries and kept until the write path changes a cha
 Counts are exact: the same rows as the SQL path (`DirectoryFilter(…, fast=False)`), which a
 test compares on generated data. About 30 bytes per organisation and link: 10 MB at 100,000."""
 
-import threading
-from dataclasses import dataclass, field
-
 import numpy as np
-from django.db import connections
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
-from passerelles.core import changes
+from passerelles.core.columns import Coded, Columns, Store
 
 TOPICS = ("organisation", "referentials")
 # Filters on one column of the organisation, by the name the query string uses.
@@ -42,51 +38,8 @@ CountryLink = Organisation.countries_of_action.through
 _SHIFT = 1 << 24
 
 
-@dataclass
-class Coded:
-    """A column as small integer codes into `values` (None is a value like any other)."""
-
-    codes: np.ndarray
-    values: list
-    index: dict = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, items) -> "Coded":
-        index: dict = {}
-        codes = np.fromiter((index.setdefault(v, len(index)) for v in items), dtype=np.int32)
-        return cls(codes, list(index), index)
-
-    def codes_of(self, wanted) -> np.ndarray:
-        return np.array([self.index[v] for v in wanted if v in self.index], dtype=np.int32)
-
-    def isin(self, wanted) -> np.ndarray:
-        return np.isin(self.codes, self.codes_of(wanted))
-
-    def counts(self, mask: np.ndarray | None = None) -> dict:
-        codes = self.codes if mask is None else self.codes[mask]
-        n = np.bincount(codes, minlength=len(self.values))
-        return {self.values[i]: int(c) for i, c in enumerate(n) if c}
-
-
-@dataclass
-class Links:
-    """A many-to-many relation as (row, value code) pairs."""
-
-    rows: np.ndarray
-    values: Coded
-
-    def rows_with(self, wanted, size: int) -> np.ndarray:
-        mask = np.zeros(size, dtype=bool)
-        mask[self.rows[self.values.isin(wanted)]] = True
-        return mask
-
-    def counts(self, mask: np.ndarray) -> dict:
-        return self.values.counts(mask[self.rows])
-
-
-class Snapshot:
-    def __init__(self, token: str, using: str):
-        self.token = token
+class Snapshot(Columns):
+    def load(self, using: str) -> None:
         published = Organisation.objects.using(using).filter(status=Status.PUBLISHED)
         rows = list(
             published.order_by("pk").values_list(
@@ -101,7 +54,6 @@ class Snapshot:
                 "lon",
             )
         )
-        self.size = len(rows)
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         self.columns = {
             name: Coded.of(r[i] for r in rows) for i, name in enumerate(COLUMNS.values(), 1)
@@ -110,35 +62,27 @@ class Snapshot:
         self.lat = np.array([np.nan if r[7] is None else r[7] for r in rows], dtype=np.float64)
         self.lon = np.array([np.nan if r[8] is None else r[8] for r in rows], dtype=np.float64)
         del rows
-        # The list's order without a search, and the tie-break among equal ranks: the model's
-        # ordering then the id, sorted by the database (its collation, not Python's).
-        order = published.order_by("sort_name", "name", "pk").values_list("pk", flat=True)
-        self.order = self.positions(np.fromiter(order, dtype=np.int64))[0]
-        self.tie = np.empty(self.size, dtype=np.int64)
-        self.tie[self.order] = np.arange(self.size)
+        # The model's ordering, then the id: the list's order and the search's tie-break.
+        self.set_order(published.order_by("sort_name", "name", "pk").values_list("pk", flat=True))
         ids = published.values("pk")
         themes = ThemeLink.objects.using(using).filter(organisation_id__in=ids)
-        self.themes = self._links(themes.values_list("organisation_id", "theme__slug"))
+        self.themes = self.links(themes.values_list("organisation_id", "theme__slug"))
         sdgs = SdgLink.objects.using(using).filter(organisation_id__in=ids)
-        self.sdgs = self._links(sdgs.values_list("organisation_id", "sdggoal_id"))
+        self.sdgs = self.links(sdgs.values_list("organisation_id", "sdggoal_id"))
         countries = CountryLink.objects.using(using).filter(organisation_id__in=ids)
-        self.countries = self._links(countries.values_list("organisation_id", "country_id"))
+        self.countries = self.links(countries.values_list("organisation_id", "country_id"))
         self.grids: dict[int, np.ndarray] = {}
 
-    def _links(self, pairs) -> Links:
-        pairs = list(pairs)
-        rows = self.positions(np.array([p[0] for p in pairs], dtype=np.int64))[0]
-        return Links(rows, Coded.of(p[1] for p in pairs))
-
-    def positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(positions of the published ones among `ids`, which of `ids` they are)."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if not self.size:
-            return np.zeros(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
-        found = np.searchsorted(self.ids, ids)
-        found[found >= self.size] = 0
-        known = self.ids[found] == ids
-        return found[known], known
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.ids, self.lat, self.lon, self.order, self.tie)
+        coded = (*self.columns.values(), self.country)
+        links = (self.themes, self.sdgs, self.countries)
+        return (
+            sum(a.nbytes for a in arrays)
+            + sum(c.codes.nbytes for c in coded)
+            + sum(x.nbytes for x in links)
+        )
 
     # --- filters and counts -----------------------------------------------------------------
 
@@ -180,29 +124,6 @@ class Snapshot:
         codes = set(seated) | set(declared)
         return {c: seated.get(c, 0) + declared.get(c, 0) - both.get(c, 0) for c in codes}
 
-    # --- search and order -------------------------------------------------------------------
-
-    def ordered(self, mask: np.ndarray, matches=None) -> np.ndarray:
-        """Ids of the masked rows in the list's order: without a search, the model's order;
-        with one (core.search.RawMatches), exact phrase first, then rank, then that order."""
-        if matches is None:
-            return self.ids[self.order[mask[self.order]]]
-        rows, known = self.positions(np.array(matches.ids, dtype=np.int64))
-        keys = np.array(matches.keys, dtype=np.float64)[known]
-        keep = mask[rows]
-        rows, keys = rows[keep], keys[keep]
-        phrase = np.zeros(self.size, dtype=bool)
-        if matches.phrase_ids:
-            phrase[self.positions(np.array(matches.phrase_ids, dtype=np.int64))[0]] = True
-        # lexsort: the last key is the primary one.
-        order = np.lexsort((self.tie[rows], keys, ~phrase[rows]))
-        return self.ids[rows[order]]
-
-    def matched_mask(self, matches) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[self.positions(np.array(matches.ids, dtype=np.int64))[0]] = True
-        return mask
-
     # --- map --------------------------------------------------------------------------------
 
     def grid(self, zoom: int, size: float) -> np.ndarray:
@@ -241,26 +162,14 @@ class Snapshot:
         return list(zip(counts.tolist(), lat.tolist(), lon.tolist(), ids.tolist(), strict=True))
 
 
-_lock = threading.Lock()
-_current: dict[str, Snapshot] = {}
+_store = Store(Snapshot, TOPICS)
 
 
 def current(using: str = "default") -> Snapshot:
-    """The process's snapshot, read again when a change token of its topics moved: one
+    """The process's columns, read again when a change token of their topics moved: one
     primary-key query per call when nothing changed."""
-    token = changes.tokens(*TOPICS, using=using)
-    # The token tells one database's writes from another's, not two databases apart.
-    token = f"{connections[using].settings_dict['NAME']}:{token}"
-    snapshot = _current.get(using)
-    if snapshot is not None and snapshot.token == token:
-        return snapshot
-    with _lock:
-        snapshot = _current.get(using)
-        if snapshot is None or snapshot.token != token:
-            snapshot = Snapshot(token, using)
-            _current[using] = snapshot
-    return snapshot
+    return _store.current(using)
 
 
 def reset() -> None:
-    _current.clear()
+    _store.reset()

@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from passerelles.core.models import ChangeToken
 
 # The topics something in memory depends on; bumps of the others cost no write.
-TRACKED = ("organisation", "referentials")
+TRACKED = ("organisation", "project", "participants", "referentials")
 
 
 def touch(*topics: str, using: str = "default") -> None:
