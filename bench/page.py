@@ -9,8 +9,9 @@ and 100,000 organisations, SQLite and PostgreSQL, in one run:
   the filter columns into memory), then PASSES measured passes. The SQL path of the same
   run (`PASSERELLES_DIRECTORY_COLUMNS` off, the code before §42) is the baseline, one pass.
 - search: count + first page of 20 of each query: ours (the index table alone, the filter
-  columns, 20 organisations read by id), the naive icontains scan and tantivy's in-memory
-  index (the near-limit reference), as bench/search.py measures them.
+  columns, 20 organisations read by id: id and name, as bench/search.py reads them), the naive
+  icontains scan and tantivy's in-memory index (the near-limit reference), as bench/search.py
+  measures them.
 - map: `map_data` for the standard views of bench/map.py, through the test client, columns
   in memory and (baseline) the SQL grid.
 
@@ -23,6 +24,8 @@ Targets: page p95 at 100,000 ≤ 3× p95 at 1,000 (each database); map p95 at 10
 
 import sys
 import time
+
+import numpy as np
 
 from bench.common import SIZES, percentile, run_worker, setup_django, worker_main
 from bench.map import VIEWS
@@ -70,8 +73,9 @@ def worker(vendor: str, size: int, fresh: bool) -> dict:
 
     from bench.search import TantivyReference, _icontains
     from passerelles.actors import snapshot
-    from passerelles.actors.filters import DirectoryFilter
     from passerelles.actors.models import Organisation
+    from passerelles.actors.search import INDEX
+    from passerelles.core.search import raw_matches
 
     caches = dict(settings.CACHES)
     caches["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -112,9 +116,14 @@ def worker(vendor: str, size: int, fresh: bool) -> dict:
         print(f"page: {vendor} {size:,}: count + first page…", file=sys.stderr, flush=True)
 
         def ours(q):
-            directory = DirectoryFilter({"q": q})
-            rows = directory.rows()
-            return directory.count(), [o.pk for o in rows[0:PAGE]]
+            # What the page does for its count and first page, without the form and facets:
+            # the index table alone, the columns' mask and order, 20 rows read by id.
+            columns = snapshot.current()
+            matches = raw_matches(INDEX, q)
+            mask = columns.matched_mask(matches) if matches else np.ones(columns.size, bool)
+            ids = columns.ordered(mask, matches)[:PAGE].tolist()
+            names = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+            return int(mask.sum()), [(pk, names[pk]) for pk in ids if pk in names]
 
         started = time.perf_counter()
         tantivy = TantivyReference()

@@ -119,7 +119,12 @@ class DirectoryFilterForm(forms.Form):
 
 def _choices() -> dict:
     region = settings.PASSERELLES_REGION_CODE
-    present = Organisation.objects.published().exclude(department=None).values("department")
+    if settings.PASSERELLES_DIRECTORY_COLUMNS:
+        # The departments of the published organisations, from the columns in memory (§42):
+        # the subquery scans the organisations (a tenth of a second at 100,000).
+        present = [d for d in snapshot.current().columns["department_id"].values if d]
+    else:
+        present = Organisation.objects.published().exclude(department=None).values("department")
     departments = Department.objects.filter(Q(region_id=region) | Q(code__in=present))
     return {
         "departments": list(departments.values_list("code", "name", "region_id")),
