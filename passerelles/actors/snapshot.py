@@ -5,7 +5,7 @@ ran the search again and scanned the organisations and link tables (15–16 quer
 column a filter or a facet reads (side, family, ESS, SI, department, seat country, themes, SDGs,
 countries of action, the point and the list's order) is a numpy array over the published
 organisations, read in a few queries and kept until the write path changes a change token
-(core.changes, touched by core.fragments.bump in the writing transaction). Then:
+(core.changes, touched by core.fragments.written in the writing transaction). Then:
 
 - a filter is a boolean mask, a facet count a `bincount` of the masked codes: no query;
 - a search asks the index table alone for its matching ids and ranks (core.search.raw_matches),

@@ -225,7 +225,7 @@ class SearchIndexState(models.Model):
 
 class ChangeToken(models.Model):
     """A token per topic ("organisation", "referentials"…) that the write path replaces in the
-    same transaction as the data (core.changes.touch, called by core.fragments.bump).
+    same transaction as the data (core.changes.touch, called by core.fragments.written).
 
     The per-process columns of the directory (actors.snapshot) compare it with the token they
     were read at: one primary-key read per page, shared by every worker through the database,
