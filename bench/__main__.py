@@ -18,6 +18,7 @@ from bench.common import DATABASES, SIZES
 MODULES = (
     "bench.search",
     "bench.map",
+    "bench.page",
     "bench.scheduler",
     "bench.iati",
     "bench.tables",

@@ -158,6 +158,10 @@ PASSERELLES_PAGE_CACHE = env.bool("PASSERELLES_PAGE_CACHE", default=True)
 PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS = env.int(
     "PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS", default=5000
 )
+# The directory's filter columns in memory, per process (actors.snapshot, docs/decisions.md
+# §42): counts, facets, the page's order and the map without scanning the tables. Off: the SQL
+# path (the benchmark's baseline; a way back if a deployment cannot spare ~10 MB per worker).
+PASSERELLES_DIRECTORY_COLUMNS = env.bool("PASSERELLES_DIRECTORY_COLUMNS", default=True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {

@@ -101,9 +101,22 @@ def bump(*topics: str, using: str = "default") -> None:
             transaction.on_commit(callback, using=using)
 
 
+def written(*topics: str, using: str = "default") -> None:
+    """The write path changed these topics' data: `bump` the page cache, and move the
+    database's change tokens (core.changes) of what processes hold in memory (the filter
+    columns, the spelling vocabulary), in the writing transaction so they commit with the
+    data. Imported here: this module is imported before the models are ready."""
+    from passerelles.core import changes
+
+    bump(*topics, using=using)
+    tracked = [t for t in topics if t in changes.TRACKED]
+    if tracked:
+        changes.touch(*tracked, using=using)
+
+
 def bump_all() -> None:
     """Everything may have changed (the demo rebuilt, a restore, a migration)."""
-    bump(*TOPICS)
+    written(*TOPICS)
 
 
 def key(name: str, topics, *vary) -> str:
@@ -151,7 +164,7 @@ def listen() -> None:
 
 def _bumper(topic: str):
     def handler(ids, using="default"):
-        bump(topic, using=using)
+        written(topic, using=using)
 
     return handler
 
@@ -164,7 +177,7 @@ def bump_on_save(*models, topic: str, saves: bool = True) -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     def handler(sender, **kwargs):
-        bump(topic, using=kwargs.get("using") or "default")
+        written(topic, using=kwargs.get("using") or "default")
 
     for model in models:
         uid = f"core.pages.{topic}.{model._meta.label_lower}"

@@ -221,3 +221,22 @@ class SearchIndexState(models.Model):
 
     def __str__(self):
         return f"{self.table} (format {self.format})"
+
+
+class ChangeToken(models.Model):
+    """A token per topic ("organisation", "referentials"…) that the write path replaces in the
+    same transaction as the data (core.changes.touch, called by core.fragments.written).
+
+    The per-process columns of the directory (actors.snapshot) compare it with the token they
+    were read at: one primary-key read per page, shared by every worker through the database,
+    whether or not the page cache is on (its versions live in the cache, which may be off)."""
+
+    topic = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("jeton de changement")
+        verbose_name_plural = _("jetons de changement")
+
+    def __str__(self):
+        return f"{self.topic}: {self.token}"

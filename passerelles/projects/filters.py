@@ -7,6 +7,8 @@ Every filter on a related table (themes, SDG targets, places, participants) is a
 `pk IN (subquery)`: no row multiplication, no DISTINCT, exact grouped counts; each facet is one
 grouped query, never one per value."""
 
+from functools import cached_property
+
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -15,11 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family
 from passerelles.core.collation import sort_key
+from passerelles.core.columns import OrderedRows
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
+from passerelles.core.search import raw_matches
 from passerelles.geo.models import Country, Department
+from passerelles.projects import snapshot
 from passerelles.projects.enums import PlaceSide, ProjectStatus
 from passerelles.projects.models import Participation, Project, ProjectPlace
-from passerelles.projects.search import forgiving_search, search
+from passerelles.projects.search import INDEX, forgiving_search, search
 from passerelles.vocab.models import SdgGoal, Theme, goal_title
 
 FACETS = ("progress", "theme", "sdg", "department", "country", "family")
@@ -108,13 +113,21 @@ def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
 class ProjectFilter:
     """A validated set of filters over the published projects."""
 
-    def __init__(self, data, base: QuerySet | None = None, *, forgive: bool = False):
+    def __init__(
+        self,
+        data,
+        base: QuerySet | None = None,
+        *,
+        forgive: bool = False,
+        fast: bool | None = None,
+    ):
         data = query_data(data)
         self.form = ProjectFilterForm(data)
         self.form.is_valid()
         # Invalid fields are left out: the valid ones still apply, the page says what was wrong.
         self.data = {k: v for k, v in self.form.cleaned_data.items() if v not in ("", [], None)}
         self.query = self.data.get("q", "").strip()
+        over_all = base is None
         base = Project.objects.published() if base is None else base
         # `forgive` (the list pages and the API): a query that finds little may be misspelt,
         # a correction is proposed, or applied when it found nothing
@@ -133,6 +146,44 @@ class ProjectFilter:
             self.searched = forgiven.query
         else:
             self.matched = search(base, self.query) if self.query else base
+        # Over all the published projects, counts and the page come from the columns in
+        # memory (projects.snapshot, §42); `fast=False` keeps the SQL path.
+        if fast is None:
+            fast = settings.PASSERELLES_DIRECTORY_COLUMNS
+        self.fast = fast and over_all
+        self._masks: dict = {}
+
+    @cached_property
+    def snapshot(self):
+        return snapshot.current(self.matched.db)
+
+    @cached_property
+    def raw(self):
+        """The index's answer for the query the results are for (None: no search)."""
+        if not self.searched:
+            return None
+        return raw_matches(INDEX, self.searched, using=self.matched.db)
+
+    def _mask(self, skip: str | None = None):
+        if skip not in self._masks:
+            mask = self.snapshot.mask(self.data, skip)
+            if self.raw is not None:
+                mask &= self.snapshot.matched_mask(self.raw)
+            self._masks[skip] = mask
+        return self._masks[skip]
+
+    def count(self) -> int:
+        if self.fast:
+            return int(self._mask().sum())
+        return self.results().order_by().count()
+
+    def rows(self, prepare=None):
+        """The results as a sequence a Paginator can slice (see DirectoryFilter.rows)."""
+        prepare = prepare or (lambda qs: qs)
+        if not self.fast:
+            return prepare(self.results())
+        ids = self.snapshot.ordered(self._mask(), self.raw)
+        return OrderedRows(ids, prepare(Project.objects.using(self.matched.db).published()))
 
     @property
     def errors(self) -> list[str]:
@@ -157,6 +208,8 @@ class ProjectFilter:
 
     def counts(self, name: str) -> dict:
         """{value: number of projects} for one facet, over the other filters' results."""
+        if self.fast:
+            return self.snapshot.counts(name, self._mask(name))
         ids = self._ids(name)
         if name == "progress":
             rows = (

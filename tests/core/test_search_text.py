@@ -177,7 +177,7 @@ def test_the_vocabulary_follows_the_write_path_and_is_not_rebuilt_otherwise():
     fresh = spelling.vocabulary()
     assert fresh is not first and "ouidah" in fresh
     # Referentials were not read again: only the organisations' part moved.
-    fragments.bump("organisation")
+    fragments.written("organisation")
     assert spelling.vocabulary() is not fresh
 
 

@@ -14,6 +14,7 @@ map."""
 import json
 import math
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Avg, Count, F, Min
 from django.db.models.functions import Floor
@@ -108,7 +109,7 @@ def organisation_map(request):
         "facets": directory.facets(english=is_english()),
         "querystring": querystring,
         "map_config": map_config,
-        "total": directory.results().count(),
+        "total": directory.count(),
         "links_on": links_on,
         "region_code": settings.PASSERELLES_REGION_CODE,
         "links_text": links_text[:LINKS_TEXT_LIMIT],
@@ -177,6 +178,28 @@ def clusters(queryset, zoom: int, bbox=None) -> dict:
     return {"clusters": out_clusters, "points": out_points}
 
 
+def fast_clusters(directory, zoom: int, bbox=None) -> dict:
+    """`clusters()` from the columns in memory (actors.snapshot, §42): the matching rows'
+    cells at this zoom are computed once per process, so a view groups arrays instead of
+    scanning rows in the database. The same cells, counts, positions and ids."""
+    snap = directory.snapshot
+    mask = snap.located(directory._mask(), bbox)
+    if zoom >= POINTS_FROM_ZOOM:
+        rows = np.flatnonzero(mask)[:POINTS_LIMIT]
+        points = zip(
+            snap.ids[rows].tolist(), snap.lat[rows].tolist(), snap.lon[rows].tolist(), strict=True
+        )
+        return {"clusters": [], "points": [[pk, round(a, 5), round(o, 5)] for pk, a, o in points]}
+    out_clusters, out_points = [], []
+    for n, lat, lon, first in snap.clusters(mask, zoom, cell_size(zoom)):
+        lat, lon = round(lat, 5), round(lon, 5)
+        if n == 1:
+            out_points.append([first, lat, lon])
+        else:
+            out_clusters.append([lat, lon, n])
+    return {"clusters": out_clusters, "points": out_points}
+
+
 def zoom_and_bbox(request) -> tuple:
     """(zoom, bbox, None) from the query string, or (None, None, a French message)."""
     try:
@@ -230,11 +253,13 @@ def _map_answer(request) -> tuple[int, bytes]:
     zoom, bbox, error = zoom_and_bbox(request)
     if error:
         return 400, json.dumps({"detail": str(error)}).encode()
-    results = directory.results()
-    data = clusters(results, zoom, bbox)
+    if directory.fast:
+        data = fast_clusters(directory, zoom, bbox)
+    else:
+        data = clusters(directory.results(), zoom, bbox)
     payload = {
         "zoom": zoom,
-        "total": results.order_by().count(),
+        "total": directory.count(),
         "shown": sum(c[2] for c in data["clusters"]) + len(data["points"]),
         **data,
     }

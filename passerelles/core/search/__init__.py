@@ -191,4 +191,54 @@ def matches_of(
     return matches.order_by("-search_rank", *index.tie_break), any_term
 
 
-__all__ = ["CHUNK", "REGISTRY", "Column", "SearchIndex", "backend", "matches_of", "ranked_matches"]
+@dataclass(frozen=True)
+class RawMatches:
+    """What the index alone says of a query, with no join to the searched table (§42): every
+    matching id, its sort key (ascending = better: SQLite's bm25 rank as it is, PostgreSQL's
+    ts_rank negated) and the ids holding the exact phrase (ranked first). The caller filters,
+    counts and orders them (with its own tie-break) and reads only the rows it shows."""
+
+    ids: list[int]
+    keys: list[float]
+    phrase_ids: list[int]
+    # No row had every word: any word was enough (as `matches_of`).
+    any_term: bool
+
+
+def raw_matches(index: SearchIndex, query: str, *, prefix: bool = True, using: str = "default"):
+    """The query path of `matches_of` (the same words, the same "all words, else any word"
+    rule, the same rank and phrase), on the index table alone. None for a query with no
+    searchable word (nothing to restrict by)."""
+    terms = parse_query(query, prefix=prefix)
+    if not terms:
+        return None
+    conn = connections[using]
+    be = backend(conn)
+    expression = be.match_expression(terms)
+    any_term = False
+    with conn.cursor() as cursor:
+        if len(terms) > 1 and not be.has_match(cursor, index, expression):
+            any_term = True
+            expression = be.match_expression(terms, any_term=True)
+        sql, params = be.ranked_ids(index, expression)
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        phrase_ids = []
+        if len(terms) > 1 and not any_term:
+            sql, params = be.phrase_ids(index, be.phrase_expression(index, terms))
+            cursor.execute(sql, params)
+            phrase_ids = [r[0] for r in cursor.fetchall()]
+    return RawMatches([r[0] for r in rows], [r[1] for r in rows], phrase_ids, any_term)
+
+
+__all__ = [
+    "CHUNK",
+    "REGISTRY",
+    "Column",
+    "RawMatches",
+    "SearchIndex",
+    "backend",
+    "matches_of",
+    "ranked_matches",
+    "raw_matches",
+]

@@ -5,7 +5,7 @@ Documents are exactly the tokens SQLite indexes (folded simplemma lemmas and the
 text.py) under the `simple` configuration (fields.PG_CONFIG), and queries take the same path, so
 both databases find the same rows; phrases use `<->` over the same positions."""
 
-from passerelles.core.search.fields import PG_CONFIG, TsRank
+from passerelles.core.search.fields import PG_CONFIG, TS_NORMALISATION, TS_WEIGHTS, TsRank
 from passerelles.core.search.text import Term
 
 
@@ -61,6 +61,24 @@ def filter_kwargs(index, expression: str) -> dict:
 
 def rank_expression(index, expression: str):
     return TsRank(f"{index.relation}__document", expression)
+
+
+def ranked_ids(index, expression: str) -> tuple[str, list]:
+    """Every match's id and sort key (ts_rank negated: lower is better), table alone. The
+    same ts_rank call as TsRank, so the same float4 values and the same order."""
+    query = "to_tsquery(%s::regconfig, %s)"
+    return (
+        f"SELECT rowid, -ts_rank('{TS_WEIGHTS}'::float4[], document, {query}, "
+        f"{TS_NORMALISATION}) FROM {index.table} WHERE document @@ {query}",
+        [PG_CONFIG, expression, PG_CONFIG, expression],
+    )
+
+
+def phrase_ids(index, expression: str) -> tuple[str, list]:
+    return (
+        f"SELECT rowid FROM {index.table} WHERE document @@ to_tsquery(%s::regconfig, %s)",
+        [PG_CONFIG, expression],
+    )
 
 
 def has_match(cursor, index, expression: str) -> bool:

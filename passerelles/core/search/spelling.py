@@ -7,8 +7,8 @@ optimal string alignment: a letter missing, added, changed, or two letters swapp
 synonyms, towns. The apps say what goes in it (`provide()`, at start-up: core imports no app).
 
 The vocabulary lives in memory, one per process, built the first time a search needs it and
-rebuilt part by part only when the page cache's topic versions of that part moved (the write
-path bumps them: core/fragments.py), never for every query. A correction is offered only when
+rebuilt part by part only when the change tokens of that part's topics moved (the write path
+touches them: core/changes.py), never for every query. A correction is offered only when
 the corrected query finds more; it replaces the results (`applied`) only when the search found
 nothing and each corrected word had one clear best candidate. See docs/decisions.md."""
 
@@ -22,7 +22,7 @@ from django.db import connections
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from passerelles.core import fragments
+from passerelles.core import changes
 from passerelles.core.text import FRENCH_STOPWORDS, fold
 
 # Below this many results a correction is worth proposing.
@@ -50,7 +50,8 @@ _sources: dict[str, Source] = {}
 
 
 def provide(name: str, texts: Callable[[], Iterable[tuple[str, bool]]], topics) -> None:
-    """Register (or replace) a part of the vocabulary. Called from an app's ready()."""
+    """Register (or replace) a part of the vocabulary. Called from an app's ready(). Its
+    topics must be among core.changes.TRACKED, whose tokens the write path moves."""
     if isinstance(topics, str):
         topics = tuple(topics.split())
     _sources[name] = Source(texts, tuple(topics))
@@ -114,7 +115,10 @@ def reset() -> None:
 def vocabulary() -> Vocabulary:
     """The process's vocabulary, with the parts whose topics moved read again."""
     cache = _cache
-    stamps = {name: fragments.versions(*s.topics) for name, s in _sources.items()}
+    # The database's change tokens (core.changes, §42), not the page cache's versions: with
+    # the page cache off those are new at every read, and the vocabulary (every organisation's
+    # name) would be read again for each search that finds little.
+    stamps = {name: changes.tokens(*s.topics) for name, s in _sources.items()}
     key = tuple(sorted(stamps.items()))
     merged = cache.merged
     if merged is not None and merged[0] == key:

@@ -58,6 +58,17 @@ def rank_expression(index, expression: str):
     return -F(f"{index.relation}__rank")
 
 
+def ranked_ids(index, expression: str) -> tuple[str, list]:
+    """Every match's id and sort key (FTS5's bm25 `rank`: lower is better), table alone."""
+    table = index.table
+    return f"SELECT rowid, rank FROM {table} WHERE {table} MATCH %s", [expression]
+
+
+def phrase_ids(index, expression: str) -> tuple[str, list]:
+    table = index.table
+    return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
+
+
 def has_match(cursor, index, expression: str) -> bool:
     table = index.table
     cursor.execute(f"SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT 1", [expression])

@@ -1,0 +1,181 @@
+"""Filter columns in memory, per process, for faceted lists at national scale (docs/decisions.md
+§42): the directory (actors.snapshot) and the projects' list (projects.snapshot) share them.
+
+A list's rows (published organisations, published projects) become numpy arrays: each filtered
+column as small integer codes, each many-to-many relation as (row, value) pairs, the list's
+order as a permutation. A filter is then a boolean mask, a facet count a `bincount` of masked
+codes, a search the index table's matching ids (core.search.raw_matches) placed by binary
+search: no query but the index's and the one that reads the page's rows.
+
+The arrays are read once per process and kept until a change token of the topics they show
+moves (core.changes: the write path replaces it in its transaction): one primary-key read per
+page when nothing changed. Counts are exact: the same rows as the SQL path, compared by tests."""
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db import connections
+
+from passerelles.core import changes
+
+
+@dataclass
+class Coded:
+    """A column as small integer codes into `values` (None is a value like any other)."""
+
+    codes: np.ndarray
+    values: list
+    index: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, items) -> "Coded":
+        index: dict = {}
+        codes = np.fromiter((index.setdefault(v, len(index)) for v in items), dtype=np.int32)
+        return cls(codes, list(index), index)
+
+    def codes_of(self, wanted) -> np.ndarray:
+        return np.array([self.index[v] for v in wanted if v in self.index], dtype=np.int32)
+
+    def isin(self, wanted) -> np.ndarray:
+        return np.isin(self.codes, self.codes_of(wanted))
+
+    def counts(self, mask: np.ndarray | None = None) -> dict:
+        codes = self.codes if mask is None else self.codes[mask]
+        n = np.bincount(codes, minlength=len(self.values))
+        return {self.values[i]: int(c) for i, c in enumerate(n) if c}
+
+
+@dataclass
+class Links:
+    """A many-to-many relation as distinct (row, value code) pairs: a count per value is a
+    number of rows, as SQL's `COUNT(DISTINCT row)` (a project with two targets of one goal
+    counts once for that goal)."""
+
+    rows: np.ndarray
+    values: Coded
+
+    def rows_with(self, wanted, size: int) -> np.ndarray:
+        mask = np.zeros(size, dtype=bool)
+        mask[self.rows[self.values.isin(wanted)]] = True
+        return mask
+
+    def counts(self, mask: np.ndarray) -> dict:
+        return self.values.counts(mask[self.rows])
+
+    @property
+    def nbytes(self) -> int:
+        return self.rows.nbytes + self.values.codes.nbytes
+
+
+class Columns:
+    """The rows of one list: subclasses read their columns in `load(using)` after setting
+    `self.ids` (sorted) and calling `self.set_order(ids in the list's order)`."""
+
+    def __init__(self, token: str, using: str):
+        self.token = token
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.load(using)
+
+    def load(self, using: str) -> None:
+        raise NotImplementedError
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def set_order(self, ordered_ids) -> None:
+        """The list's order without a search, which is also the tie-break among equal ranks:
+        sorted by the database (its collation), given here as ids."""
+        self.order = self.positions(np.fromiter(ordered_ids, dtype=np.int64))[0]
+        self.tie = np.empty(self.size, dtype=np.int64)
+        self.tie[self.order] = np.arange(len(self.order))
+
+    def links(self, pairs) -> Links:
+        pairs = list(set(pairs))
+        rows, known = self.positions(np.array([p[0] for p in pairs], dtype=np.int64))
+        values = [p[1] for p, k in zip(pairs, known.tolist(), strict=True) if k]
+        return Links(rows, Coded.of(values))
+
+    def positions(self, ids) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of the listed ones among `ids`, which of `ids` they are)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not self.size:
+            return np.zeros(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
+        found = np.searchsorted(self.ids, ids)
+        found[found >= self.size] = 0
+        known = self.ids[found] == ids
+        return found[known], known
+
+    def matched_mask(self, matches) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.positions(matches.ids)[0]] = True
+        return mask
+
+    def ordered(self, mask: np.ndarray, matches=None) -> np.ndarray:
+        """Ids of the masked rows in the list's order: without a search, the model's order;
+        with one (core.search.RawMatches), exact phrase first, then rank, then that order
+        (the SQL path's `-search_phrase, -search_rank, *tie_break`)."""
+        if matches is None:
+            return self.ids[self.order[mask[self.order]]]
+        rows, known = self.positions(matches.ids)
+        keys = np.array(matches.keys, dtype=np.float64)[known]
+        keep = mask[rows]
+        rows, keys = rows[keep], keys[keep]
+        phrase = np.zeros(self.size, dtype=bool)
+        if matches.phrase_ids:
+            phrase[self.positions(matches.phrase_ids)[0]] = True
+        # lexsort: the last key is the primary one.
+        order = np.lexsort((self.tie[rows], keys, ~phrase[rows]))
+        return self.ids[rows[order]]
+
+
+class Store:
+    """One `Columns` per database per process, read again when a token of `topics` moved."""
+
+    def __init__(self, factory: Callable[[str, str], Columns], topics: tuple[str, ...]):
+        self.factory = factory
+        self.topics = topics
+        self.lock = threading.Lock()
+        self.current_by_db: dict[str, Columns] = {}
+
+    def current(self, using: str = "default") -> Columns:
+        token = changes.tokens(*self.topics, using=using)
+        # Tokens tell one database's writes apart, not two databases (tests, benchmarks).
+        token = f"{connections[using].settings_dict['NAME']}:{token}"
+        columns = self.current_by_db.get(using)
+        if columns is not None and columns.token == token:
+            return columns
+        with self.lock:
+            columns = self.current_by_db.get(using)
+            if columns is None or columns.token != token:
+                columns = self.factory(token, using)
+                self.current_by_db[using] = columns
+        return columns
+
+    def reset(self) -> None:
+        self.current_by_db.clear()
+
+
+class OrderedRows(Sequence):
+    """Ids in their list order, and the rows of a slice read by id from `queryset` in that
+    order: what a Paginator needs, with one query for the page shown. An id no longer in
+    `queryset` (unpublished since the columns were read) is left out of its page."""
+
+    def __init__(self, ids, queryset):
+        self.ids = ids
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = [int(i) for i in self.ids[index]]
+        found = self.queryset.in_bulk(ids)
+        return [found[i] for i in ids if i in found]
