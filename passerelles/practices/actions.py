@@ -19,26 +19,12 @@ from passerelles.core.history import ChangeAction, Origin
 from passerelles.core.richtext import plain_text
 from passerelles.core.search.text import index_text
 from passerelles.practices.enums import Curation, SheetStatus
-from passerelles.practices.history import M2M_FIELDS, TRACKER
+from passerelles.practices.history import CONTENT, M2M_FIELDS, TRACKER
 from passerelles.practices.models import CuratedPair, Practice
 
 TOPIC = "practice"
-FIELDS = (
-    "title",
-    "problem",
-    "side",
-    "commune",
-    "country",
-    "locality",
-    "context",
-    "what_was_done",
-    "cost_amount",
-    "cost_currency",
-    "cost_text",
-    "what_worked",
-    "what_did_not",
-    "contacts",
-)
+# The sheet's own fields, written from validated data (the history tracks these and more).
+FIELDS = CONTENT
 
 
 class ActionError(Exception):

@@ -4,7 +4,8 @@ from passerelles.core.history import Tracker
 from passerelles.core.richtext import html_to_text
 from passerelles.practices.models import Practice, PracticeChangeRecord
 
-FIELDS = [
+# What a sheet says (the actions write these from a form's or the API's data).
+CONTENT = (
     "title",
     "problem",
     "side",
@@ -19,14 +20,9 @@ FIELDS = [
     "what_worked",
     "what_did_not",
     "contacts",
-    "themes",
-    "countries",
-    "projects",
-    "organisations",
-    "status",
-    "refusal_reason",
-]
+)
 M2M_FIELDS = ("themes", "countries", "projects", "organisations")
+FIELDS = [*CONTENT, *M2M_FIELDS, "status", "refusal_reason"]
 
 TRACKER = Tracker(
     Practice,
