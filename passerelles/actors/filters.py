@@ -11,8 +11,6 @@ Multi-valued filters on many-to-many relations (themes, SDGs, countries of actio
 as `pk IN (subquery)` rather than joins: no row multiplication, no DISTINCT, and the grouped
 counts stay exact."""
 
-from functools import cached_property
-
 from django import forms
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
@@ -25,9 +23,9 @@ from passerelles.actors.models import Organisation
 from passerelles.actors.search import INDEX, forgiving_search, search
 from passerelles.core import fragments
 from passerelles.core.collation import sort_key
-from passerelles.core.columns import OrderedRows
+from passerelles.core.columns import InMemoryPath
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
-from passerelles.core.search import raw_matches, spelling
+from passerelles.core.search import spelling
 from passerelles.geo.models import Country, Department
 from passerelles.vocab.models import SdgGoal, Theme, goal_title
 
@@ -162,8 +160,12 @@ def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
     return qs
 
 
-class DirectoryFilter:
+class DirectoryFilter(InMemoryPath):
     """A validated set of filters over the published organisations."""
+
+    model = Organisation
+    index = INDEX
+    snapshots = snapshot
 
     def __init__(
         self,
@@ -228,41 +230,6 @@ class DirectoryFilter:
         return int(self._mask().sum()) >= spelling.FEW
 
     # --- the path in memory (§42) -------------------------------------------------------------
-
-    @cached_property
-    def snapshot(self):
-        return snapshot.current(self._db)
-
-    @cached_property
-    def raw(self):
-        """The index's answer for the query the results are for (None: no search)."""
-        if not self.searched:
-            return None
-        return raw_matches(INDEX, self.searched, using=self._db)
-
-    def _mask(self, skip: str | None = None):
-        if skip not in self._masks:
-            mask = self.snapshot.mask(self.data, skip)
-            if self.raw is not None:
-                mask &= self.snapshot.matched_mask(self.raw)
-            self._masks[skip] = mask
-        return self._masks[skip]
-
-    def count(self) -> int:
-        """How many organisations the filters and the search give."""
-        if self.fast:
-            return int(self._mask().sum())
-        return self.results().order_by().count()
-
-    def rows(self, prepare=None):
-        """The results as a sequence a Paginator can slice: the ordered ids in memory and the
-        shown organisations read by id (fast path), or the results queryset. `prepare` adds
-        select_related / prefetch_related to the queryset the rows are read from."""
-        prepare = prepare or (lambda qs: qs)
-        if not self.fast:
-            return prepare(self.results())
-        ids = self.snapshot.ordered(self._mask(), self.raw)
-        return OrderedRows(ids, prepare(Organisation.objects.using(self._db).published()))
 
     @property
     def errors(self) -> list[str]:

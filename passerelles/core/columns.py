@@ -14,11 +14,13 @@ page when nothing changed. Counts are exact: the same rows as the SQL path, comp
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from django.db import connections
 
 from passerelles.core import changes
+from passerelles.core.search import raw_matches
 
 
 @dataclass
@@ -179,3 +181,52 @@ class OrderedRows(Sequence):
         ids = [int(i) for i in self.ids[index]]
         found = self.queryset.in_bulk(ids)
         return [found[i] for i in ids if i in found]
+
+
+class InMemoryPath:
+    """What a list's filter (the directory's, the projects') does on the path in memory (§42):
+    one mask per facet left out, the count, and the page's rows read by id.
+
+    The class sets `model` (its `.objects.published()` gives the rows shown), `index` (its
+    search index) and `snapshots` (a module whose `current(db)` gives the list's columns); the
+    instance has `fast`, `searched`, `data`, `_db`, `_masks` (a dict) and `results()`, the
+    SQL path's queryset."""
+
+    model = None
+    index = None
+    snapshots = None
+
+    @cached_property
+    def snapshot(self):
+        return self.snapshots.current(self._db)
+
+    @cached_property
+    def raw(self):
+        """The index's answer for the query the results are for (None: no search)."""
+        if not self.searched:
+            return None
+        return raw_matches(self.index, self.searched, using=self._db)
+
+    def _mask(self, skip: str | None = None):
+        if skip not in self._masks:
+            mask = self.snapshot.mask(self.data, skip)
+            if self.raw is not None:
+                mask &= self.snapshot.matched_mask(self.raw)
+            self._masks[skip] = mask
+        return self._masks[skip]
+
+    def count(self) -> int:
+        """How many rows the filters and the search give."""
+        if self.fast:
+            return int(self._mask().sum())
+        return self.results().order_by().count()
+
+    def rows(self, prepare=None):
+        """The results as a sequence a Paginator can slice: the ordered ids in memory and the
+        shown rows read by id (fast path), or the results queryset. `prepare` adds
+        select_related / prefetch_related to the queryset the rows are read from."""
+        prepare = prepare or (lambda qs: qs)
+        if not self.fast:
+            return prepare(self.results())
+        ids = self.snapshot.ordered(self._mask(), self.raw)
+        return OrderedRows(ids, prepare(self.model.objects.using(self._db).published()))

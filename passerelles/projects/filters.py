@@ -7,8 +7,6 @@ Every filter on a related table (themes, SDG targets, places, participants) is a
 `pk IN (subquery)`: no row multiplication, no DISTINCT, exact grouped counts; each facet is one
 grouped query, never one per value."""
 
-from functools import cached_property
-
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -17,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from passerelles.actors.enums import Family
 from passerelles.core.collation import sort_key
-from passerelles.core.columns import OrderedRows
+from passerelles.core.columns import InMemoryPath
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
-from passerelles.core.search import raw_matches
 from passerelles.geo.models import Country, Department
 from passerelles.projects import snapshot
 from passerelles.projects.enums import PlaceSide, ProjectStatus
@@ -110,8 +107,12 @@ def _apply(qs: QuerySet, data: dict, skip: str | None = None) -> QuerySet:
     return qs
 
 
-class ProjectFilter:
+class ProjectFilter(InMemoryPath):
     """A validated set of filters over the published projects."""
+
+    model = Project
+    index = INDEX
+    snapshots = snapshot
 
     def __init__(
         self,
@@ -152,38 +153,7 @@ class ProjectFilter:
             fast = settings.PASSERELLES_DIRECTORY_COLUMNS
         self.fast = fast and over_all
         self._masks: dict = {}
-
-    @cached_property
-    def snapshot(self):
-        return snapshot.current(self.matched.db)
-
-    @cached_property
-    def raw(self):
-        """The index's answer for the query the results are for (None: no search)."""
-        if not self.searched:
-            return None
-        return raw_matches(INDEX, self.searched, using=self.matched.db)
-
-    def _mask(self, skip: str | None = None):
-        if skip not in self._masks:
-            mask = self.snapshot.mask(self.data, skip)
-            if self.raw is not None:
-                mask &= self.snapshot.matched_mask(self.raw)
-            self._masks[skip] = mask
-        return self._masks[skip]
-
-    def count(self) -> int:
-        if self.fast:
-            return int(self._mask().sum())
-        return self.results().order_by().count()
-
-    def rows(self, prepare=None):
-        """The results as a sequence a Paginator can slice (see DirectoryFilter.rows)."""
-        prepare = prepare or (lambda qs: qs)
-        if not self.fast:
-            return prepare(self.results())
-        ids = self.snapshot.ordered(self._mask(), self.raw)
-        return OrderedRows(ids, prepare(Project.objects.using(self.matched.db).published()))
+        self._db = self.matched.db
 
     @property
     def errors(self) -> list[str]:
