@@ -8,7 +8,17 @@ def _empty_page_cache():
     back between tests, the in-memory cache is not, and ids are reused on SQLite."""
     from django.core.cache import caches
 
+    from passerelles.actors import snapshot as directory_columns
+    from passerelles.core.search import spelling
+    from passerelles.projects import snapshot as project_columns
+
     caches["pages"].clear()
+    # Likewise what each process holds in memory (decisions §42): the change tokens it is keyed
+    # by are rolled back with the data, and a set-up written around the actions (a module's
+    # demo built once) would otherwise meet another test's columns or vocabulary.
+    directory_columns.reset()
+    project_columns.reset()
+    spelling.reset()
 
 
 @pytest.fixture(autouse=True)
