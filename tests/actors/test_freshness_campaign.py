@@ -133,7 +133,7 @@ def test_the_email_is_plain_text_with_three_links(settings, django_capture_on_co
     assert "https://passerelles.example.org/annuaire/fraicheur/reponse/" in message.body
     assert "sans mot de passe" in message.body
     check = FreshnessCheck.objects.get()
-    expiry = check.asked_at + timedelta(days=60)
+    expiry = timezone.localtime(check.asked_at + timedelta(days=60))
     assert f"valables jusqu'au {expiry.day} " in message.body
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from passerelles.cooperation import services
 from passerelles.cooperation.enums import (
@@ -144,7 +145,10 @@ def test_a_round_passes_with_quorum_in_every_college_and_no_objection():
     w.space.refresh_from_db()
     assert rnd.status == RoundStatus.PASSED
     assert w.space.adopted_version == rnd.version
-    assert w.space.review_date == services.add_months(w.space.adopted_at.date(), 12)
+    # A year after the day of adoption in the site's time zone (after 23:00 UTC in winter,
+    # already the next day in Paris).
+    adopted_on = timezone.localdate(w.space.adopted_at)
+    assert w.space.review_date == services.add_months(adopted_on, 12)
 
 
 def test_quorum_is_counted_per_college():
