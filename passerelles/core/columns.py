@@ -12,6 +12,7 @@ moves (core.changes: the write path replaces it in its transaction): one primary
 page when nothing changed. Counts are exact: the same rows as the SQL path, compared by tests."""
 
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -71,7 +72,7 @@ class Links:
         return self.rows.nbytes + self.values.codes.nbytes
 
 
-class Columns:
+class Columns(ABC):
     """The rows of one list: subclasses read their columns in `load(using)` after setting
     `self.ids` (sorted) and calling `self.set_order(ids in the list's order)`."""
 
@@ -80,8 +81,9 @@ class Columns:
         self.ids = np.zeros(0, dtype=np.int64)
         self.load(using)
 
+    @abstractmethod
     def load(self, using: str) -> None:
-        raise NotImplementedError
+        """Read the list's columns (each subclass its own)."""
 
     @property
     def size(self) -> int:
