@@ -162,6 +162,10 @@ PASSERELLES_OBSERVATORY_INLINE_ORGANISATIONS = env.int(
 # §42): counts, facets, the page's order and the map without scanning the tables. Off: the SQL
 # path (the benchmark's baseline; a way back if a deployment cannot spare ~10 MB per worker).
 PASSERELLES_DIRECTORY_COLUMNS = env.bool("PASSERELLES_DIRECTORY_COLUMNS", default=True)
+# How many search answers (ids and ranks of a query) each list keeps per worker beside its
+# columns, for the next facet click or page of the same search (core.columns.Columns.matches);
+# 0 asks the index every time.
+PASSERELLES_SEARCH_ANSWERS = env.int("PASSERELLES_SEARCH_ANSWERS", default=64)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {

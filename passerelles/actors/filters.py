@@ -25,7 +25,6 @@ from passerelles.core import fragments
 from passerelles.core.collation import sort_key
 from passerelles.core.columns import InMemoryPath
 from passerelles.core.facets import ChoicesField, Facet, FacetOption, query_data
-from passerelles.core.search import spelling
 from passerelles.geo.models import Country, Department
 from passerelles.vocab.models import SdgGoal, Theme, goal_title
 
@@ -205,29 +204,21 @@ class DirectoryFilter(InMemoryPath):
         self.fast = fast and over_all
         self._masks: dict = {}
         self._db = base.db
+        self._base = base
         if self.query and forgive and not self._found_enough():
             forgiven = forgiving_search(base, self.query, lambda qs: _apply(qs, self.data))
             self.matched = forgiven.queryset
             self.correction = forgiven.correction
             self.corrected = forgiven.applied
             self.searched = forgiven.query
-            # The index's answer and the masks were for what was typed.
-            self.__dict__.pop("raw", None)
-            self._masks = {}
-        else:
-            self.matched = search(base, self.query) if self.query else base
+            if self.searched != self.query:
+                # The index's answer and the masks were for what was typed.
+                self.__dict__.pop("raw", None)
+                self._masks = {}
         self._shared = None
 
-    def _found_enough(self) -> bool:
-        """Whether the query, with the filters, finds enough rows that no spelling correction
-        is sought (spelling.FEW, every word matched): answered from the columns in memory, so
-        the common case skips the forgiving search's SQL count. False sends the query through
-        spelling.forgiving_search, which decides with the same rule."""
-        if not self.fast:
-            return False
-        if self.raw is not None and self.raw.any_term:
-            return False
-        return int(self._mask().sum()) >= spelling.FEW
+    def _search_sql(self) -> QuerySet:
+        return search(self._base, self.query) if self.query else self._base
 
     # --- the path in memory (§42) -------------------------------------------------------------
 

@@ -13,15 +13,17 @@ page when nothing changed. Counts are exact: the same rows as the SQL path, comp
 
 import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from django.conf import settings
 from django.db import connections
 
 from passerelles.core import changes
-from passerelles.core.search import raw_matches
+from passerelles.core.search import raw_matches, spelling
 
 
 @dataclass
@@ -79,6 +81,9 @@ class Columns(ABC):
     def __init__(self, token: str, using: str):
         self.token = token
         self.ids = np.zeros(0, dtype=np.int64)
+        # The index's answers to the last queries (see `matches`), dropped with the columns.
+        self.answers: OrderedDict = OrderedDict()
+        self.answers_lock = threading.Lock()
         self.load(using)
 
     @abstractmethod
@@ -88,6 +93,36 @@ class Columns(ABC):
     @property
     def size(self) -> int:
         return len(self.ids)
+
+    def matches(self, index, query: str, using: str):
+        """The index's answer to `query` (core.search.raw_matches), kept for the next pages
+        that ask the same words: a visitor narrowing a search by a facet, turning a page or
+        opening the map asks the same query again with other filters, and on PostgreSQL a
+        broad query's ranking is most of the page's time (docs/benchmarks.md).
+
+        Kept on the columns, so an edit (new change token, new columns) drops them with the
+        columns they were read beside: never an answer older than the rows it is counted
+        against. Bounded: at most PASSERELLES_SEARCH_ANSWERS answers, and no more matches in
+        all than four times the list's rows (a few MB at 100,000), least recently used
+        first out."""
+        limit = settings.PASSERELLES_SEARCH_ANSWERS
+        key = (index.table, query)
+        with self.answers_lock:
+            found = self.answers.get(key, _MISSING)
+            if found is not _MISSING:
+                self.answers.move_to_end(key)
+                return found
+        found = raw_matches(index, query, using=using)
+        if limit <= 0:
+            return found
+        with self.answers_lock:
+            self.answers[key] = found
+            budget = 4 * max(self.size, 1000)
+            while len(self.answers) > limit or (
+                len(self.answers) > 1 and _matches_in(self.answers) > budget
+            ):
+                self.answers.popitem(last=False)
+        return found
 
     def set_order(self, ordered_ids) -> None:
         """The list's order without a search, which is also the tie-break among equal ranks:
@@ -128,11 +163,18 @@ class Columns(ABC):
         keep = mask[rows]
         rows, keys = rows[keep], keys[keep]
         phrase = np.zeros(self.size, dtype=bool)
-        if matches.phrase_ids:
+        if len(matches.phrase_ids):
             phrase[self.positions(matches.phrase_ids)[0]] = True
         # lexsort: the last key is the primary one.
         order = np.lexsort((self.tie[rows], keys, ~phrase[rows]))
         return self.ids[rows[order]]
+
+
+_MISSING = object()
+
+
+def _matches_in(answers: OrderedDict) -> int:
+    return sum(len(a.ids) for a in answers.values() if a is not None)
 
 
 class Store:
@@ -191,8 +233,8 @@ class InMemoryPath:
 
     The class sets `model` (its `.objects.published()` gives the rows shown), `index` (its
     search index) and `snapshots` (a module whose `current(db)` gives the list's columns); the
-    instance has `fast`, `searched`, `data`, `_db`, `_masks` (a dict) and `results()`, the
-    SQL path's queryset."""
+    instance has `fast`, `searched`, `data`, `_db`, `_masks` (a dict), `results()`, the SQL
+    path's queryset, and `_search_sql()`, the SQL search `matched` is built from."""
 
     model = None
     index = None
@@ -207,7 +249,25 @@ class InMemoryPath:
         """The index's answer for the query the results are for (None: no search)."""
         if not self.searched:
             return None
-        return raw_matches(self.index, self.searched, using=self._db)
+        return self.snapshot.matches(self.index, self.searched, self._db)
+
+    @cached_property
+    def matched(self):
+        """The SQL search of the rows (`search(base, query)`), built only when read: the
+        path in memory never reads it, and building it already asks the index whether every
+        word matches (one query). The forgiving search sets it instead."""
+        return self._search_sql()
+
+    def _found_enough(self) -> bool:
+        """Whether the query, with the filters, finds enough rows that no spelling correction
+        is sought (spelling.FEW, every word matched): answered from the columns in memory, so
+        the common case skips the forgiving search's SQL count. False sends the query through
+        spelling.forgiving_search, which decides with the same rule."""
+        if not self.fast:
+            return False
+        if self.raw is not None and self.raw.any_term:
+            return False
+        return int(self._mask().sum()) >= spelling.FEW
 
     def _mask(self, skip: str | None = None):
         if skip not in self._masks:

@@ -139,21 +139,27 @@ class ProjectFilter(InMemoryPath):
         self.correction = None
         self.corrected = False
         self.searched = self.query
-        if self.query and forgive:
-            forgiven = forgiving_search(base, self.query, lambda qs: _apply(qs, self.data))
-            self.matched = forgiven.queryset
-            self.correction = forgiven.correction
-            self.corrected = forgiven.applied
-            self.searched = forgiven.query
-        else:
-            self.matched = search(base, self.query) if self.query else base
         # Over all the published projects, counts and the page come from the columns in
         # memory (projects.snapshot, §42); `fast=False` keeps the SQL path.
         if fast is None:
             fast = settings.PASSERELLES_DIRECTORY_COLUMNS
         self.fast = fast and over_all
         self._masks: dict = {}
-        self._db = self.matched.db
+        self._db = base.db
+        self._base = base
+        if self.query and forgive and not self._found_enough():
+            forgiven = forgiving_search(base, self.query, lambda qs: _apply(qs, self.data))
+            self.matched = forgiven.queryset
+            self.correction = forgiven.correction
+            self.corrected = forgiven.applied
+            self.searched = forgiven.query
+            if self.searched != self.query:
+                # The index's answer and the masks were for what was typed.
+                self.__dict__.pop("raw", None)
+                self._masks = {}
+
+    def _search_sql(self) -> QuerySet:
+        return search(self._base, self.query) if self.query else self._base
 
     @property
     def errors(self) -> list[str]:

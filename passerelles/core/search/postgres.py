@@ -63,21 +63,19 @@ def rank_expression(index, expression: str):
     return TsRank(f"{index.relation}__document", expression)
 
 
-def ranked_ids(index, expression: str) -> tuple[str, list]:
-    """Every match's id and sort key (ts_rank negated: lower is better), table alone. The
-    same ts_rank call as TsRank, so the same float4 values and the same order."""
+def ranked_ids(index, expression: str, phrase: str | None = None) -> tuple[str, list]:
+    """Every match's id, sort key (ts_rank negated: lower is better) and whether it holds
+    `phrase` (false without one), table alone. The same ts_rank call as TsRank, so the same
+    float4 values and the same order. The phrase is tested on the row already read (a
+    positional match needs the document anyway), not by a second scan of the index."""
     query = "to_tsquery(%s::regconfig, %s)"
+    in_phrase, params = "false", []
+    if phrase:
+        in_phrase, params = f"document @@ {query}", [PG_CONFIG, phrase]
     return (
         f"SELECT rowid, -ts_rank('{TS_WEIGHTS}'::float4[], document, {query}, "
-        f"{TS_NORMALISATION}) FROM {index.table} WHERE document @@ {query}",
-        [PG_CONFIG, expression, PG_CONFIG, expression],
-    )
-
-
-def phrase_ids(index, expression: str) -> tuple[str, list]:
-    return (
-        f"SELECT rowid FROM {index.table} WHERE document @@ to_tsquery(%s::regconfig, %s)",
-        [PG_CONFIG, expression],
+        f"{TS_NORMALISATION}), {in_phrase} FROM {index.table} WHERE document @@ {query}",
+        [PG_CONFIG, expression, *params, PG_CONFIG, expression],
     )
 
 

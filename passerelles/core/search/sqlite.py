@@ -58,15 +58,19 @@ def rank_expression(index, expression: str):
     return -F(f"{index.relation}__rank")
 
 
-def ranked_ids(index, expression: str) -> tuple[str, list]:
-    """Every match's id and sort key (FTS5's bm25 `rank`: lower is better), table alone."""
+def ranked_ids(index, expression: str, phrase: str | None = None) -> tuple[str, list]:
+    """Every match's id, sort key (FTS5's bm25 `rank`: lower is better) and whether it holds
+    `phrase` (0 without one), table alone. FTS5 cannot test a second MATCH on a row: the
+    phrase is an uncorrelated subquery, which SQLite runs once into a temporary index."""
     table = index.table
-    return f"SELECT rowid, rank FROM {table} WHERE {table} MATCH %s", [expression]
-
-
-def phrase_ids(index, expression: str) -> tuple[str, list]:
-    table = index.table
-    return f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]
+    in_phrase, params = "0", []
+    if phrase:
+        in_phrase = f"rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"
+        params = [phrase]
+    return (
+        f"SELECT rowid, rank, {in_phrase} FROM {table} WHERE {table} MATCH %s",
+        [*params, expression],
+    )
 
 
 def has_match(cursor, index, expression: str) -> bool:
