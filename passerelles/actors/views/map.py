@@ -158,8 +158,9 @@ def clusters(queryset, zoom: int, bbox=None) -> dict:
         west, south, east, north = bbox
         qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
     if zoom >= POINTS_FROM_ZOOM:
-        points = qs.values_list("pk", "lat", "lon")[:POINTS_LIMIT]
-        return {"clusters": [], "points": [[pk, round(a, 5), round(o, 5)] for pk, a, o in points]}
+        rows = list(qs.values_list("pk", "lat", "lon")[:POINTS_LIMIT])
+        columns = [[row[i] for row in rows] for i in range(3)]
+        return {"clusters": [], "points": _points(*columns)}
     size = cell_size(zoom)
     rows = (
         qs.annotate(cx=Floor(F("lon") / size), cy=Floor(F("lat") / size))
@@ -178,6 +179,17 @@ def clusters(queryset, zoom: int, bbox=None) -> dict:
     return {"clusters": out_clusters, "points": out_points}
 
 
+def _points(ids=(), lats=(), lons=()) -> list[list]:
+    """[[id, lat, lon], …] with positions to five decimals (about a metre, more than a marker
+    needs, and a shorter payload). Rounded by numpy, the same for both paths: at street level
+    in a national directory a view holds thousands of points, and Python's round() per
+    number was a fifth of the answer's time."""
+    ids = np.asarray(ids, dtype=np.int64).tolist()
+    lats = np.round(np.asarray(lats, dtype=np.float64), 5).tolist()
+    lons = np.round(np.asarray(lons, dtype=np.float64), 5).tolist()
+    return [list(point) for point in zip(ids, lats, lons, strict=True)]
+
+
 def fast_clusters(directory, zoom: int, bbox=None) -> dict:
     """`clusters()` from the columns in memory (actors.snapshot, §42): the matching rows'
     cells at this zoom are computed once per process, so a view groups arrays instead of
@@ -186,10 +198,7 @@ def fast_clusters(directory, zoom: int, bbox=None) -> dict:
     mask = snap.located(directory._mask(), bbox)
     if zoom >= POINTS_FROM_ZOOM:
         rows = np.flatnonzero(mask)[:POINTS_LIMIT]
-        points = zip(
-            snap.ids[rows].tolist(), snap.lat[rows].tolist(), snap.lon[rows].tolist(), strict=True
-        )
-        return {"clusters": [], "points": [[pk, round(a, 5), round(o, 5)] for pk, a, o in points]}
+        return {"clusters": [], "points": _points(snap.ids[rows], snap.lat[rows], snap.lon[rows])}
     out_clusters, out_points = [], []
     for n, lat, lon, first in snap.clusters(mask, zoom, cell_size(zoom)):
         lat, lon = round(lat, 5), round(lon, 5)
