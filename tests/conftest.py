@@ -10,6 +10,7 @@ def _empty_page_cache():
 
     from passerelles.actors import snapshot as directory_columns
     from passerelles.core.search import spelling
+    from passerelles.projects import links as link_columns
     from passerelles.projects import snapshot as project_columns
 
     caches["pages"].clear()
@@ -18,6 +19,7 @@ def _empty_page_cache():
     # demo built once) would otherwise meet another test's columns or vocabulary.
     directory_columns.reset()
     project_columns.reset()
+    link_columns.reset()
     spelling.reset()
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Case, Count, F, FloatField, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, F, FloatField, Prefetch, Q, QuerySet, Sum, When
 from django.db.models.functions import Floor
 
 from passerelles.actors.enums import Side, Status
@@ -393,7 +393,7 @@ def _within(lat: str, lon: str, bbox) -> Q:
 def map_links(projects: QuerySet, cell: float, bbox=None) -> list[list]:
     """Lines between the places here and there of `projects`, grouped into grid cells of
     `cell` degrees at both ends (FAR_CELL for an end outside `bbox`): [[lat here, lon here,
-    lat there, lon there, projects], …], busiest first.
+    lat there, lon there, projects], …], busiest first (`busiest_first`).
 
     A project's ends here are its places here with a point, or failing those the points of its
     published organisations here; the same on the other side. Each project falls in exactly
@@ -444,45 +444,75 @@ def map_links(projects: QuerySet, cell: float, bbox=None) -> list[list]:
             o_there,
         ),
     ]
-    merged: dict[tuple, list[float]] = {}
+    # Per line, one (sums of the four coordinates in UNITS, joined rows, projects) per
+    # combination, in the combinations' order.
+    merged: dict[tuple, list[tuple]] = {}
     for base, filters, here, there in combos:
-        here_lat, here_lon, there_lat, there_lon = (
-            f"{here}lat",
-            f"{here}lon",
-            f"{there}lat",
-            f"{there}lon",
-        )
+        ends = (f"{here}lat", f"{here}lon", f"{there}lat", f"{there}lon")
         condition = Q(project__in=scope, **filters)
         if bbox:
-            condition &= _within(here_lat, here_lon, bbox) | _within(there_lat, there_lon, bbox)
-        hx, hy = _cell(here_lat, here_lon, cell, bbox)
-        tx, ty = _cell(there_lat, there_lon, cell, bbox)
+            condition &= _within(ends[0], ends[1], bbox) | _within(ends[2], ends[3], bbox)
+        hx, hy = _cell(ends[0], ends[1], cell, bbox)
+        tx, ty = _cell(ends[2], ends[3], cell, bbox)
+        sums = {f"s{i}": Sum(in_units(end)) for i, end in enumerate(ends)}
         rows = (
             base.filter(condition)
             .order_by()
             .values(hx=hx, hy=hy, tx=tx, ty=ty)
-            .annotate(
-                n=Count("project_id", distinct=True),
-                hlat=Avg(here_lat),
-                hlon=Avg(here_lon),
-                tlat=Avg(there_lat),
-                tlon=Avg(there_lon),
-            )
+            # Count("pk"): the joined rows, each end's weight in the mean.
+            .annotate(n=Count("project_id", distinct=True), rows=Count("pk"), **sums)
         )
         for row in rows:
             key = (row["hx"], row["hy"], row["tx"], row["ty"])
-            n = row["n"]
-            acc = merged.setdefault(key, [0, 0.0, 0.0, 0.0, 0.0])
-            acc[0] += n
-            for i, name in enumerate(("hlat", "hlon", "tlat", "tlon"), start=1):
-                acc[i] += row[name] * n
-    links = [
-        [round(s / n, 4) for s in sums] + [n]
-        for n, *sums in merged.values()
-        if math.isfinite(sum(sums))
-    ]
-    links.sort(key=lambda link: -link[4])
+            part = (tuple(int(row[f"s{i}"]) for i in range(4)), row["rows"], row["n"])
+            merged.setdefault(key, []).append(part)
+    links = [line(parts) for parts in merged.values()]
+    links.sort(key=busiest_first)
     return links
+
+
+# A line's ends are averaged over coordinates counted in whole ten-millionths of a degree
+# (about a centimetre): sums of whole numbers are exact in any order of addition, so the
+# database (in whatever order it adds a group's rows) and the columns in memory
+# (projects.links) get the same sums, and the same means rounded the same way. With the
+# floats' AVG, a mean at a half of the fourth decimal (frequent: places are geocoded to four
+# decimals) fell either side by the last bit of a sum.
+UNITS = 10_000_000
+# Positions sent to the map: four decimals, about ten metres.
+DECIMALS = 4
+
+
+def in_units(column: str) -> Floor:
+    """The coordinate `column` as a whole number of 1 / UNITS degree (the nearest; the same
+    float operations as projects.links's, on both databases)."""
+    return Floor(F(column) * float(UNITS) + 0.5)
+
+
+def line(parts: list[tuple]) -> list:
+    """[lat here, lon here, lat there, lon there, projects] of one line from its parts, one per
+    combination of `map_links` it gathers: (sums of the four coordinates in UNITS, joined rows,
+    distinct projects). Each combination's mean over its joined rows, weighted by its projects
+    (they are distinct across combinations), rounded half to even on the exact fraction."""
+    projects = sum(n for _sums, _rows, n in parts)
+    common = math.lcm(*(rows for _sums, rows, _n in parts))
+    scale = UNITS // 10**DECIMALS
+    position = []
+    for i in range(4):
+        # Σ n·sum/rows ÷ projects, in units of 10⁻⁴ degree: numerator / denominator exactly.
+        numerator = sum(n * sums[i] * (common // rows) for sums, rows, n in parts)
+        denominator = common * projects * scale
+        whole, rest = divmod(numerator, denominator)
+        if 2 * rest > denominator or (2 * rest == denominator and whole % 2):
+            whole += 1
+        position.append(whole / 10**DECIMALS)
+    return [*position, projects]
+
+
+def busiest_first(link: list) -> tuple:
+    """Sort key of the map's lines: most projects first, then by position (here, then there),
+    so that lines of equal counts come in one order whatever order the database grouped them
+    in, and the path in memory (projects.links) gives the same list."""
+    return (-link[4], *link[:4])
 
 
 def link_summary(projects: QuerySet | None = None) -> list[tuple]:

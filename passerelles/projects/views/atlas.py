@@ -1,6 +1,7 @@
 """The cooperation atlas (who in the region works where abroad) and the links here ↔ there of
-the directory's map. The counting lives in passerelles/projects/atlas.py; these views only
-choose what to show."""
+the directory's map. The counting lives in passerelles/projects/atlas.py (and, for the map's
+lines from the columns in memory, passerelles/projects/links.py); these views only choose what
+to show."""
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
@@ -14,6 +15,7 @@ from passerelles.actors.views.map import MAX_AGE, cell_size, zoom_and_bbox
 from passerelles.geo.models import Country, Department
 from passerelles.geo.outlines import outlines_config
 from passerelles.projects import atlas
+from passerelles.projects.links import map_links as map_links_in_memory
 
 # Lists on the country and department pages stop here; the directory has the rest.
 LIST_LIMIT = 50
@@ -147,8 +149,13 @@ def map_links(request):
     zoom, bbox, error = zoom_and_bbox(request)
     if error:
         return JsonResponse({"detail": error}, status=400)
-    projects = atlas.projects_involving(directory.results() if directory.is_filtered else None)
-    links = atlas.map_links(projects, cell_size(zoom), bbox)
+    if directory.fast:
+        # The columns in memory (projects.links, decisions §44); the SQL path below is the
+        # same answer when they are off (PASSERELLES_DIRECTORY_COLUMNS).
+        links = map_links_in_memory(directory, cell_size(zoom), bbox)
+    else:
+        projects = atlas.projects_involving(directory.results() if directory.is_filtered else None)
+        links = atlas.map_links(projects, cell_size(zoom), bbox)
     payload = {"zoom": zoom, "total": len(links), "links": links[:LINKS_LIMIT]}
     response = JsonResponse(payload, json_dumps_params={"separators": (",", ":")})
     patch_cache_control(response, public=True, max_age=MAX_AGE)
