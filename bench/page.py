@@ -17,6 +17,8 @@ and 100,000 organisations, SQLite and PostgreSQL, in one run:
   measures them.
 - map: `map_data` for the standard views of bench/map.py, through the test client, columns
   in memory and (baseline) the SQL grid.
+- links: the map's links here ↔ there (`atlas:links`, bench/links.py, §44) for the same views
+  with and without filters, columns in memory and (baseline) the SQL path.
 
 Targets: page p95 at 100,000 ≤ 3× p95 at 1,000 (each database); map p95 at 100,000 ≤ 2× at
 1,000; count + first page ≥ 10× faster than icontains at p50 and ≥ 5× at p95.
@@ -31,11 +33,13 @@ import time
 import numpy as np
 
 from bench.common import SIZES, percentile, run_worker, setup_django, worker_main
+from bench.links import measure_links
 from bench.map import VIEWS
 from bench.search import load_queries
 
 PASSES = 2
 MAP_PASSES = 10
+LINK_PASSES = 5
 PAGE = 20
 DEFAULT_SIZES = (1_000, 100_000)
 # Filter combinations a visitor makes from the facets, alone or with a query.
@@ -125,10 +129,13 @@ def worker(vendor: str, size: int, fresh: bool) -> dict:
             out["page_kept"] = _summary(times)
         print(f"page: {vendor} {size:,}: map…", file=sys.stderr, flush=True)
         out["map"] = _map(get, map_url)
+        print(f"page: {vendor} {size:,}: links here ↔ there…", file=sys.stderr, flush=True)
+        out["links"] = measure_links(get, passes=LINK_PASSES)
         with override_settings(PASSERELLES_DIRECTORY_COLUMNS=False):
             print(f"page: {vendor} {size:,}: SQL baseline…", file=sys.stderr, flush=True)
             out["page_sql"] = _summary([_timed(lambda p=p: get(url, p)) for p in pages])
             out["map_sql"] = _map(get, map_url, passes=max(2, MAP_PASSES // 5))
+            out["links_sql"] = measure_links(get, passes=2)
 
         print(f"page: {vendor} {size:,}: count + first page…", file=sys.stderr, flush=True)
 
@@ -195,6 +202,8 @@ def markdown(rows: list[dict]) -> str:
         "SQL path page p50 / p95 ms",
         "map p50 / p95 ms",
         "SQL map p50 / p95 ms",
+        "links p50 / p95 ms",
+        "SQL links p50 / p95 ms",
         "ours count + page p50 / p95 ms",
         "icontains p50 / p95 ms",
         "icontains ÷ ours p50 / p95",
@@ -213,6 +222,8 @@ def markdown(rows: list[dict]) -> str:
             f"{r['page_sql']['p50']:.1f} / {r['page_sql']['p95']:.1f}",
             f"{r['map']['p50']:.1f} / {r['map']['p95']:.1f}",
             f"{r['map_sql']['p50']:.1f} / {r['map_sql']['p95']:.1f}",
+            f"{r['links']['p50']:.1f} / {r['links']['p95']:.1f}",
+            f"{r['links_sql']['p50']:.1f} / {r['links_sql']['p95']:.1f}",
             f"{ours['p50']:.1f} / {ours['p95']:.1f}",
             f"{naive['p50']:.1f} / {naive['p95']:.1f}",
             f"{naive['p50'] / ours['p50']:.1f}× / {naive['p95'] / ours['p95']:.1f}×",
