@@ -49,17 +49,17 @@ def touch(*topics: str, using: str = "default", ids=None) -> None:
             # must not break the caller's transaction.
             with transaction.atomic(using=using):
                 previous = _replace(topic, token, using)
+                try:
+                    with transaction.atomic(using=using):
+                        ChangeLog.objects.using(using).create(
+                            topic=topic, previous=previous, token=token, ids=text
+                        )
+                except DatabaseError:
+                    # The token moves without its log row (the log's table not migrated
+                    # yet): the chain is broken there, and readers read everything again.
+                    pass
         except DatabaseError:
             # No table yet (migrations running): nothing holds these topics in memory yet.
-            continue
-        try:
-            with transaction.atomic(using=using):
-                ChangeLog.objects.using(using).create(
-                    topic=topic, previous=previous, token=token, ids=text
-                )
-        except DatabaseError:
-            # The token moved without its log row (the log's table not migrated yet): the
-            # chain is broken there, and readers read everything again. Safe.
             continue
 
 

@@ -273,22 +273,29 @@ class Store:
         self.current_by_db: dict[str, Columns] = {}
 
     def current(self, using: str = "default") -> Columns:
-        found = changes.tokens_of(*self.topics, using=using)
-        # Tokens tell one database's writes apart, not two databases (tests, benchmarks).
-        token = f"{connections[using].settings_dict['NAME']}:{'.'.join(found.values())}"
-        columns = self.current_by_db.get(using)
-        if columns is not None and columns.token == token:
-            return columns
-        if not self.lock.acquire(blocking=columns is None):
-            return columns
+        found, token = self.tokens(using)
+        seen = self.current_by_db.get(using)
+        if seen is not None and seen.token == token:
+            return seen
+        if not self.lock.acquire(blocking=seen is None):
+            return seen
         try:
             columns = self.current_by_db.get(using)
+            if columns is not seen:
+                # Another thread refreshed them meanwhile, maybe past the tokens read above:
+                # read them again, a patch goes forward from the columns' tokens.
+                found, token = self.tokens(using)
             if columns is None or columns.token != token:
                 columns = self.refreshed(columns, found, token, using)
                 self.current_by_db[using] = columns
         finally:
             self.lock.release()
         return columns
+
+    def tokens(self, using: str) -> tuple[dict[str, str], str]:
+        found = changes.tokens_of(*self.topics, using=using)
+        # Tokens tell one database's writes apart, not two databases (tests, benchmarks).
+        return found, f"{connections[using].settings_dict['NAME']}:{'.'.join(found.values())}"
 
     def refreshed(self, columns: Columns | None, found: dict, token: str, using: str) -> Columns:
         rows = self.changed_rows(columns, found, using)
