@@ -9,7 +9,9 @@ search: no query but the index's and the one that reads the page's rows.
 
 The arrays are read once per process and kept until a change token of the topics they show
 moves (core.changes: the write path replaces it in its transaction): one primary-key read per
-page when nothing changed. Counts are exact: the same rows as the SQL path, compared by tests."""
+page when nothing changed. Then the rows the change log names are read again and patched in
+(§45), or everything when the log cannot say. Counts are exact: the same rows as the SQL path,
+compared by tests."""
 
 import copy
 import threading
