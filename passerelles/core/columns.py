@@ -158,7 +158,10 @@ class Columns(ABC):
         sorted by the database (its collation), given here as ids. Ids the columns do not
         hold are skipped, and rows the order does not give (both: a write committed between
         two reads, patched at the next refresh) go last, so `tie` is always a permutation."""
-        order = self.positions(np.fromiter(ordered_ids, dtype=np.int64))[0]
+        self.set_positions(self.positions(np.fromiter(ordered_ids, dtype=np.int64))[0])
+
+    def set_positions(self, order: np.ndarray) -> None:
+        """`set_order` given positions rather than ids."""
         if len(order) != self.size:
             missing = np.ones(self.size, dtype=bool)
             missing[order] = False
@@ -187,6 +190,13 @@ class Columns(ABC):
         new.coded = {n: c.patched(keep, at, part.coded[n]) for n, c in self.coded.items()}
         new.floats = {n: np.insert(a[keep], at, part.floats[n]) for n, a in self.floats.items()}
         new.keys = np.insert(self.keys[keep], at, part.keys)
+        # Where each old row lands in the new arrays (-1: gone), without a search per row:
+        # a kept row moves by the number of rows inserted before it.
+        moved = np.full(self.size, -1, dtype=np.int64)
+        rank = np.arange(len(kept), dtype=np.int64)
+        moved[keep] = rank + np.searchsorted(at, rank, side="right")
+        again, known = self.positions(part.ids)
+        moved[again] = np.searchsorted(new.ids, part.ids[known])
         new.linked = {}
         for name, links in self.linked.items():
             pairs = list(set(part.links[name]))
@@ -194,20 +204,20 @@ class Columns(ABC):
             listed = np.isin(pair_ids, part.ids)
             values = [p[1] for p, k in zip(pairs, listed.tolist(), strict=True) if k]
             kept_pairs = keep[links.rows]
-            row_ids = np.concatenate((self.ids[links.rows[kept_pairs]], pair_ids[listed]))
+            rows = np.concatenate(
+                (moved[links.rows[kept_pairs]], np.searchsorted(new.ids, pair_ids[listed]))
+            )
             # New pairs go after the kept ones: a Links' pairs have no order.
             at_end = np.full(len(values), int(kept_pairs.sum()), dtype=np.int64)
-            coded = links.values.patched(kept_pairs, at_end, values)
-            new.linked[name] = Links(np.searchsorted(new.ids, row_ids), coded)
+            new.linked[name] = Links(rows, links.values.patched(kept_pairs, at_end, values))
         # The order: read again (the database's collation) only when a row is new or one of
         # its order fields changed; else the old order less the rows gone.
-        was = np.isin(part.ids, self.ids)
-        before = self.keys[np.searchsorted(self.ids, part.ids[was])] if self.size else []
-        if not was.all() or np.any(before != part.keys[was]):
+        before = self.keys[again]
+        if not known.all() or np.any(before != part.keys[known]):
             new.set_order(self.ordered_ids(using))
         else:
-            ordered = self.ids[self.order]
-            new.set_order(ordered[np.isin(ordered, new.ids)])
+            order = moved[self.order]
+            new.set_positions(order[order >= 0])
         new.computed = {}
         return new
 
