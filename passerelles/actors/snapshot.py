@@ -20,7 +20,7 @@ import numpy as np
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
-from passerelles.core.columns import Coded, Columns, Part, Store, order_keys
+from passerelles.core.columns import Coded, Part, PatchableColumns, Store, order_keys
 
 TOPICS = ("organisation", "referentials")
 # Filters on one column of the organisation, by the name the query string uses.
@@ -38,7 +38,7 @@ CountryLink = Organisation.countries_of_action.through
 _SHIFT = 1 << 24
 
 
-class Snapshot(Columns):
+class Snapshot(PatchableColumns):
     def read(self, using: str, ids: np.ndarray | None = None) -> Part:
         published = Organisation.objects.using(using).filter(status=Status.PUBLISHED)
         if ids is not None:

@@ -13,7 +13,6 @@ page when nothing changed. Then the rows the change log names are read again and
 (§45), or everything when the log cannot say. Counts are exact: the same rows as the SQL path,
 compared by tests."""
 
-import copy
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
@@ -106,52 +105,31 @@ def order_keys(values) -> np.ndarray:
 
 
 class Columns(ABC):
-    """The rows of one list, as arrays. A subclass says how its rows are read (`read`, all of
-    them or some ids), in which order (`ordered_ids`) and which rows a change touches
-    (`affected`); it reads the arrays by name: `self.coded[…]` (Coded), `self.floats[…]`,
-    `self.linked[…]` (Links)."""
+    """The rows of one list, as arrays: `ids` (sorted), the list's order (`order`, `tie`) and
+    what a subclass reads in `load(using)`. Read again whole when a token of their topics
+    moves; PatchableColumns are patched from the change log instead (§45)."""
 
     def __init__(self, token: str, using: str):
         self.token = token
+        # Each topic's token (set by Store), and the database they were read from.
         self.tokens: dict[str, str] = {}
         self.database = connections[using].settings_dict["NAME"]
-        part = self.read(using)
-        self.ids = part.ids
-        self.coded = {name: Coded.of(values) for name, values in part.coded.items()}
-        self.floats = dict(part.floats)
-        self.keys = part.keys
-        self.linked = {name: self.links(pairs) for name, pairs in part.links.items()}
-        del part
-        self.set_order(self.ordered_ids(using))
-        # What a subclass computes from the arrays on demand (the map's grids); a patch
-        # starts it again.
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.start_caches()
+        self.load(using)
+
+    def start_caches(self) -> None:
+        """What is computed from the arrays on demand (the map's grids) and kept with them:
+        new arrays (a read, a patch) start it again."""
         self.computed: dict = {}
 
     @abstractmethod
-    def read(self, using: str, ids: np.ndarray | None = None) -> Part:
-        """The published rows among `ids` (None: all of them), their columns and links."""
-
-    @abstractmethod
-    def ordered_ids(self, using: str) -> Iterable[int]:
-        """Every published row's id in the list's order (sorted by the database)."""
-
-    @classmethod
-    def affected(cls, by_topic: dict[str, set[int]], using: str) -> set[int] | None:
-        """The rows to read again for the ids each topic's changes reported (None: all)."""
-        return set().union(*by_topic.values())
+    def load(self, using: str) -> None:
+        """Read the list's columns (each subclass its own)."""
 
     @property
     def size(self) -> int:
         return len(self.ids)
-
-    @property
-    def nbytes(self) -> int:
-        arrays = (self.ids, self.keys, self.order, self.tie, *self.floats.values())
-        return (
-            sum(a.nbytes for a in arrays)
-            + sum(c.codes.nbytes for c in self.coded.values())
-            + sum(x.nbytes for x in self.linked.values())
-        )
 
     def set_order(self, ordered_ids) -> None:
         """The list's order without a search, which is also the tie-break among equal ranks:
@@ -176,13 +154,86 @@ class Columns(ABC):
         values = [p[1] for p, k in zip(pairs, known.tolist(), strict=True) if k]
         return Links(rows, Coded.of(values))
 
-    def patch(self, ids, token: str, using: str) -> "Columns":
+    def positions(self, ids) -> tuple[np.ndarray, np.ndarray]:
+        """(positions of the listed ones among `ids`, which of `ids` they are)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if not self.size:
+            return np.zeros(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
+        found = np.searchsorted(self.ids, ids)
+        found[found >= self.size] = 0
+        known = self.ids[found] == ids
+        return found[known], known
+
+    def matched_mask(self, matches) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.positions(matches.ids)[0]] = True
+        return mask
+
+    def ordered(self, mask: np.ndarray, matches=None) -> np.ndarray:
+        """Ids of the masked rows in the list's order: without a search, the model's order;
+        with one (core.search.RawMatches), exact phrase first, then rank, then that order
+        (the SQL path's `-search_phrase, -search_rank, *tie_break`)."""
+        if matches is None:
+            return self.ids[self.order[mask[self.order]]]
+        rows, known = self.positions(matches.ids)
+        keys = np.array(matches.keys, dtype=np.float64)[known]
+        keep = mask[rows]
+        rows, keys = rows[keep], keys[keep]
+        phrase = np.zeros(self.size, dtype=bool)
+        if matches.phrase_ids:
+            phrase[self.positions(matches.phrase_ids)[0]] = True
+        # lexsort: the last key is the primary one.
+        order = np.lexsort((self.tie[rows], keys, ~phrase[rows]))
+        return self.ids[rows[order]]
+
+
+class PatchableColumns(Columns):
+    """Columns a change is patched into (§45). A subclass says how its rows are read (`read`:
+    all of them, or some ids), in which order (`ordered_ids`) and which rows the ids a change
+    reports touch (`affected`); it finds its arrays by name: `self.coded[…]` (Coded),
+    `self.floats[…]`, `self.linked[…]` (Links)."""
+
+    def load(self, using: str) -> None:
+        part = self.read(using)
+        self.ids = part.ids
+        self.coded = {name: Coded.of(values) for name, values in part.coded.items()}
+        self.floats = dict(part.floats)
+        self.keys = part.keys
+        self.linked = {name: self.links(pairs) for name, pairs in part.links.items()}
+        del part
+        self.set_order(self.ordered_ids(using))
+
+    @abstractmethod
+    def read(self, using: str, ids: np.ndarray | None = None) -> Part:
+        """The published rows among `ids` (None: all of them), their columns and links."""
+
+    @abstractmethod
+    def ordered_ids(self, using: str) -> Iterable[int]:
+        """Every published row's id in the list's order (sorted by the database)."""
+
+    @classmethod
+    def affected(cls, by_topic: dict[str, set[int]], using: str) -> set[int] | None:
+        """The rows to read again for the ids each topic's changes reported (None: all)."""
+        return set().union(*by_topic.values())
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.ids, self.keys, self.order, self.tie, *self.floats.values())
+        return (
+            sum(a.nbytes for a in arrays)
+            + sum(c.codes.nbytes for c in self.coded.values())
+            + sum(x.nbytes for x in self.linked.values())
+        )
+
+    def patch(self, ids, token: str, using: str) -> "PatchableColumns":
         """New columns: these rows read again (published or not, with their links), every
         other row as it was. `self` is left untouched: other threads keep reading it."""
         changed = np.unique(np.fromiter(ids, dtype=np.int64))
         part = self.read(using, changed)
-        new = copy.copy(self)
-        new.token = token
+        # A new object, not a copy: nothing computed from the old arrays comes along.
+        new = object.__new__(type(self))
+        new.token, new.tokens, new.database = token, {}, self.database
+        new.start_caches()
         keep = ~np.isin(self.ids, changed)
         kept = self.ids[keep]
         at = np.searchsorted(kept, part.ids)
@@ -218,7 +269,6 @@ class Columns(ABC):
         else:
             order = moved[self.order]
             new.set_positions(order[order >= 0])
-        new.computed = {}
         return new
 
     def contents(self) -> dict:
@@ -236,38 +286,6 @@ class Columns(ABC):
                 for n, x in self.linked.items()
             },
         }
-
-    def positions(self, ids) -> tuple[np.ndarray, np.ndarray]:
-        """(positions of the listed ones among `ids`, which of `ids` they are)."""
-        ids = np.asarray(ids, dtype=np.int64)
-        if not self.size:
-            return np.zeros(0, dtype=np.int64), np.zeros(len(ids), dtype=bool)
-        found = np.searchsorted(self.ids, ids)
-        found[found >= self.size] = 0
-        known = self.ids[found] == ids
-        return found[known], known
-
-    def matched_mask(self, matches) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[self.positions(matches.ids)[0]] = True
-        return mask
-
-    def ordered(self, mask: np.ndarray, matches=None) -> np.ndarray:
-        """Ids of the masked rows in the list's order: without a search, the model's order;
-        with one (core.search.RawMatches), exact phrase first, then rank, then that order
-        (the SQL path's `-search_phrase, -search_rank, *tie_break`)."""
-        if matches is None:
-            return self.ids[self.order[mask[self.order]]]
-        rows, known = self.positions(matches.ids)
-        keys = np.array(matches.keys, dtype=np.float64)[known]
-        keep = mask[rows]
-        rows, keys = rows[keep], keys[keep]
-        phrase = np.zeros(self.size, dtype=bool)
-        if matches.phrase_ids:
-            phrase[self.positions(matches.phrase_ids)[0]] = True
-        # lexsort: the last key is the primary one.
-        order = np.lexsort((self.tie[rows], keys, ~phrase[rows]))
-        return self.ids[rows[order]]
 
 
 class Store:
@@ -321,7 +339,7 @@ class Store:
     def changed_rows(self, columns: Columns | None, found: dict, using: str) -> set[int] | None:
         """The rows changed since `columns` were read, or None: read everything."""
         name = connections[using].settings_dict["NAME"]
-        if columns is None or columns.database != name:
+        if not isinstance(columns, PatchableColumns) or columns.database != name:
             return None
         by_topic = {}
         for topic, token in found.items():

@@ -5,7 +5,7 @@ projects' list counts its facets, orders and pages its results like the director
 
 import numpy as np
 
-from passerelles.core.columns import Coded, Columns, Links, Part, Store, order_keys
+from passerelles.core.columns import Coded, Links, Part, PatchableColumns, Store, order_keys
 from passerelles.projects.enums import PlaceSide
 from passerelles.projects.models import Participation, Project, ProjectPlace
 
@@ -15,7 +15,7 @@ ThemeLink = Project.themes.through
 TargetLink = Project.sdg_targets.through
 
 
-class ProjectColumns(Columns):
+class ProjectColumns(PatchableColumns):
     def read(self, using: str, ids: np.ndarray | None = None) -> Part:
         published = Project.objects.using(using).published()
         if ids is not None:

@@ -5,6 +5,7 @@ is missing or says "everything"."""
 
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -104,3 +105,25 @@ def test_the_worker_prunes_the_log_rows_older_than_a_day():
     assert jobs.run_housekeeping()["core.prune_change_log"] >= 1
     assert not ChangeLog.objects.filter(ids="1").exists()
     assert ChangeLog.objects.filter(ids="2").exists()
+
+
+def test_columns_that_cannot_be_patched_are_read_again_whole():
+    """A list declaring only `load` (no `read` by ids) keeps §42's behaviour."""
+    from passerelles.actors.models import Organisation
+    from passerelles.core.columns import Columns, Store
+
+    loads = []
+
+    class Plain(Columns):
+        def load(self, using):
+            loads.append(using)
+            self.ids = np.array(sorted(Organisation.objects.values_list("pk", flat=True)))
+            self.set_order(self.ids)
+
+    store = Store(Plain, ("organisation",))
+    OrganisationFactory()
+    first = store.current()
+    assert store.current() is first and len(loads) == 1
+    org = OrganisationFactory()
+    again = store.current()
+    assert len(loads) == 2 and org.pk in again.ids.tolist()
