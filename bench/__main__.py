@@ -19,6 +19,7 @@ MODULES = (
     "bench.search",
     "bench.map",
     "bench.page",
+    "bench.refresh",
     "bench.scheduler",
     "bench.iati",
     "bench.tables",

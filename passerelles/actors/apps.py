@@ -44,7 +44,9 @@ class ActorsConfig(AppConfig):
         from passerelles.core import fragments
 
         # Saves report "organisation" through the actions; a deletion (admin, cascade) does not.
-        fragments.bump_on_save(Organisation, topic="organisation", saves=False)
+        fragments.bump_on_save(
+            Organisation, topic="organisation", saves=False, ids=lambda org: [org.pk]
+        )
         # Organisations are written by passerelles.actors.actions only (docs/decisions.md).
         door.guard(Organisation, m2m=M2M_FIELDS)
         # sender=self: once per migrate, not once per installed app.

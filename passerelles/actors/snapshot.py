@@ -20,7 +20,7 @@ import numpy as np
 
 from passerelles.actors.enums import Status
 from passerelles.actors.models import Organisation
-from passerelles.core.columns import Coded, Columns, Store
+from passerelles.core.columns import Coded, Part, PatchableColumns, Store, order_keys
 
 TOPICS = ("organisation", "referentials")
 # Filters on one column of the organisation, by the name the query string uses.
@@ -38,51 +38,76 @@ CountryLink = Organisation.countries_of_action.through
 _SHIFT = 1 << 24
 
 
-class Snapshot(Columns):
-    def load(self, using: str) -> None:
+class Snapshot(PatchableColumns):
+    def read(self, using: str, ids: np.ndarray | None = None) -> Part:
         published = Organisation.objects.using(using).filter(status=Status.PUBLISHED)
+        if ids is not None:
+            published = published.filter(pk__in=ids.tolist())
         rows = list(
             published.order_by("pk").values_list(
                 "pk",
-                "side",
-                "family",
-                "is_ess",
-                "is_si",
-                "department_id",
+                *COLUMNS.values(),
                 "country_id",
                 "lat",
                 "lon",
+                "sort_name",
+                "name",
             )
         )
-        self.ids = np.array([r[0] for r in rows], dtype=np.int64)
-        self.columns = {
-            name: Coded.of(r[i] for r in rows) for i, name in enumerate(COLUMNS.values(), 1)
+        n = len(COLUMNS)
+        coded = {name: [r[i] for r in rows] for i, name in enumerate(COLUMNS.values(), 1)}
+        coded["country"] = [r[n + 1] for r in rows]
+        floats = {
+            name: np.array([np.nan if r[i] is None else r[i] for r in rows], dtype=np.float64)
+            for i, name in ((n + 2, "lat"), (n + 3, "lon"))
         }
-        self.country = Coded.of(r[6] for r in rows)
-        self.lat = np.array([np.nan if r[7] is None else r[7] for r in rows], dtype=np.float64)
-        self.lon = np.array([np.nan if r[8] is None else r[8] for r in rows], dtype=np.float64)
+        keys = order_keys(r[n + 4 :] for r in rows)
+        pks = np.array([r[0] for r in rows], dtype=np.int64)
         del rows
+        # The links of the published ones among `ids` (a subquery: no id list sent twice).
+        shown = published.values("pk")
+        themes = ThemeLink.objects.using(using).filter(organisation_id__in=shown)
+        sdgs = SdgLink.objects.using(using).filter(organisation_id__in=shown)
+        countries = CountryLink.objects.using(using).filter(organisation_id__in=shown)
+        links = {
+            "themes": themes.values_list("organisation_id", "theme__slug"),
+            "sdgs": sdgs.values_list("organisation_id", "sdggoal_id"),
+            "countries": countries.values_list("organisation_id", "country_id"),
+        }
+        return Part(pks, coded, floats, keys, links)
+
+    def ordered_ids(self, using: str):
         # The model's ordering, then the id: the list's order and the search's tie-break.
-        self.set_order(published.order_by("sort_name", "name", "pk").values_list("pk", flat=True))
-        ids = published.values("pk")
-        themes = ThemeLink.objects.using(using).filter(organisation_id__in=ids)
-        self.themes = self.links(themes.values_list("organisation_id", "theme__slug"))
-        sdgs = SdgLink.objects.using(using).filter(organisation_id__in=ids)
-        self.sdgs = self.links(sdgs.values_list("organisation_id", "sdggoal_id"))
-        countries = CountryLink.objects.using(using).filter(organisation_id__in=ids)
-        self.countries = self.links(countries.values_list("organisation_id", "country_id"))
-        self.grids: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        published = Organisation.objects.using(using).filter(status=Status.PUBLISHED)
+        return published.order_by("sort_name", "name", "pk").values_list("pk", flat=True)
 
     @property
-    def nbytes(self) -> int:
-        arrays = (self.ids, self.lat, self.lon, self.order, self.tie)
-        coded = (*self.columns.values(), self.country)
-        links = (self.themes, self.sdgs, self.countries)
-        return (
-            sum(a.nbytes for a in arrays)
-            + sum(c.codes.nbytes for c in coded)
-            + sum(x.nbytes for x in links)
-        )
+    def columns(self) -> dict[str, Coded]:
+        return self.coded
+
+    @property
+    def country(self) -> Coded:
+        return self.coded["country"]
+
+    @property
+    def lat(self) -> np.ndarray:
+        return self.floats["lat"]
+
+    @property
+    def lon(self) -> np.ndarray:
+        return self.floats["lon"]
+
+    @property
+    def themes(self):
+        return self.linked["themes"]
+
+    @property
+    def sdgs(self):
+        return self.linked["sdgs"]
+
+    @property
+    def countries(self):
+        return self.linked["countries"]
 
     # --- filters and counts -----------------------------------------------------------------
 
@@ -131,7 +156,7 @@ class Snapshot(Columns):
         (rows ordered by cell, then by id; their cell keys in that order). A view then groups
         its masked rows by cell without sorting (rows without a point get key 0 and are
         masked out by `located`)."""
-        level = self.grids.get(zoom)
+        level = self.computed.get(("grid", zoom))
         if level is None:
             with np.errstate(invalid="ignore"):
                 cx = np.nan_to_num(np.floor(self.lon / size), nan=0).astype(np.int64)
@@ -141,7 +166,7 @@ class Snapshot(Columns):
             # smallest id.
             order = np.argsort(keys, kind="stable")
             level = (order, keys[order])
-            self.grids[zoom] = level
+            self.computed[("grid", zoom)] = level
         return level
 
     def located(self, mask: np.ndarray, bbox=None) -> np.ndarray:

@@ -23,6 +23,10 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             lambda **kwargs: fragments.bump_all(), weak=False, dispatch_uid="core.pages.migrate"
         )
+        from passerelles.core import changes, jobs
+
+        # The change log the columns in memory patch themselves from (§45) keeps one day.
+        jobs.housekeeping("core.prune_change_log", changes.prune)
         from passerelles.core.search import formats
 
         # sender=self: once per migrate, after every app's migrations (the schema is today's).

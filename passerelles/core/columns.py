@@ -9,13 +9,15 @@ search: no query but the index's and the one that reads the page's rows.
 
 The arrays are read once per process and kept until a change token of the topics they show
 moves (core.changes: the write path replaces it in its transaction): one primary-key read per
-page when nothing changed. Counts are exact: the same rows as the SQL path, compared by tests."""
+page when nothing changed. Then the rows the change log names are read again and patched in
+(§45), or everything when the log cannot say. Counts are exact: the same rows as the SQL path,
+compared by tests."""
 
 import threading
 import weakref
 from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -40,6 +42,18 @@ class Coded:
         index: dict = {}
         codes = np.fromiter((index.setdefault(v, len(index)) for v in items), dtype=np.int32)
         return cls(codes, list(index), index)
+
+    def patched(self, keep: np.ndarray, at: np.ndarray, items: list) -> "Coded":
+        """A new column: the kept codes with `items` inserted before positions `at` (of the
+        kept ones), new values learnt. The old column is left as it was (others read it)."""
+        index = dict(self.index)
+        added = np.fromiter(
+            (index.setdefault(v, len(index)) for v in items), dtype=np.int32, count=len(items)
+        )
+        return Coded(np.insert(self.codes[keep], at, added), list(index), index)
+
+    def decoded(self) -> list:
+        return [self.values[c] for c in self.codes.tolist()]
 
     def codes_of(self, wanted) -> np.ndarray:
         return np.array([self.index[v] for v in wanted if v in self.index], dtype=np.int32)
@@ -81,18 +95,48 @@ class Links:
         return self.rows.nbytes + self.values.codes.nbytes
 
 
+@dataclass
+class Part:
+    """Rows as a subclass reads them (`Columns.read`): sorted ids, and per id its coded
+    columns' values, its float columns, the hash of its order fields and its link pairs."""
+
+    ids: np.ndarray
+    coded: dict[str, list]
+    floats: dict[str, np.ndarray]
+    keys: np.ndarray
+    links: dict[str, Iterable[tuple[int, object]]]
+
+
+def order_keys(values) -> np.ndarray:
+    """A hash per row of the fields the list is ordered by: a patch re-reads the order only
+    when a row is new or one of these changed (the process's str hash: never stored)."""
+    return np.fromiter((hash(v) for v in values), dtype=np.int64)
+
+
 class Columns(ABC):
-    """The rows of one list: subclasses read their columns in `load(using)` after setting
-    `self.ids` (sorted) and calling `self.set_order(ids in the list's order)`."""
+    """The rows of one list, as arrays: `ids` (sorted), the list's order (`order`, `tie`) and
+    what a subclass reads in `load(using)`. Read again whole when a token of their topics
+    moves; PatchableColumns are patched from the change log instead (§45)."""
 
     def __init__(self, token: str, using: str):
         self.token = token
+        # Each topic's token (set by Store), and the database they were read from.
+        self.tokens: dict[str, str] = {}
+        self.database = connections[using].settings_dict["NAME"]
         self.ids = np.zeros(0, dtype=np.int64)
-        # The index's answers to the last queries (see `matches`), dropped with the columns.
+        self.start_caches()
+        self.load(using)
+
+    def start_caches(self) -> None:
+        """What is computed from the arrays on demand (the map's grids) and kept with them:
+        new arrays (a read, a patch) start it again."""
+        self.computed: dict = {}
+        # The index's answers to the last queries (see `matches`) and where their matches
+        # sit among the rows (`placed`): an edit drops them with the arrays they were
+        # counted against.
         self.answers: OrderedDict = OrderedDict()
         self.answers_lock = threading.Lock()
         self._placed: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self.load(using)
 
     @abstractmethod
     def load(self, using: str) -> None:
@@ -134,8 +178,18 @@ class Columns(ABC):
 
     def set_order(self, ordered_ids) -> None:
         """The list's order without a search, which is also the tie-break among equal ranks:
-        sorted by the database (its collation), given here as ids."""
-        self.order = self.positions(np.fromiter(ordered_ids, dtype=np.int64))[0]
+        sorted by the database (its collation), given here as ids. Ids the columns do not
+        hold are skipped, and rows the order does not give (both: a write committed between
+        two reads, patched at the next refresh) go last, so `tie` is always a permutation."""
+        self.set_positions(self.positions(np.fromiter(ordered_ids, dtype=np.int64))[0])
+
+    def set_positions(self, order: np.ndarray) -> None:
+        """`set_order` given positions rather than ids."""
+        if len(order) != self.size:
+            missing = np.ones(self.size, dtype=bool)
+            missing[order] = False
+            order = np.concatenate((order, np.flatnonzero(missing)))
+        self.order = order
         self.tie = np.empty(self.size, dtype=np.int64)
         self.tie[self.order] = np.arange(len(self.order))
 
@@ -197,8 +251,114 @@ def _matches_in(answers: OrderedDict) -> int:
     return sum(len(a.ids) for a in answers.values() if a is not None)
 
 
+class PatchableColumns(Columns):
+    """Columns a change is patched into (§45). A subclass says how its rows are read (`read`:
+    all of them, or some ids), in which order (`ordered_ids`) and which rows the ids a change
+    reports touch (`affected`); it finds its arrays by name: `self.coded[…]` (Coded),
+    `self.floats[…]`, `self.linked[…]` (Links)."""
+
+    def load(self, using: str) -> None:
+        part = self.read(using)
+        self.ids = part.ids
+        self.coded = {name: Coded.of(values) for name, values in part.coded.items()}
+        self.floats = dict(part.floats)
+        self.keys = part.keys
+        self.linked = {name: self.links(pairs) for name, pairs in part.links.items()}
+        del part
+        self.set_order(self.ordered_ids(using))
+
+    @abstractmethod
+    def read(self, using: str, ids: np.ndarray | None = None) -> Part:
+        """The published rows among `ids` (None: all of them), their columns and links."""
+
+    @abstractmethod
+    def ordered_ids(self, using: str) -> Iterable[int]:
+        """Every published row's id in the list's order (sorted by the database)."""
+
+    @classmethod
+    def affected(cls, by_topic: dict[str, set[int]], using: str) -> set[int] | None:
+        """The rows to read again for the ids each topic's changes reported (None: all)."""
+        return set().union(*by_topic.values())
+
+    @property
+    def nbytes(self) -> int:
+        arrays = (self.ids, self.keys, self.order, self.tie, *self.floats.values())
+        return (
+            sum(a.nbytes for a in arrays)
+            + sum(c.codes.nbytes for c in self.coded.values())
+            + sum(x.nbytes for x in self.linked.values())
+        )
+
+    def patch(self, ids, token: str, using: str) -> "PatchableColumns":
+        """New columns: these rows read again (published or not, with their links), every
+        other row as it was. `self` is left untouched: other threads keep reading it."""
+        changed = np.unique(np.fromiter(ids, dtype=np.int64))
+        part = self.read(using, changed)
+        # A new object, not a copy: nothing computed from the old arrays comes along.
+        new = object.__new__(type(self))
+        new.token, new.tokens, new.database = token, {}, self.database
+        new.start_caches()
+        keep = ~np.isin(self.ids, changed)
+        kept = self.ids[keep]
+        at = np.searchsorted(kept, part.ids)
+        new.ids = np.insert(kept, at, part.ids)
+        new.coded = {n: c.patched(keep, at, part.coded[n]) for n, c in self.coded.items()}
+        new.floats = {n: np.insert(a[keep], at, part.floats[n]) for n, a in self.floats.items()}
+        new.keys = np.insert(self.keys[keep], at, part.keys)
+        # Where each old row lands in the new arrays (-1: gone), without a search per row:
+        # a kept row moves by the number of rows inserted before it.
+        moved = np.full(self.size, -1, dtype=np.int64)
+        rank = np.arange(len(kept), dtype=np.int64)
+        moved[keep] = rank + np.searchsorted(at, rank, side="right")
+        again, known = self.positions(part.ids)
+        moved[again] = np.searchsorted(new.ids, part.ids[known])
+        new.linked = {}
+        for name, links in self.linked.items():
+            pairs = list(set(part.links[name]))
+            pair_ids = np.array([p[0] for p in pairs], dtype=np.int64)
+            listed = np.isin(pair_ids, part.ids)
+            values = [p[1] for p, k in zip(pairs, listed.tolist(), strict=True) if k]
+            kept_pairs = keep[links.rows]
+            rows = np.concatenate(
+                (moved[links.rows[kept_pairs]], np.searchsorted(new.ids, pair_ids[listed]))
+            )
+            # New pairs go after the kept ones: a Links' pairs have no order.
+            at_end = np.full(len(values), int(kept_pairs.sum()), dtype=np.int64)
+            new.linked[name] = Links(rows, links.values.patched(kept_pairs, at_end, values))
+        # The order: read again (the database's collation) only when a row is new or one of
+        # its order fields changed; else the old order less the rows gone.
+        before = self.keys[again]
+        if not known.all() or np.any(before != part.keys[known]):
+            new.set_order(self.ordered_ids(using))
+        else:
+            order = moved[self.order]
+            new.set_positions(order[order >= 0])
+        return new
+
+    def contents(self) -> dict:
+        """Every column decoded by id, in a form two reads can be compared in (tests: a
+        patched read equals a fresh one)."""
+        return {
+            "ids": self.ids.tolist(),
+            "order": self.ids[self.order].tolist(),
+            "coded": {n: c.decoded() for n, c in self.coded.items()},
+            "floats": {
+                n: [None if np.isnan(x) else x for x in a.tolist()] for n, a in self.floats.items()
+            },
+            "linked": {
+                n: sorted(zip(self.ids[x.rows].tolist(), x.values.decoded(), strict=True), key=repr)
+                for n, x in self.linked.items()
+            },
+        }
+
+
 class Store:
-    """One `Columns` per database per process, read again when a token of `topics` moved."""
+    """One `Columns` per database per process, brought up to date when a token of `topics`
+    moved: patched from the ids the change log gives (§45), read again when it cannot say.
+
+    One thread refreshes at a time, without blocking the others: while it reads, they keep
+    answering from the previous columns (a page a few hundred milliseconds stale, as if it had
+    come just before the edit). Only the very first read of a process makes them wait."""
 
     def __init__(self, factory: Callable[[str, str], Columns], topics: tuple[str, ...]):
         self.factory = factory
@@ -207,18 +367,54 @@ class Store:
         self.current_by_db: dict[str, Columns] = {}
 
     def current(self, using: str = "default") -> Columns:
-        token = changes.tokens(*self.topics, using=using)
-        # Tokens tell one database's writes apart, not two databases (tests, benchmarks).
-        token = f"{connections[using].settings_dict['NAME']}:{token}"
-        columns = self.current_by_db.get(using)
-        if columns is not None and columns.token == token:
-            return columns
-        with self.lock:
+        found, token = self.tokens(using)
+        seen = self.current_by_db.get(using)
+        if seen is not None and seen.token == token:
+            return seen
+        if not self.lock.acquire(blocking=seen is None):
+            return seen
+        try:
             columns = self.current_by_db.get(using)
+            if columns is not seen:
+                # Another thread refreshed them meanwhile, maybe past the tokens read above:
+                # read them again, a patch goes forward from the columns' tokens.
+                found, token = self.tokens(using)
             if columns is None or columns.token != token:
-                columns = self.factory(token, using)
+                columns = self.refreshed(columns, found, token, using)
                 self.current_by_db[using] = columns
+        finally:
+            self.lock.release()
         return columns
+
+    def tokens(self, using: str) -> tuple[dict[str, str], str]:
+        found = changes.tokens_of(*self.topics, using=using)
+        # Tokens tell one database's writes apart, not two databases (tests, benchmarks).
+        return found, f"{connections[using].settings_dict['NAME']}:{'.'.join(found.values())}"
+
+    def refreshed(self, columns: Columns | None, found: dict, token: str, using: str) -> Columns:
+        rows = self.changed_rows(columns, found, using)
+        if rows is None:
+            columns = self.factory(token, using)
+        else:
+            columns = columns.patch(rows, token, using)
+        columns.tokens = found
+        return columns
+
+    def changed_rows(self, columns: Columns | None, found: dict, using: str) -> set[int] | None:
+        """The rows changed since `columns` were read, or None: read everything."""
+        name = connections[using].settings_dict["NAME"]
+        if not isinstance(columns, PatchableColumns) or columns.database != name:
+            return None
+        by_topic = {}
+        for topic, token in found.items():
+            ids = changes.changed_ids(topic, columns.tokens.get(topic, ""), token, using=using)
+            if ids is None:
+                return None
+            by_topic[topic] = ids
+        rows = self.factory.affected(by_topic, using)
+        if rows is None or len(rows) > changes.MAX_IDS:
+            return None
+        return rows
 
     def reset(self) -> None:
         self.current_by_db.clear()

@@ -101,17 +101,19 @@ def bump(*topics: str, using: str = "default") -> None:
             transaction.on_commit(callback, using=using)
 
 
-def written(*topics: str, using: str = "default") -> None:
+def written(*topics: str, using: str = "default", ids=None) -> None:
     """The write path changed these topics' data: `bump` the page cache, and move the
     database's change tokens (core.changes) of what processes hold in memory (the filter
     columns, the spelling vocabulary), in the writing transaction so they commit with the
-    data. Imported here: this module is imported before the models are ready."""
+    data. `ids`: the rows changed, when the writer knows them (the columns then patch just
+    those, §45); None: anything may have changed. Imported here: this module is imported
+    before the models are ready."""
     from passerelles.core import changes
 
     bump(*topics, using=using)
     tracked = [t for t in topics if t in changes.TRACKED]
     if tracked:
-        changes.touch(*tracked, using=using)
+        changes.touch(*tracked, using=using, ids=ids)
 
 
 def bump_all() -> None:
@@ -164,24 +166,33 @@ def listen() -> None:
 
 def _bumper(topic: str):
     def handler(ids, using="default"):
-        written(topic, using=using)
+        written(topic, using=using, ids=ids)
 
     return handler
 
 
-def bump_on_save(*models, topic: str, saves: bool = True) -> None:
+def bump_on_save(*models, topic: str, saves: bool = True, ids=None) -> None:
     """Retire `topic` whenever a row of these models is saved or deleted, or their
     many-to-many links change (models written outside the actions: calls, referentials).
     `saves=False`: deletions only (models whose saves go through actions, which report them;
-    a deletion from the admin or a cascade does not)."""
+    a deletion from the admin or a cascade does not). `ids(instance)`: the ids of the topic a
+    deleted row changes (the columns in memory then patch just those, §45)."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     def handler(sender, **kwargs):
         written(topic, using=kwargs.get("using") or "default")
 
+    def deleted(sender, instance, **kwargs):
+        written(topic, using=kwargs.get("using") or "default", ids=ids(instance))
+
     for model in models:
         uid = f"core.pages.{topic}.{model._meta.label_lower}"
-        post_delete.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".delete")
+        post_delete.connect(
+            handler if ids is None else deleted,
+            sender=model,
+            weak=False,
+            dispatch_uid=uid + ".delete",
+        )
         if not saves:
             continue
         post_save.connect(handler, sender=model, weak=False, dispatch_uid=uid + ".save")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -233,6 +234,9 @@ class ChangeToken(models.Model):
 
     topic = models.CharField(max_length=40, primary_key=True)
     token = models.CharField(max_length=32)
+    # The token this one replaced, set by the same UPDATE (core.changes.touch): the log row
+    # of the change reads it there, under the row's lock.
+    previous = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("jeton de changement")
@@ -240,3 +244,29 @@ class ChangeToken(models.Model):
 
     def __str__(self):
         return f"{self.topic}: {self.token}"
+
+
+class ChangeLog(models.Model):
+    """One row per change of a topic's token (docs/decisions.md §45): the token replaced, the
+    new one and the ids the write changed ("" when unknown: read everything again).
+
+    Written in the writing transaction after the token's row is locked, so the rows of one
+    topic chain `previous` → `token` in commit order, and a rolled-back write leaves none. A
+    process holding columns read at token T follows the chain from T to the current token and
+    patches just those rows (core.columns.Store). Rows older than a day are pruned by the
+    worker's housekeeping (core.changes.prune)."""
+
+    topic = models.CharField(max_length=40)
+    previous = models.CharField(max_length=32)
+    token = models.CharField(max_length=32)
+    # Comma-separated ids; empty: everything may have changed.
+    ids = models.TextField(blank=True, default="")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("changement journalisé")
+        verbose_name_plural = _("changements journalisés")
+        indexes = [models.Index(fields=["topic", "previous"], name="core_changelog_link")]
+
+    def __str__(self):
+        return f"{self.topic}: {self.previous} → {self.token}"

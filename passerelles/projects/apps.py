@@ -30,7 +30,10 @@ class ProjectsConfig(AppConfig):
         from passerelles.core import fragments
 
         # Saves report "project" through the actions; a deletion (admin, cascade) does not.
-        fragments.bump_on_save(Project, Participation, topic="project", saves=False)
+        fragments.bump_on_save(Project, topic="project", saves=False, ids=lambda p: [p.pk])
+        fragments.bump_on_save(
+            Participation, topic="project", saves=False, ids=lambda p: [p.project_id]
+        )
         # Participations and funding lines of a merged duplicate move to the kept organisation.
         merging.connect()
         # The directory's map draws the links here ↔ there of the organisations it shows.
