@@ -21,6 +21,7 @@ from passerelles.actors.demo.records import DemoRecords, family_counts
 from passerelles.actors.enums import Family, Side, Status
 from passerelles.actors.models import Organisation, Proposal, ProposalKind
 from passerelles.core import door
+from passerelles.core.collation import sort_key
 from passerelles.core.indexing import deferred_indexing
 from passerelles.users.enums import MembershipRole, NetworkRole
 from passerelles.users.models import Membership, User
@@ -139,6 +140,10 @@ def _write(orgs: list[Organisation], records: DemoRecords, report) -> list:
     created = []
     # The demo writes its own rows in bulk (docs/decisions.md, "One door": the demo builder
     # is one of the writers allowed past the door).
+    for o in orgs:
+        # The one derived field the generator does not set itself (Organisation.derive would
+        # read each commune again): without it the demo directory is ordered by raw name.
+        o.sort_name = sort_key(o.name)[:200]
     with door.inside():
         for start in range(0, total, BATCH):
             created += Organisation.objects.bulk_create(orgs[start : start + BATCH])
