@@ -235,13 +235,8 @@ def raw_matches(index: SearchIndex, query: str, *, prefix: bool = True, using: s
         phrase = None
         if len(terms) > 1 and not any_term:
             phrase = be.phrase_expression(index, terms)
-        sql, params = be.ranked_ids(index, expression, phrase)
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    keys = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-    in_phrase = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=len(rows))
-    return RawMatches(ids, keys, ids[in_phrase], any_term)
+        ids, keys, phrase_ids = be.ranked(cursor, index, expression, phrase)
+    return RawMatches(ids, keys, phrase_ids, any_term)
 
 
 __all__ = [

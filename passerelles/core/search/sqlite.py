@@ -3,6 +3,7 @@
 The bm25 weights per column (a word in a name or title outweighs the same word many times in a
 description) are frozen in each index's migration, as FTS5's `rank` configuration."""
 
+import numpy as np
 from django.db.models import F
 
 from passerelles.core.search.text import Term
@@ -58,19 +59,24 @@ def rank_expression(index, expression: str):
     return -F(f"{index.relation}__rank")
 
 
-def ranked_ids(index, expression: str, phrase: str | None = None) -> tuple[str, list]:
-    """Every match's id, sort key (FTS5's bm25 `rank`: lower is better) and whether it holds
-    `phrase` (0 without one), table alone. FTS5 cannot test a second MATCH on a row: the
+def ranked(cursor, index, expression: str, phrase: str | None = None):
+    """Every match's id, sort key (FTS5's bm25 `rank`: lower is better) and the ids holding
+    `phrase`, table alone, as numpy arrays. FTS5 cannot test a second MATCH on a row: the
     phrase is an uncorrelated subquery, which SQLite runs once into a temporary index."""
     table = index.table
     in_phrase, params = "0", []
     if phrase:
         in_phrase = f"rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)"
         params = [phrase]
-    return (
+    cursor.execute(
         f"SELECT rowid, rank, {in_phrase} FROM {table} WHERE {table} MATCH %s",
         [*params, expression],
     )
+    rows = cursor.fetchall()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    keys = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+    in_phrase = np.fromiter((bool(r[2]) for r in rows), dtype=bool, count=len(rows))
+    return ids, keys, ids[in_phrase]
 
 
 def has_match(cursor, index, expression: str) -> bool:
