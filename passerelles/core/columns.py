@@ -449,12 +449,49 @@ class InMemoryPath:
 
     The class sets `model` (its `.objects.published()` gives the rows shown), `index` (its
     search index) and `snapshots` (a module whose `current(db)` gives the list's columns); the
-    instance has `fast`, `searched`, `data`, `_db`, `_masks` (a dict), `results()`, the SQL
-    path's queryset, and `_search_sql()`, the SQL search `matched` is built from."""
+    instance has `query`, `data` and `results()`, the SQL path's queryset; `_settle` sets the
+    rest."""
 
     model = None
     index = None
     snapshots = None
+    # The app's search (`searching(queryset, query)`), forgiving search
+    # (`forgiving(queryset, query, restrict)`) and filters (`apply(queryset, data)`).
+    searching = None
+    forgiving = None
+    apply = None
+
+    def _settle(self, base, *, over_all: bool, forgive: bool, fast: bool | None) -> None:
+        """Choose the path (in memory over all the published rows, SQL over a narrower
+        `base` or when `fast` is False) and settle what the results are for.
+
+        `forgive` (the list pages and the API): a query that finds little may be misspelt, a
+        correction is proposed, or applied when it found nothing (core.search.spelling). The
+        map and the atlas are reached from the list with the query it settled on, so they
+        need not correct again. `query` stays what was typed (the search box, the links);
+        `searched` is what the results are for."""
+        self.correction = None
+        self.corrected = False
+        self.searched = self.query
+        if fast is None:
+            fast = settings.PASSERELLES_DIRECTORY_COLUMNS
+        self.fast = fast and over_all
+        self._masks = {}
+        self._db = base.db
+        self._base = base
+        if self.query and forgive and not self._found_enough():
+            forgiven = self.forgiving(base, self.query, lambda qs: self.apply(qs, self.data))
+            self.matched = forgiven.queryset
+            self.correction = forgiven.correction
+            self.corrected = forgiven.applied
+            self.searched = forgiven.query
+            if self.searched != self.query:
+                # The index's answer and the masks were for what was typed.
+                self.__dict__.pop("raw", None)
+                self._masks = {}
+
+    def _search_sql(self):
+        return self.searching(self._base, self.query) if self.query else self._base
 
     @cached_property
     def snapshot(self):

@@ -113,6 +113,9 @@ class ProjectFilter(InMemoryPath):
     model = Project
     index = INDEX
     snapshots = snapshot
+    searching = staticmethod(search)
+    forgiving = staticmethod(forgiving_search)
+    apply = staticmethod(_apply)
 
     def __init__(
         self,
@@ -130,36 +133,9 @@ class ProjectFilter(InMemoryPath):
         self.query = self.data.get("q", "").strip()
         over_all = base is None
         base = Project.objects.published() if base is None else base
-        # `forgive` (the list pages and the API): a query that finds little may be misspelt,
-        # a correction is proposed, or applied when it found nothing
-        # (passerelles.core.search.spelling). The map and the atlas are reached from the list
-        # with the query it settled on (`querystring`), so they need not correct again.
-        # `query` stays what was typed (the search box, the links); `searched` is what the
-        # results are for.
-        self.correction = None
-        self.corrected = False
-        self.searched = self.query
         # Over all the published projects, counts and the page come from the columns in
         # memory (projects.snapshot, §42); `fast=False` keeps the SQL path.
-        if fast is None:
-            fast = settings.PASSERELLES_DIRECTORY_COLUMNS
-        self.fast = fast and over_all
-        self._masks: dict = {}
-        self._db = base.db
-        self._base = base
-        if self.query and forgive and not self._found_enough():
-            forgiven = forgiving_search(base, self.query, lambda qs: _apply(qs, self.data))
-            self.matched = forgiven.queryset
-            self.correction = forgiven.correction
-            self.corrected = forgiven.applied
-            self.searched = forgiven.query
-            if self.searched != self.query:
-                # The index's answer and the masks were for what was typed.
-                self.__dict__.pop("raw", None)
-                self._masks = {}
-
-    def _search_sql(self) -> QuerySet:
-        return search(self._base, self.query) if self.query else self._base
+        self._settle(base, over_all=over_all, forgive=forgive, fast=fast)
 
     @property
     def errors(self) -> list[str]:
